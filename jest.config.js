@@ -1,0 +1,14 @@
+/** Unit tests: specs beside the code, in libs/ and apps/. Native ESM, because Nest 12 is ESM-only. */
+export default {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  moduleNameMapper: {
+    '^nest-jwt-extended$': '<rootDir>/libs/auth/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+};

@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
+import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
+import { HeaderTokenExtractor } from './extractors/header-token.extractor.js';
+import { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
+import { resolveAuthOptions } from './options/resolved-auth-options.js';
+import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
+import { JwtFreshStrategy } from './strategies/jwt-fresh.strategy.js';
+import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
+import { TokenService } from './tokens/token.service.js';
+import { TokenVerifier } from './tokens/token-verifier.js';
+
+/**
+ * Access, refresh and fresh JWTs for a Nest app. Import it once; the guards, decorators and `TokenService`
+ * are then ready to use. Options are checked at start-up, and a weak or missing one stops the app with an
+ * error that names it.
+ *
+ * @example
+ * ```ts
+ * @Module({
+ *   imports: [
+ *     AuthModule.forRootAsync({
+ *       isGlobal: true,
+ *       inject: [ConfigService],
+ *       useFactory: (config: ConfigService) => ({ secret: config.getOrThrow('JWT_SECRET_KEY') }),
+ *     }),
+ *   ],
+ * })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  imports: [PassportModule, JwtModule.register({})],
+  providers: [
+    { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+    TokenVerifier,
+    TokenService,
+    HeaderTokenExtractor,
+    JwtAccessStrategy,
+    JwtFreshStrategy,
+    JwtRefreshStrategy,
+    JwtAuthGuard,
+    FreshJwtGuard,
+    RefreshJwtGuard,
+  ],
+  exports: [TokenService, TokenVerifier, HeaderTokenExtractor, JwtAuthGuard, FreshJwtGuard, RefreshJwtGuard],
+})
+export class AuthModule extends ConfigurableAuthModule {}

@@ -1,0 +1,29 @@
+/**
+ * The stable, machine-readable codes carried in the `code` field of every refusal.
+ *
+ * Clients branch on these, never on the human-readable `message`, which may be reworded.
+ *
+ * @example
+ * ```ts
+ * if (body.code === AuthErrorCode.TokenExpired) await refreshAndRetry();
+ * ```
+ */
+export const AuthErrorCode = {
+  /** No token was sent where one is required. */
+  AuthorizationRequired: 'authorization_required',
+  /** The header that should carry the token has the wrong scheme or too many parts. */
+  InvalidAuthorizationHeader: 'invalid_authorization_header',
+  /** The token is malformed, too large, badly signed, uses a refused algorithm, or has missing or ill-typed claims. */
+  InvalidToken: 'invalid_token',
+  /** The token's `exp` has passed. */
+  TokenExpired: 'token_expired',
+  /** The token's `nbf` is still in the future. */
+  TokenNotYetValid: 'token_not_yet_valid',
+  /** A refresh token where an access token belongs, or the reverse. */
+  WrongTokenType: 'wrong_token_type',
+  /** The route demands a fresh access token and the one sent is not (or no longer) fresh. */
+  FreshTokenRequired: 'fresh_token_required',
+} as const;
+
+/** One of the {@link AuthErrorCode} values. */
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];

@@ -1,0 +1,53 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { AuthErrorCode } from './auth-error-code.js';
+import { renderBearerChallenge, type BearerChallengeError } from './bearer-challenge.js';
+
+/** The JSON body of every refusal. */
+export interface AuthErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: AuthErrorCode;
+}
+
+/**
+ * The one error type of the library: a 401 with a stable `code` and the RFC 6750 challenge to send in
+ * `WWW-Authenticate`. Guards throw it; `TokenService.verifyToken` throws it too, so code that verifies
+ * tokens by hand gets the same codes and messages as the guards.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   tokens.verifyToken(raw, { type: 'refresh' });
+ * } catch (error) {
+ *   if (error instanceof AuthError && error.code === AuthErrorCode.TokenExpired) { ... }
+ *   throw error;
+ * }
+ * ```
+ */
+export class AuthError extends HttpException {
+  /** The value for the `WWW-Authenticate` response header. */
+  readonly challenge: string;
+
+  constructor(
+    /** The stable machine code. */
+    readonly code: AuthErrorCode,
+    message: string,
+    /** RFC 6750 / RFC 9470 `error` attribute of the challenge; omitted when no token was sent. */
+    challengeError?: BearerChallengeError,
+  ) {
+    const body: AuthErrorBody = { statusCode: HttpStatus.UNAUTHORIZED, error: 'Unauthorized', message, code };
+    super(body, HttpStatus.UNAUTHORIZED);
+    this.challenge = renderBearerChallenge(challengeError, message);
+  }
+
+  /** No token in the request. */
+  static missing(message: string): AuthError {
+    return new AuthError(AuthErrorCode.AuthorizationRequired, message);
+  }
+
+  /** A token was sent and is refused; `code` says why. */
+  static invalid(code: AuthErrorCode, message: string): AuthError {
+    return new AuthError(code, message, 'invalid_token');
+  }
+}

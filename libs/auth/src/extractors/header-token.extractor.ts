@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { AuthError } from '../errors/auth-error.js';
+import { AuthErrorCode } from '../errors/auth-error-code.js';
+import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
+
+/** The part of a request the extractor reads: Express and Fastify both expose lower-cased `headers`. */
+export interface RequestWithHeaders {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Reads the token from the configured header (`Authorization: Bearer <JWT>` by default, the scheme matched
+ * case-insensitively). Returns `undefined` when the header is absent, so optional routes can stay anonymous;
+ * a header that is present but malformed is refused, never ignored.
+ */
+@Injectable()
+export class HeaderTokenExtractor {
+  private readonly header: string;
+  private readonly scheme: string;
+  private readonly expected: string;
+
+  constructor(
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly verifier: TokenVerifier,
+  ) {
+    this.header = options.headerName.toLowerCase();
+    this.scheme = options.headerScheme.toLowerCase();
+    this.expected = `Expected '${options.headerName}: ${options.headerScheme ? `${options.headerScheme} ` : ''}<JWT>'`;
+  }
+
+  extract(request: RequestWithHeaders): string | undefined {
+    const value = request.headers[this.header];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
+    const token = this.scheme === '' ? value.trim() : this.afterScheme(value);
+    if (token.length === 0 || /\s/.test(token)) {
+      throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
+    }
+    this.verifier.assertSize(token);
+    return token;
+  }
+
+  private afterScheme(value: string): string {
+    const trimmed = value.trimStart();
+    const space = trimmed.search(/\s/);
+    const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
+    if (scheme.toLowerCase() !== this.scheme) {
+      // No Bearer credentials were sent at all, so the challenge carries no error (RFC 6750 section 3).
+      throw new AuthError(
+        AuthErrorCode.InvalidAuthorizationHeader,
+        `Missing '${this.options.headerScheme}' type in '${this.options.headerName}' header. ${this.expected}`,
+      );
+    }
+    return space === -1 ? '' : trimmed.slice(space).trim();
+  }
+
+  private badHeader(message: string): AuthError {
+    return new AuthError(AuthErrorCode.InvalidAuthorizationHeader, message, 'invalid_request');
+  }
+}

@@ -1,0 +1,110 @@
+import { type ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
+import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants.js';
+import { EXTRACTED_TOKEN } from '../auth.internal-constants.js';
+import { AuthError } from '../errors/auth-error.js';
+import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
+
+// @nestjs/common keeps this key in its constants file, which its exports map does not expose.
+const GUARDS_METADATA = '__guards__';
+
+/** Marks the guard classes of this library, so a global guard can tell when a route names its own. */
+const JWT_GUARD = Symbol('nest-jwt-extended:jwt-guard');
+
+type GuardRef = Type<unknown> | object;
+
+/** What the three guards share; they differ only in the passport strategy (the policy) they run. */
+export interface JwtGuard extends IAuthGuard {
+  canActivate(context: ExecutionContext): Promise<boolean>;
+}
+
+/**
+ * Builds a guard class on `AuthGuard(strategy)` from @nestjs/passport. The shared behaviour:
+ * - `@Public()` routes are skipped when the guard is used globally (`APP_GUARD`);
+ * - a global or class-level JWT guard stands aside when the handler (or class) names a JWT guard of its own,
+ *   so `@UseGuards(RefreshJwtGuard)` works under a global `JwtAuthGuard`;
+ * - `@OptionalAuth()` lets a request without a token through as anonymous; a bad token is still refused;
+ * - every refusal is an {@link AuthError} whose challenge is sent in `WWW-Authenticate`.
+ */
+export function JwtGuardMixin(strategy: string): Type<JwtGuard> {
+  @Injectable()
+  class MixinJwtGuard extends AuthGuard(strategy) implements JwtGuard {
+    static readonly [JWT_GUARD] = true;
+
+    constructor(
+      protected readonly reflector: Reflector,
+      protected readonly extractor: HeaderTokenExtractor,
+      protected readonly verifier: TokenVerifier,
+    ) {
+      super();
+    }
+
+    override async canActivate(context: ExecutionContext): Promise<boolean> {
+      if (this.standsAside(context)) return true;
+      const request = this.getRequest(context);
+      try {
+        const token = this.extractToken(request);
+        if (token === undefined) {
+          if (this.isOptional(context)) return true;
+          throw AuthError.missing(this.missingTokenMessage());
+        }
+        request[EXTRACTED_TOKEN] = token;
+        return (await super.canActivate(context)) as boolean;
+      } catch (error) {
+        throw this.refuse(this.verifier.toAuthError(error), context);
+      }
+    }
+
+    /** passport-jwt reports a bad token in `info`; turn it into our error instead of a bare 401. */
+    override handleRequest<TUser = unknown>(error: unknown, user: unknown, info: unknown): TUser {
+      if (error) throw error;
+      if (!user) throw this.verifier.toAuthError(info);
+      return user as TUser;
+    }
+
+    /** Finds the raw token in the request; `undefined` means none was sent. Override to read other places. */
+    protected extractToken(request: Parameters<HeaderTokenExtractor['extract']>[0]): string | undefined {
+      return this.extractor.extract(request);
+    }
+
+    /** Sets `WWW-Authenticate` and returns the error to throw. Override to reshape refusals. */
+    protected refuse(error: AuthError, context: ExecutionContext): Error {
+      const response = context.switchToHttp().getResponse();
+      // Express' res.header and Fastify's reply.header share this signature.
+      if (typeof response?.header === 'function') response.header('WWW-Authenticate', error.challenge);
+      else if (typeof response?.setHeader === 'function') response.setHeader('WWW-Authenticate', error.challenge);
+      return error;
+    }
+
+    /** True for `@OptionalAuth()` routes. */
+    protected isOptional(context: ExecutionContext): boolean {
+      return this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, [context.getHandler(), context.getClass()]) === true;
+    }
+
+    protected missingTokenMessage(): string {
+      return 'Missing authorization token';
+    }
+
+    /**
+     * Whether this guard lets another one decide. Handler beats class beats global: at each level, naming this
+     * guard means it runs, naming another JWT guard or `@Public()` means it stands aside.
+     */
+    protected standsAside(context: ExecutionContext): boolean {
+      for (const target of [context.getHandler(), context.getClass()]) {
+        const guards = this.reflector.get<GuardRef[] | undefined>(GUARDS_METADATA, target) ?? [];
+        if (guards.some((guard) => guard === this || guard === this.constructor)) return false;
+        if (guards.some(isJwtGuard) || this.reflector.get<boolean>(IS_PUBLIC_KEY, target) === true) return true;
+      }
+      return false;
+    }
+
+  }
+  return MixinJwtGuard;
+}
+
+function isJwtGuard(guard: GuardRef): boolean {
+  const type = (typeof guard === 'function' ? guard : guard.constructor) as unknown as Record<symbol, unknown>;
+  return type[JWT_GUARD] === true;
+}

@@ -1,0 +1,18 @@
+export { AuthModule } from './auth.module.js';
+export { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions, type AuthModuleForRootOptions } from './auth.module-definition.js';
+export { IS_PUBLIC_KEY, JWT_ACCESS_STRATEGY, JWT_FRESH_STRATEGY, JWT_REFRESH_STRATEGY, OPTIONAL_AUTH_KEY } from './auth.constants.js';
+export type { AuthModuleOptions, HmacAlgorithm, TokenLifetime } from './options/auth-module-options.interface.js';
+export { InvalidAuthOptionError } from './options/invalid-auth-option.error.js';
+export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
+export { AuthErrorCode } from './errors/auth-error-code.js';
+export { TokenService } from './tokens/token.service.js';
+export type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
+export type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './tokens/token-options.interface.js';
+export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+export { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
+export { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
+export { CurrentIdentity } from './decorators/current-identity.decorator.js';
+export { CurrentClaims } from './decorators/current-claims.decorator.js';
+export { CurrentTokenHeader } from './decorators/current-token-header.decorator.js';
+export { Public } from './decorators/public.decorator.js';
+export { OptionalAuth } from './decorators/optional-auth.decorator.js';

@@ -1,0 +1,48 @@
+/**
+ * A token lifetime: a number of seconds, a string with a unit understood by `ms` (`'15m'`, `'12h'`, `'30d'`),
+ * or `false` for a token that never expires (refused by this library's own verifier, so only for tokens
+ * verified elsewhere; prefer a long lifetime).
+ */
+export type TokenLifetime = number | string | false;
+
+/** The HMAC algorithms a verifier can be pinned to. */
+export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
+
+/**
+ * Options of {@link AuthModule}, validated once at start-up. A bad value stops the app with an error
+ * that names the option.
+ *
+ * @example
+ * ```ts
+ * AuthModule.forRoot({
+ *   secret: process.env.JWT_SECRET_KEY!,
+ *   accessTokenExpiresIn: '15m',
+ *   refreshTokenExpiresIn: '30d',
+ *   isGlobal: true,
+ * });
+ * ```
+ */
+export interface AuthModuleOptions {
+  /** The HMAC secret: at least as many bytes as the hash (32 for HS256, 48 for HS384, 64 for HS512). */
+  secret: string | Buffer;
+  /** Signing algorithm, and the only one the verifier accepts. Default `HS256`. */
+  algorithm?: HmacAlgorithm;
+  /** Lifetime of access tokens. Default 15 minutes. */
+  accessTokenExpiresIn?: TokenLifetime;
+  /** Lifetime of refresh tokens. Default 30 days. */
+  refreshTokenExpiresIn?: TokenLifetime;
+  /** The claim that carries the identity. Default `sub`. */
+  identityClaim?: string;
+  /** `iss` written into every token and required, exactly, when verifying. */
+  issuer?: string;
+  /** `aud` written into every token; when verifying, the token's `aud` must contain one of these. */
+  audience?: string | string[];
+  /** Clock skew, in seconds, tolerated on `exp`, `nbf` and `iat`. Default 0. */
+  leeway?: number;
+  /** The request header that carries the token. Default `Authorization`. */
+  headerName?: string;
+  /** The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`. */
+  headerScheme?: string;
+  /** Tokens longer than this many characters are refused before any decoding. Default 8192. */
+  maxTokenLength?: number;
+}

@@ -1,0 +1,55 @@
+/** The two token types. An access token opens protected routes; a refresh token only buys new access tokens. */
+export type TokenType = 'access' | 'refresh';
+
+/**
+ * The verified claims of a token, as `@CurrentClaims()` and `TokenService.verifyToken` return them.
+ * Your own claims (from `additionalClaims`) sit beside the registered ones; narrow them with the type parameter
+ * of `@CurrentClaims()` or `verifyToken<T>()`.
+ *
+ * @example
+ * ```ts
+ * const claims = tokens.verifyToken<{ roles: string[] }>(raw);
+ * claims.sub; claims.type; claims.roles;
+ * ```
+ */
+export interface JwtClaims {
+  /** The identity (when `identityClaim` is `sub`, the default). */
+  sub?: string;
+  /** Issued at, seconds since the epoch. */
+  iat: number;
+  /** Not before, seconds since the epoch. */
+  nbf?: number;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+  /** Unique token id (uuid v4). */
+  jti: string;
+  /** `access` or `refresh`. */
+  type: TokenType;
+  /** `true`, `false`, or the epoch second until which the token counts as fresh. Always `false` on refresh tokens. */
+  fresh: boolean | number;
+  iss?: string;
+  aud?: string | string[];
+  [claim: string]: unknown;
+}
+
+/**
+ * The JOSE header of a verified token (Flask-JWT-Extended's `get_jwt_header()`).
+ *
+ * @example
+ * ```ts
+ * @Get('kid') kid(@CurrentTokenHeader() header: JwtHeader) { return header.kid; }
+ * ```
+ */
+export interface JwtHeader {
+  alg: string;
+  typ?: string;
+  kid?: string;
+  [parameter: string]: unknown;
+}
+
+/** A token that passed every check: its header, its claims and the identity they carry. */
+export interface VerifiedToken {
+  readonly header: JwtHeader;
+  readonly claims: JwtClaims;
+  readonly identity: string;
+}

@@ -1,0 +1,29 @@
+import type { TokenLifetime } from '../options/auth-module-options.interface.js';
+import type { TokenType } from './jwt-claims.interface.js';
+
+/** Per-call options of `TokenService.createRefreshToken`. */
+export interface CreateRefreshTokenOptions {
+  /** Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`) are refused. */
+  additionalClaims?: Record<string, unknown>;
+  /** Extra JOSE header parameters. `alg` and `typ` are refused. */
+  additionalHeaders?: Record<string, unknown>;
+  /** Overrides the configured lifetime for this token. */
+  expiresIn?: TokenLifetime;
+}
+
+/** Per-call options of `TokenService.createAccessToken`. */
+export interface CreateAccessTokenOptions extends CreateRefreshTokenOptions {
+  /**
+   * `true` for a token obtained with credentials, `false` (the default) otherwise, or a number of seconds:
+   * the token is fresh until `iat + fresh`, then still valid but no longer fresh.
+   */
+  fresh?: boolean | number;
+}
+
+/** Options of `TokenService.verifyToken`. */
+export interface VerifyTokenOptions {
+  /** Refuse any other type with `wrong_token_type`. */
+  type?: TokenType;
+  /** Accept a token whose `exp` has passed (Flask-JWT-Extended's `decode_token(allow_expired=True)`). */
+  allowExpired?: boolean;
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { RESERVED_CLAIMS, type ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import { toLifetimeSeconds } from '../options/token-lifetime.js';
+import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
+import type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './token-options.interface.js';
+import { TokenVerifier } from './token-verifier.js';
+
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ']);
+
+/**
+ * Creates and verifies access and refresh tokens (Flask-JWT-Extended's `create_access_token`,
+ * `create_refresh_token` and `decode_token`).
+ *
+ * @example
+ * ```ts
+ * @Post('login')
+ * async login(@Body() body: LoginDto) {
+ *   const user = await this.users.check(body.username, body.password);
+ *   return {
+ *     access_token: this.tokens.createAccessToken(user.id, { fresh: true }),
+ *     refresh_token: this.tokens.createRefreshToken(user.id),
+ *   };
+ * }
+ * ```
+ */
+@Injectable()
+export class TokenService {
+  private readonly reservedClaims: ReadonlySet<string>;
+
+  constructor(
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly jwt: JwtService,
+    private readonly verifier: TokenVerifier,
+  ) {
+    this.reservedClaims = new Set([...RESERVED_CLAIMS, options.identityClaim]);
+  }
+
+  /**
+   * Creates an access token for `identity`. Pass `fresh: true` when the user has just given credentials.
+   *
+   * @example
+   * ```ts
+   * tokens.createAccessToken('alice', { fresh: true });
+   * tokens.createAccessToken('alice', { fresh: 15 * 60, additionalClaims: { roles: ['admin'] } });
+   * ```
+   */
+  createAccessToken(identity: string, options: CreateAccessTokenOptions = {}): string {
+    const ttl = options.expiresIn === undefined ? this.options.accessTokenTtl : toLifetimeSeconds(options.expiresIn, 'expiresIn');
+    return this.sign(identity, 'access', options.fresh ?? false, ttl, options);
+  }
+
+  /**
+   * Creates a refresh token for `identity`. Refresh tokens are never fresh.
+   *
+   * @example
+   * ```ts
+   * tokens.createRefreshToken('alice');
+   * ```
+   */
+  createRefreshToken(identity: string, options: CreateRefreshTokenOptions = {}): string {
+    const ttl = options.expiresIn === undefined ? this.options.refreshTokenTtl : toLifetimeSeconds(options.expiresIn, 'expiresIn');
+    return this.sign(identity, 'refresh', false, ttl, options);
+  }
+
+  /**
+   * Verifies a token with exactly the rules the guards use and returns its claims.
+   * Throws {@link AuthError} with a stable `code` when the token is refused.
+   *
+   * @example
+   * ```ts
+   * const claims = tokens.verifyToken(raw, { type: 'refresh' });
+   * const old = tokens.verifyToken(raw, { allowExpired: true });
+   * ```
+   */
+  verifyToken<T extends object = Record<string, unknown>>(token: string, options: VerifyTokenOptions = {}): JwtClaims & T {
+    return this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false).claims as JwtClaims & T;
+  }
+
+  private sign(
+    identity: string,
+    type: TokenType,
+    fresh: boolean | number,
+    ttl: number | false,
+    { additionalClaims, additionalHeaders }: CreateRefreshTokenOptions,
+  ): string {
+    if (typeof identity !== 'string' || identity.length === 0) {
+      throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const claims: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(additionalClaims ?? {})) {
+      if (this.reservedClaims.has(name)) {
+        throw new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
+      }
+      // defineProperty, so a claim named __proto__ stays a claim and never becomes the object's prototype.
+      Object.defineProperty(claims, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    Object.assign(claims, {
+      [this.options.identityClaim]: identity,
+      iat,
+      nbf: iat,
+      jti: randomUUID(),
+      type,
+      fresh: freshClaim(fresh, iat),
+    });
+    if (ttl !== false) claims.exp = iat + ttl;
+    if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
+    if (this.options.audience !== undefined) claims.aud = this.options.audience;
+
+    const header: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(additionalHeaders ?? {})) {
+      if (RESERVED_HEADERS.has(name)) {
+        throw new TypeError(`nest-jwt-extended: additionalHeaders must not set the reserved header "${name}"`);
+      }
+      header[name] = value;
+    }
+    return this.jwt.sign(claims, {
+      privateKey: this.options.signingKey,
+      algorithm: this.options.algorithm,
+      noTimestamp: true,
+      header: { ...header, alg: this.options.algorithm, typ: 'JWT' },
+    });
+  }
+}
+
+function freshClaim(fresh: boolean | number, iat: number): boolean | number {
+  if (typeof fresh === 'boolean') return fresh;
+  if (typeof fresh === 'number' && Number.isFinite(fresh) && fresh >= 0) return iat + Math.floor(fresh);
+  throw new TypeError('nest-jwt-extended: fresh must be true, false or a number of seconds >= 0');
+}
