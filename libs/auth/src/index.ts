@@ -7,6 +7,7 @@ export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';
 export { TokenService } from './tokens/token.service.js';
 export type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
+export { isFreshToken } from './tokens/token-policy.js';
 export type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './tokens/token-options.interface.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { FreshJwtGuard } from './guards/fresh-jwt.guard.js';

@@ -62,7 +62,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     issuer: optionalString(options.issuer, 'issuer'),
     audience: audienceOf(options.audience),
     leeway: wholeNumber(options.leeway ?? 0, 'leeway', 0),
-    headerName: headerName.toLowerCase(),
+    headerName,
     headerScheme,
     maxTokenLength: wholeNumber(options.maxTokenLength ?? 8192, 'maxTokenLength', 64),
   };

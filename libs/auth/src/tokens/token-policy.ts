@@ -1,4 +1,4 @@
-import type { TokenType } from './jwt-claims.interface.js';
+import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
 
 /** What a route or a caller demands of a token beyond validity. */
 export interface TokenPolicy {
@@ -11,4 +11,17 @@ export interface TokenPolicy {
 /** `fresh === true`, or a fresh-until epoch second that has not passed. */
 export function isFresh(fresh: unknown, nowSeconds: number): boolean {
   return fresh === true || (typeof fresh === 'number' && nowSeconds <= fresh);
+}
+
+/**
+ * Whether verified claims are fresh right now: `fresh: true`, or a fresh window that has not closed.
+ *
+ * @example
+ * ```ts
+ * @Get('protected')
+ * whoAmI(@CurrentClaims() claims: JwtClaims) { return { fresh: isFreshToken(claims) }; }
+ * ```
+ */
+export function isFreshToken(claims: Pick<JwtClaims, 'fresh'>, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+  return isFresh(claims.fresh, nowSeconds);
 }

@@ -120,7 +120,6 @@ export class TokenService {
     return this.jwt.sign(claims, {
       privateKey: this.options.signingKey,
       algorithm: this.options.algorithm,
-      noTimestamp: true,
       header: { ...header, alg: this.options.algorithm, typ: 'JWT' },
     });
   }

@@ -1,0 +1,40 @@
+import { Module, ValidationPipe, BadRequestException } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthModule, JwtAuthGuard } from 'nest-jwt-extended';
+import { TokenRefreshController } from './auth/token-refresh.controller.js';
+import { UserLoginController } from './auth/user-login.controller.js';
+import { authOptionsFromEnv } from './config/auth-options.factory.js';
+import { validateDemoEnv } from './config/demo-env.js';
+import { ProtectedController } from './examples/protected.controller.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
+import { UserStore } from './users/user-store.service.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, validate: validateDemoEnv }),
+    AuthModule.forRootAsync({ isGlobal: true, inject: [ConfigService], useFactory: authOptionsFromEnv }),
+  ],
+  controllers: [UserLoginController, TokenRefreshController, ProtectedController],
+  providers: [
+    UserStore,
+    // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({
+        whitelist: true,
+        stopAtFirstError: true,
+        exceptionFactory: (errors) =>
+          new BadRequestException({
+            statusCode: 400,
+            error: 'Bad Request',
+            message: errors.flatMap((error) => Object.values(error.constraints ?? {})),
+            code: 'validation_failed',
+          }),
+      }),
+    },
+  ],
+})
+export class AppModule {}

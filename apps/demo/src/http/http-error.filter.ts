@@ -1,0 +1,68 @@
+import { STATUS_CODES } from 'node:http';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+/**
+ * Gives every error response of the demo the same shape as the library's refusals: a JSON body with a stable
+ * `code`. Parser messages are replaced, because Node's JSON errors quote the body (and so the password).
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body } = this.describe(exception);
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
+  }
+
+  private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
+    const status = statusOf(exception);
+    if (status === undefined || status >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      return { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error', code: 'internal_error' } };
+    }
+    const code = CODES[status] ?? `http_${status}`;
+    if (isBodyParseError(exception)) {
+      return { status, body: { statusCode: status, error: 'Bad Request', message: 'Request body must be a JSON object', code: 'invalid_json' } };
+    }
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const body = typeof response === 'object' ? { ...response } : { statusCode: status, message: response };
+      return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, ...body } };
+    }
+    const error = STATUS_CODES[status] ?? 'Error';
+    return { status, body: { statusCode: status, error, message: error, code } };
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  // Errors from Express' body parser and Fastify's content-type parser carry their status.
+  const status = (exception as { status?: unknown; statusCode?: unknown })?.statusCode ?? (exception as { status?: unknown })?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+function isBodyParseError(exception: unknown): boolean {
+  const error = exception as { type?: unknown; code?: unknown; cause?: unknown } | undefined;
+  if (error === undefined || error === null) return false;
+  return (
+    exception instanceof SyntaxError ||
+    error.type === 'entity.parse.failed' ||
+    error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    // Nest wraps the platform's parser error in a BadRequestException.
+    (exception instanceof HttpException && isBodyParseError(error.cause))
+  );
+}

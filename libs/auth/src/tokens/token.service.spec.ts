@@ -1,0 +1,377 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
+import jwt from 'jsonwebtoken';
+import { AuthError } from '../errors/auth-error.js';
+import { AuthErrorCode } from '../errors/auth-error-code.js';
+import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
+import { InvalidAuthOptionError } from '../options/invalid-auth-option.error.js';
+import { resolveAuthOptions } from '../options/resolved-auth-options.js';
+import { TokenService } from './token.service.js';
+import { TokenVerifier } from './token-verifier.js';
+
+const SECRET = 'x'.repeat(32);
+/** 2030-01-01T00:00:00.750Z: the fraction checks that `iat` is floored, not rounded. */
+const NOW_MS = Date.UTC(2030, 0, 1, 0, 0, 0, 750);
+const NOW = Math.floor(NOW_MS / 1000);
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function makeService(options: Partial<AuthModuleOptions> = {}): TokenService {
+  const resolved = resolveAuthOptions({ secret: SECRET, ...options });
+  return new TokenService(resolved, new JwtService({}), new TokenVerifier(resolved));
+}
+
+/** The raw JSON of one part of a compact JWT, read by hand so nothing is filtered or checked. */
+function part(token: string, index: 0 | 1): Record<string, unknown> {
+  const segments = token.split('.');
+  expect(segments).toHaveLength(3);
+  return JSON.parse(Buffer.from(segments[index]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+const headerOf = (token: string) => part(token, 0);
+const payloadOf = (token: string) => part(token, 1);
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
+
+function expectAuthError(fn: () => unknown, code: AuthErrorCode): AuthError {
+  const error = thrownBy(fn);
+  expect(error).toBeInstanceOf(AuthError);
+  expect((error as AuthError).code).toBe(code);
+  expect((error as AuthError).getStatus()).toBe(401);
+  return error as AuthError;
+}
+
+describe('TokenService', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW_MS });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  describe('createAccessToken', () => {
+    it('writes sub, iat, nbf, exp, jti, type and fresh', () => {
+      const payload = payloadOf(makeService().createAccessToken('alice'));
+      expect(Object.keys(payload).sort()).toEqual(['exp', 'fresh', 'iat', 'jti', 'nbf', 'sub', 'type']);
+      expect(payload.sub).toBe('alice');
+      expect(payload.type).toBe('access');
+    });
+
+    it('sets iat to the current whole second, nbf to iat and exp to iat + 15 minutes', () => {
+      const payload = payloadOf(makeService().createAccessToken('alice'));
+      expect(payload.iat).toBe(NOW);
+      expect(payload.nbf).toBe(payload.iat);
+      expect(payload.exp).toBe(NOW + 900);
+      expect(Number.isInteger(payload.iat)).toBe(true);
+      expect(Number.isInteger(payload.nbf)).toBe(true);
+      expect(Number.isInteger(payload.exp)).toBe(true);
+    });
+
+    it('uses the configured access lifetime', () => {
+      const payload = payloadOf(makeService({ accessTokenExpiresIn: '5m' }).createAccessToken('alice'));
+      expect(payload.exp).toBe(NOW + 300);
+    });
+
+    it('gives every token a distinct uuid v4 jti', () => {
+      const service = makeService();
+      const first = payloadOf(service.createAccessToken('alice')).jti;
+      const second = payloadOf(service.createAccessToken('alice')).jti;
+      expect(first).toMatch(UUID_V4);
+      expect(second).toMatch(UUID_V4);
+      expect(first).not.toBe(second);
+    });
+
+    it('is not fresh by default', () => {
+      expect(payloadOf(makeService().createAccessToken('alice')).fresh).toBe(false);
+    });
+
+    it.each([true, false])('stores fresh: %p as is', (fresh) => {
+      expect(payloadOf(makeService().createAccessToken('alice', { fresh })).fresh).toBe(fresh);
+    });
+
+    it.each([
+      [300, NOW + 300],
+      [0, NOW],
+      [12.7, NOW + 12],
+    ])('stores fresh: %p as the epoch second iat + N (%p)', (fresh, expected) => {
+      expect(payloadOf(makeService().createAccessToken('alice', { fresh })).fresh).toBe(expected);
+    });
+
+    it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, 'yes'])('refuses fresh: %p', (fresh) => {
+      expect(() => makeService().createAccessToken('alice', { fresh: fresh as never })).toThrow(
+        new TypeError('nest-jwt-extended: fresh must be true, false or a number of seconds >= 0'),
+      );
+    });
+  });
+
+  describe('createRefreshToken', () => {
+    it('writes type refresh, fresh false and a 30-day exp', () => {
+      const payload = payloadOf(makeService().createRefreshToken('alice'));
+      expect(payload).toMatchObject({ sub: 'alice', type: 'refresh', fresh: false, iat: NOW, nbf: NOW, exp: NOW + 2592000 });
+      expect(payload.jti).toMatch(UUID_V4);
+    });
+
+    it('uses the configured refresh lifetime', () => {
+      expect(payloadOf(makeService({ refreshTokenExpiresIn: '7d' }).createRefreshToken('alice')).exp).toBe(NOW + 7 * 86400);
+    });
+
+    it('is never fresh, even if a caller slips fresh in', () => {
+      const token = makeService().createRefreshToken('alice', { fresh: true } as never);
+      expect(payloadOf(token).fresh).toBe(false);
+    });
+  });
+
+  describe('header', () => {
+    it('is exactly { alg: "HS256", typ: "JWT" } by default', () => {
+      expect(headerOf(makeService().createAccessToken('alice'))).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(headerOf(makeService().createRefreshToken('alice'))).toEqual({ alg: 'HS256', typ: 'JWT' });
+    });
+
+    it('names the configured algorithm', () => {
+      const token = makeService({ secret: 'z'.repeat(64), algorithm: 'HS512' }).createAccessToken('alice');
+      expect(headerOf(token)).toEqual({ alg: 'HS512', typ: 'JWT' });
+    });
+
+    it('adds additionalHeaders', () => {
+      const token = makeService().createAccessToken('alice', { additionalHeaders: { kid: 'key-1', cty: 'demo' } });
+      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'key-1', cty: 'demo' });
+    });
+
+    it('adds additionalHeaders to refresh tokens too', () => {
+      const token = makeService().createRefreshToken('alice', { additionalHeaders: { kid: 'key-2' } });
+      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'key-2' });
+    });
+
+    it.each(['alg', 'typ'])('refuses %p in additionalHeaders', (name) => {
+      const service = makeService();
+      const expected = new TypeError(`nest-jwt-extended: additionalHeaders must not set the reserved header "${name}"`);
+      expect(() => service.createAccessToken('alice', { additionalHeaders: { [name]: 'none' } })).toThrow(expected);
+      expect(() => service.createRefreshToken('alice', { additionalHeaders: { [name]: 'none' } })).toThrow(expected);
+    });
+  });
+
+  describe('additionalClaims', () => {
+    it('merges them beside the registered claims', () => {
+      const payload = payloadOf(
+        makeService().createAccessToken('alice', { additionalClaims: { roles: ['admin'], org: { id: 7 }, active: true } }),
+      );
+      expect(payload).toMatchObject({ sub: 'alice', type: 'access', roles: ['admin'], org: { id: 7 }, active: true });
+    });
+
+    it('merges them into refresh tokens too', () => {
+      const payload = payloadOf(makeService().createRefreshToken('alice', { additionalClaims: { device: 'phone' } }));
+      expect(payload).toMatchObject({ sub: 'alice', type: 'refresh', device: 'phone' });
+    });
+
+    it.each(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud'])('refuses the reserved claim %p', (name) => {
+      const service = makeService();
+      const expected = new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
+      expect(() => service.createAccessToken('alice', { additionalClaims: { [name]: 'forged' } })).toThrow(expected);
+      expect(() => service.createRefreshToken('alice', { additionalClaims: { [name]: 'forged' } })).toThrow(expected);
+    });
+
+    it('refuses the custom identity claim, and still refuses sub', () => {
+      const service = makeService({ identityClaim: 'user_id' });
+      expect(() => service.createAccessToken('alice', { additionalClaims: { user_id: 'mallory' } })).toThrow(
+        new TypeError('nest-jwt-extended: additionalClaims must not set the reserved claim "user_id"'),
+      );
+      expect(() => service.createRefreshToken('alice', { additionalClaims: { user_id: 'mallory' } })).toThrow(/reserved claim "user_id"/);
+      expect(() => service.createAccessToken('alice', { additionalClaims: { sub: 'mallory' } })).toThrow(/reserved claim "sub"/);
+    });
+
+    describe('a claim named __proto__', () => {
+      afterEach(() => {
+        delete (Object.prototype as Record<string, unknown>).polluted;
+      });
+
+      it('stays an own claim of the token and of the verified claims', () => {
+        // JSON.parse makes __proto__ an own property, as a claim set read from a request body would have it.
+        const additionalClaims = JSON.parse('{"__proto__": {"polluted": "yes"}, "role": "admin"}') as Record<string, unknown>;
+        const service = makeService();
+        const token = service.createAccessToken('alice', { additionalClaims });
+
+        const payload = payloadOf(token);
+        expect(Object.hasOwn(payload, '__proto__')).toBe(true);
+        expect(Object.getOwnPropertyDescriptor(payload, '__proto__')?.value).toEqual({ polluted: 'yes' });
+        expect(payload.role).toBe('admin');
+
+        const claims = service.verifyToken(token);
+        expect(Object.hasOwn(claims, '__proto__')).toBe(true);
+        expect(Object.getPrototypeOf(claims)).toBe(Object.prototype);
+      });
+
+      it('does not pollute Object.prototype', () => {
+        const additionalClaims = JSON.parse('{"__proto__": {"polluted": "yes"}}') as Record<string, unknown>;
+        try {
+          makeService().createAccessToken('alice', { additionalClaims });
+        } catch {
+          // Whether or not signing succeeds (the test above covers that), the prototype must stay clean.
+        }
+        expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      });
+    });
+
+    it.each(['constructor', 'toString', 'hasOwnProperty'])('accepts a claim whose name is an Object.prototype member (%p)', (name) => {
+      const token = makeService().createAccessToken('alice', { additionalClaims: { [name]: 'value' } });
+      expect(Object.getOwnPropertyDescriptor(payloadOf(token), name)?.value).toBe('value');
+    });
+  });
+
+  describe('expiresIn per call', () => {
+    it.each([
+      ['1h', 3600],
+      [60, 60],
+      ['2d', 172800],
+    ] as const)('reads %p as %i seconds for access and refresh tokens', (expiresIn, seconds) => {
+      const service = makeService();
+      expect(payloadOf(service.createAccessToken('alice', { expiresIn })).exp).toBe(NOW + seconds);
+      expect(payloadOf(service.createRefreshToken('alice', { expiresIn })).exp).toBe(NOW + seconds);
+    });
+
+    it('false writes no exp at all', () => {
+      const service = makeService();
+      const access = payloadOf(service.createAccessToken('alice', { expiresIn: false }));
+      const refresh = payloadOf(service.createRefreshToken('alice', { expiresIn: false }));
+      expect(access).not.toHaveProperty('exp');
+      expect(refresh).not.toHaveProperty('exp');
+      expect(access.iat).toBe(NOW);
+    });
+
+    it('a token without exp is then refused by verifyToken', () => {
+      const service = makeService();
+      const token = service.createAccessToken('alice', { expiresIn: false });
+      expectAuthError(() => service.verifyToken(token), AuthErrorCode.InvalidToken);
+    });
+
+    it('refuses a bad lifetime, naming expiresIn', () => {
+      expect(() => makeService().createAccessToken('alice', { expiresIn: '900' })).toThrow(InvalidAuthOptionError);
+      expect(() => makeService().createRefreshToken('alice', { expiresIn: 0 })).toThrow(/option "expiresIn"/);
+    });
+  });
+
+  describe('identity', () => {
+    it.each(['', 42, undefined, null, { id: 'alice' }])('refuses %p', (identity) => {
+      const service = makeService();
+      const expected = new TypeError('nest-jwt-extended: identity must be a non-empty string');
+      expect(() => service.createAccessToken(identity as never)).toThrow(expected);
+      expect(() => service.createRefreshToken(identity as never)).toThrow(expected);
+    });
+
+    it('is written to a custom identityClaim instead of sub', () => {
+      const service = makeService({ identityClaim: 'user_id' });
+      const payload = payloadOf(service.createAccessToken('alice'));
+      expect(payload.user_id).toBe('alice');
+      expect(payload).not.toHaveProperty('sub');
+      expect(service.verifyToken(service.createRefreshToken('bob')).user_id).toBe('bob');
+    });
+  });
+
+  describe('issuer and audience', () => {
+    it('are written when configured', () => {
+      const service = makeService({ issuer: 'https://auth.example', audience: ['api', 'admin'] });
+      const payload = payloadOf(service.createAccessToken('alice'));
+      expect(payload.iss).toBe('https://auth.example');
+      expect(payload.aud).toEqual(['api', 'admin']);
+      expect(payloadOf(service.createRefreshToken('alice'))).toMatchObject({ iss: 'https://auth.example', aud: ['api', 'admin'] });
+    });
+
+    it('a single audience is written as a string', () => {
+      expect(payloadOf(makeService({ audience: 'api' }).createAccessToken('alice')).aud).toBe('api');
+    });
+
+    it('are not written when not configured', () => {
+      const payload = payloadOf(makeService().createAccessToken('alice'));
+      expect(payload).not.toHaveProperty('iss');
+      expect(payload).not.toHaveProperty('aud');
+    });
+
+    it('tokens carrying them verify', () => {
+      const service = makeService({ issuer: 'https://auth.example', audience: 'api' });
+      expect(service.verifyToken(service.createAccessToken('alice'))).toMatchObject({ iss: 'https://auth.example', aud: 'api' });
+    });
+  });
+
+  describe('verifyToken', () => {
+    it('returns the claims the token was created with', () => {
+      const service = makeService();
+      const token = service.createAccessToken('alice', { fresh: true, additionalClaims: { roles: ['admin'] } });
+      const claims = service.verifyToken<{ roles: string[] }>(token);
+      expect(claims).toEqual(payloadOf(token));
+      expect(claims).toMatchObject({ sub: 'alice', type: 'access', fresh: true, roles: ['admin'], iat: NOW, exp: NOW + 900 });
+    });
+
+    it('accepts a token of the requested type', () => {
+      const service = makeService();
+      expect(service.verifyToken(service.createAccessToken('alice'), { type: 'access' }).type).toBe('access');
+      expect(service.verifyToken(service.createRefreshToken('alice'), { type: 'refresh' }).type).toBe('refresh');
+    });
+
+    it('refuses a token of the other type with wrong_token_type', () => {
+      const service = makeService();
+      const refresh = service.createRefreshToken('alice');
+      const access = service.createAccessToken('alice');
+      expect(expectAuthError(() => service.verifyToken(refresh, { type: 'access' }), AuthErrorCode.WrongTokenType).message).toBe(
+        'Only access tokens are allowed',
+      );
+      expect(expectAuthError(() => service.verifyToken(access, { type: 'refresh' }), AuthErrorCode.WrongTokenType).message).toBe(
+        'Only refresh tokens are allowed',
+      );
+    });
+
+    it('accepts either type when no type is asked for', () => {
+      const service = makeService();
+      expect(() => service.verifyToken(service.createAccessToken('alice'))).not.toThrow();
+      expect(() => service.verifyToken(service.createRefreshToken('alice'))).not.toThrow();
+    });
+
+    it('refuses a token signed with another secret', () => {
+      const token = makeService({ secret: 'y'.repeat(32) }).createAccessToken('alice');
+      expectAuthError(() => makeService().verifyToken(token), AuthErrorCode.InvalidToken);
+    });
+
+    it('refuses an expired token with token_expired', () => {
+      const service = makeService();
+      const token = service.createAccessToken('alice', { expiresIn: 60 });
+      jest.setSystemTime(NOW_MS + 61_000);
+      expectAuthError(() => service.verifyToken(token), AuthErrorCode.TokenExpired);
+    });
+
+    describe('allowExpired', () => {
+      it('accepts an expired token and returns its claims', () => {
+        const service = makeService();
+        const token = service.createAccessToken('alice', { expiresIn: 60 });
+        jest.setSystemTime(NOW_MS + 3600_000);
+        const claims = service.verifyToken(token, { allowExpired: true });
+        expect(claims).toMatchObject({ sub: 'alice', exp: NOW + 60 });
+      });
+
+      it('still checks the type', () => {
+        const service = makeService();
+        const token = service.createRefreshToken('alice', { expiresIn: 60 });
+        jest.setSystemTime(NOW_MS + 3600_000);
+        expectAuthError(() => service.verifyToken(token, { allowExpired: true, type: 'access' }), AuthErrorCode.WrongTokenType);
+      });
+
+      it('still checks the signature', () => {
+        const token = makeService({ secret: 'y'.repeat(32) }).createAccessToken('alice', { expiresIn: 60 });
+        jest.setSystemTime(NOW_MS + 3600_000);
+        expectAuthError(() => makeService().verifyToken(token, { allowExpired: true }), AuthErrorCode.InvalidToken);
+      });
+
+      it('does not turn an unexpired forged token into a valid one', () => {
+        const forged = jwt.sign({ sub: 'alice', type: 'access', fresh: false, jti: 'j', iat: NOW, exp: NOW + 60 }, 'y'.repeat(32), {
+          noTimestamp: true,
+        });
+        expectAuthError(() => makeService().verifyToken(forged, { allowExpired: true }), AuthErrorCode.InvalidToken);
+      });
+    });
+  });
+});
