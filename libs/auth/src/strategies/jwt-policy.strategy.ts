@@ -27,7 +27,11 @@ export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ val
         // The guard has already extracted the token; plain AuthGuard(name) users get the same extraction.
         jwtFromRequest: (request: StrategyRequest) => request[EXTRACTED_TOKEN] ?? extractor.extract(request) ?? null,
         secretOrKey: options.verificationKey as unknown as string,
+        // passport-jwt overwrites these four jsonWebTokenOptions with its own top-level options, so pass them twice.
         algorithms: [...(verifier.jsonwebtokenOptions.algorithms ?? [])],
+        issuer: verifier.jsonwebtokenOptions.issuer as string | undefined,
+        audience: verifier.jsonwebtokenOptions.audience as string | undefined,
+        ignoreExpiration: false,
         jsonWebTokenOptions: { ...verifier.jsonwebtokenOptions },
         passReqToCallback: true,
       };
