@@ -40,8 +40,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
-      const body = typeof response === 'object' ? { ...response } : { statusCode: status, message: response };
-      return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, ...body } };
+      const body: Record<string, unknown> = typeof response === 'object' ? { ...response } : { statusCode: status, message: response };
+      return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', ...body, code: body.code ?? code } };
     }
     const error = STATUS_CODES[status] ?? 'Error';
     return { status, body: { statusCode: status, error, message: error, code } };
