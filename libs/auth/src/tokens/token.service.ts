@@ -95,8 +95,11 @@ export class TokenService {
       if (this.reservedClaims.has(name)) {
         throw new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
       }
-      // defineProperty, so a claim named __proto__ stays a claim and never becomes the object's prototype.
-      Object.defineProperty(claims, name, { value, enumerable: true, writable: true, configurable: true });
+      // jsonwebtoken looks claim names up in a plain object while signing, so it crashes on these.
+      if (name in Object.prototype) {
+        throw new TypeError(`nest-jwt-extended: additionalClaims cannot carry a claim named "${name}"`);
+      }
+      claims[name] = value;
     }
     Object.assign(claims, {
       [this.options.identityClaim]: identity,

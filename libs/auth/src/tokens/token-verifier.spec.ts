@@ -1,0 +1,429 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import jwt from 'jsonwebtoken';
+import { AuthError } from '../errors/auth-error.js';
+import { AuthErrorCode } from '../errors/auth-error-code.js';
+import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
+import { resolveAuthOptions } from '../options/resolved-auth-options.js';
+import type { TokenPolicy } from './token-policy.js';
+import { TokenVerifier } from './token-verifier.js';
+
+const SECRET = 'x'.repeat(32);
+const OTHER_SECRET = 'y'.repeat(32);
+const NOW_MS = Date.UTC(2030, 0, 1, 0, 0, 0, 250);
+const NOW = Math.floor(NOW_MS / 1000);
+
+function makeVerifier(options: Partial<AuthModuleOptions> = {}): TokenVerifier {
+  return new TokenVerifier(resolveAuthOptions({ secret: SECRET, ...options }));
+}
+
+/** A complete, valid access-token claim set; a key set to `undefined` is left out of the token. */
+function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { sub: 'alice', iat: NOW, nbf: NOW, exp: NOW + 900, jti: randomUUID(), type: 'access', fresh: false, ...overrides };
+}
+
+const b64url = (json: unknown) => Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
+
+/**
+ * Builds a compact JWT by hand, so the tests can make tokens jsonwebtoken refuses to sign
+ * (alg none, array payloads, odd headers).
+ */
+function forge(
+  payload: unknown,
+  { header = { alg: 'HS256', typ: 'JWT' }, secret = SECRET, hash = 'sha256' }: { header?: unknown; secret?: string; hash?: string } = {},
+): string {
+  const input = `${b64url(header)}.${b64url(payload)}`;
+  return `${input}.${createHmac(hash, secret).update(input).digest('base64url')}`;
+}
+
+function unsigned(payload: unknown, alg: string): string {
+  return `${b64url({ alg, typ: 'JWT' })}.${b64url(payload)}.`;
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
+
+/** Asserts `fn` throws a 401 AuthError with `code` (and `message`, when given). */
+function expectRefused(fn: () => unknown, code: AuthErrorCode, message?: string | RegExp): AuthError {
+  const error = thrownBy(fn);
+  expect(error).toBeInstanceOf(AuthError);
+  const authError = error as AuthError;
+  expect(authError.code).toBe(code);
+  expect(authError.getStatus()).toBe(401);
+  if (typeof message === 'string') expect(authError.message).toBe(message);
+  if (message instanceof RegExp) expect(authError.message).toMatch(message);
+  return authError;
+}
+
+describe('TokenVerifier', () => {
+  let verifier: TokenVerifier;
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW_MS });
+    verifier = makeVerifier();
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  describe('a valid token', () => {
+    it('passes and yields its header, claims and identity', () => {
+      const payload = claims({ roles: ['admin'] });
+      const verified = verifier.verify(forge(payload, { header: { alg: 'HS256', typ: 'JWT', kid: 'k1' } }));
+      expect(verified.header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k1' });
+      expect(verified.claims).toEqual(payload);
+      expect(verified.identity).toBe('alice');
+    });
+
+    it('passes when signed by jsonwebtoken with the same secret', () => {
+      const token = jwt.sign(claims(), SECRET, { algorithm: 'HS256' });
+      expect(verifier.verify(token).identity).toBe('alice');
+    });
+
+    it('pins jsonwebtoken to the configured algorithm, in frozen options', () => {
+      expect(verifier.jsonwebtokenOptions.algorithms).toEqual(['HS256']);
+      expect(Object.isFrozen(verifier.jsonwebtokenOptions)).toBe(true);
+      expect(makeVerifier({ secret: 'z'.repeat(48), algorithm: 'HS384' }).jsonwebtokenOptions.algorithms).toEqual(['HS384']);
+    });
+  });
+
+  describe('the error thrown', () => {
+    it('carries an RFC 6750 invalid_token challenge and a JSON body with the code', () => {
+      const error = expectRefused(() => verifier.verify(forge(claims(), { secret: OTHER_SECRET })), AuthErrorCode.InvalidToken);
+      expect(error.challenge).toBe('Bearer error="invalid_token", error_description="Signature verification failed"');
+      expect(error.getResponse()).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Signature verification failed',
+        code: 'invalid_token',
+      });
+    });
+  });
+
+  describe('signature and format', () => {
+    it('refuses a token signed with another key', () => {
+      expectRefused(() => verifier.verify(forge(claims(), { secret: OTHER_SECRET })), AuthErrorCode.InvalidToken, 'Signature verification failed');
+    });
+
+    it('refuses a token whose payload was changed after signing', () => {
+      const [header, , signature] = forge(claims()).split('.');
+      const tampered = `${header}.${b64url(claims({ sub: 'mallory' }))}.${signature}`;
+      expectRefused(() => verifier.verify(tampered), AuthErrorCode.InvalidToken, 'Signature verification failed');
+    });
+
+    it('refuses a token whose signature was changed', () => {
+      const token = forge(claims());
+      const flipped = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+      expectRefused(() => verifier.verify(flipped), AuthErrorCode.InvalidToken, 'Signature verification failed');
+    });
+
+    it.each(['garbage', 'a.b.c', 'a.b', '...', 'eyJhbGciOiJIUzI1NiJ9.!!!.sig'])('refuses garbage %p as malformed', (token) => {
+      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'Token is malformed');
+    });
+
+    it('refuses the empty string', () => {
+      expectRefused(() => verifier.verify(''), AuthErrorCode.InvalidToken, 'Token is empty');
+    });
+
+    it.each([undefined, null, 42])('refuses a non-string (%p) as empty', (token) => {
+      expectRefused(() => verifier.verify(token as never), AuthErrorCode.InvalidToken, 'Token is empty');
+    });
+
+    it('refuses a token longer than maxTokenLength before decoding it', () => {
+      const small = makeVerifier({ maxTokenLength: 64 });
+      const token = forge(claims());
+      expect(token.length).toBeGreaterThan(64);
+      expectRefused(() => small.verify(token), AuthErrorCode.InvalidToken, 'Token is larger than 64 characters');
+    });
+
+    it('measures the default limit of 8192 characters inclusively', () => {
+      expectRefused(() => verifier.verify('a'.repeat(8193)), AuthErrorCode.InvalidToken, 'Token is larger than 8192 characters');
+      // Exactly at the limit the size check passes, and the token is then judged (and refused) on its content.
+      expectRefused(() => verifier.verify('a'.repeat(8192)), AuthErrorCode.InvalidToken, 'Token is malformed');
+    });
+
+    it('assertSize accepts a token within the limit', () => {
+      expect(() => verifier.assertSize(forge(claims()))).not.toThrow();
+    });
+  });
+
+  describe('algorithm', () => {
+    it.each(['none', 'None', 'NONE', 'nOnE'])('refuses an unsigned token with alg %p', (alg) => {
+      expectRefused(() => verifier.verify(unsigned(claims(), alg)), AuthErrorCode.InvalidToken, /algorithm is not allowed/);
+    });
+
+    it.each(['none', 'NONE'])('refuses alg %p even with a valid HMAC signature appended', (alg) => {
+      const token = forge(claims(), { header: { alg, typ: 'JWT' } });
+      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed');
+    });
+
+    it('refuses an HS512 token when HS256 is configured, even with the right secret', () => {
+      const token = jwt.sign(claims(), SECRET, { algorithm: 'HS512' });
+      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed');
+    });
+
+    it('refuses an HS256 token when HS512 is configured', () => {
+      const secret = 'z'.repeat(64);
+      const token = forge(claims(), { secret });
+      expectRefused(() => makeVerifier({ secret, algorithm: 'HS512' }).verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed');
+    });
+
+    it('accepts an HS512 token when HS512 is configured', () => {
+      const secret = 'z'.repeat(64);
+      const token = forge(claims(), { secret, header: { alg: 'HS512', typ: 'JWT' }, hash: 'sha512' });
+      expect(makeVerifier({ secret, algorithm: 'HS512' }).verify(token).identity).toBe('alice');
+    });
+  });
+
+  describe('time claims', () => {
+    it('refuses an expired token with token_expired', () => {
+      expectRefused(() => verifier.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 1 }))), AuthErrorCode.TokenExpired, 'Token has expired');
+    });
+
+    it('counts a token as expired at the very second of exp', () => {
+      expectRefused(() => verifier.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW }))), AuthErrorCode.TokenExpired);
+    });
+
+    it('refuses a token whose nbf is in the future with token_not_yet_valid', () => {
+      expectRefused(
+        () => verifier.verify(forge(claims({ nbf: NOW + 60 }))),
+        AuthErrorCode.TokenNotYetValid,
+        'Token is not yet valid (nbf is in the future)',
+      );
+    });
+
+    it('refuses a token whose iat is in the future with token_not_yet_valid', () => {
+      expectRefused(
+        () => verifier.verify(forge(claims({ iat: NOW + 60, nbf: undefined }))),
+        AuthErrorCode.TokenNotYetValid,
+        'Token is not yet valid (iat is in the future)',
+      );
+    });
+
+    describe('with a leeway of 30 seconds', () => {
+      let lenient: TokenVerifier;
+      beforeEach(() => {
+        lenient = makeVerifier({ leeway: 30 });
+      });
+
+      it('lets a slightly expired token pass', () => {
+        const token = forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 10 }));
+        expect(lenient.verify(token).identity).toBe('alice');
+        expectRefused(() => verifier.verify(token), AuthErrorCode.TokenExpired);
+      });
+
+      it('still refuses a token expired longer ago than the leeway', () => {
+        expectRefused(() => lenient.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 31 }))), AuthErrorCode.TokenExpired);
+      });
+
+      it('lets a slightly early iat and nbf pass', () => {
+        expect(lenient.verify(forge(claims({ iat: NOW + 10, nbf: NOW + 10 }))).identity).toBe('alice');
+      });
+
+      it('still refuses an iat further in the future than the leeway', () => {
+        expectRefused(() => lenient.verify(forge(claims({ iat: NOW + 31, nbf: undefined }))), AuthErrorCode.TokenNotYetValid);
+      });
+    });
+  });
+
+  describe('required and well-typed claims', () => {
+    it.each<[string, Record<string, unknown>, string]>([
+      ['missing exp', { exp: undefined }, 'Token has no valid exp claim'],
+      ['exp as a string', { exp: String(NOW + 900) }, 'Token has no valid exp claim'],
+      ['missing iat', { iat: undefined }, 'Token has no valid iat claim'],
+      ['iat as a string', { iat: String(NOW) }, 'Token has no valid iat claim'],
+      ['missing jti', { jti: undefined }, 'Token has no valid jti claim'],
+      ['empty jti', { jti: '' }, 'Token has no valid jti claim'],
+      ['numeric jti', { jti: 7 }, 'Token has no valid jti claim'],
+      ['jti over 256 characters', { jti: 'j'.repeat(257) }, 'Token has no valid jti claim'],
+      ['missing type', { type: undefined }, 'Token has no type claim'],
+      ['unknown type "id"', { type: 'id' }, 'Token type is not known'],
+      ['type with other casing', { type: 'Access' }, 'Token type is not known'],
+      ['missing fresh', { fresh: undefined }, 'Token has no valid fresh claim'],
+      ['fresh as a string', { fresh: 'true' }, 'Token has no valid fresh claim'],
+      ['fresh as null', { fresh: null }, 'Token has no valid fresh claim'],
+      ['sub as a number', { sub: 42 }, 'Token has no valid sub claim'],
+      ['empty sub', { sub: '' }, 'Token has no valid sub claim'],
+      ['missing sub', { sub: undefined }, 'Token has no valid sub claim'],
+    ])('refuses a token with %s', (_, overrides, message) => {
+      expectRefused(() => verifier.verify(forge(claims(overrides))), AuthErrorCode.InvalidToken, message);
+    });
+
+    it('accepts a jti of exactly 256 characters', () => {
+      expect(verifier.verify(forge(claims({ jti: 'j'.repeat(256) }))).claims.jti).toHaveLength(256);
+    });
+
+    it.each([
+      ['an array', [claims()]],
+      ['a string', 'alice'],
+      ['a number', 42],
+    ])('refuses a payload that is %s', (_, payload) => {
+      expectRefused(() => verifier.verify(forge(payload)), AuthErrorCode.InvalidToken, /Token payload must be a JSON object|Token is malformed/);
+    });
+
+    it('refuses an array payload with the JSON object message', () => {
+      expectRefused(() => verifier.verify(forge([claims()])), AuthErrorCode.InvalidToken, 'Token payload must be a JSON object');
+    });
+
+    describe('with a custom identityClaim', () => {
+      let custom: TokenVerifier;
+      beforeEach(() => {
+        custom = makeVerifier({ identityClaim: 'user_id' });
+      });
+
+      it('reads the identity from it and does not require sub', () => {
+        const verified = custom.verify(forge(claims({ sub: undefined, user_id: 'u-1' })));
+        expect(verified.identity).toBe('u-1');
+      });
+
+      it.each([undefined, '', 42])('refuses %p as the identity', (userId) => {
+        expectRefused(() => custom.verify(forge(claims({ user_id: userId }))), AuthErrorCode.InvalidToken, 'Token has no valid user_id claim');
+      });
+
+      it('still refuses an ill-typed sub', () => {
+        expectRefused(() => custom.verify(forge(claims({ user_id: 'u-1', sub: 42 }))), AuthErrorCode.InvalidToken, 'Token has no valid sub claim');
+      });
+    });
+  });
+
+  describe('type policy', () => {
+    it('accepts a token of the demanded type', () => {
+      expect(verifier.verify(forge(claims()), { type: 'access' }).claims.type).toBe('access');
+      expect(verifier.verify(forge(claims({ type: 'refresh' })), { type: 'refresh' }).claims.type).toBe('refresh');
+    });
+
+    it('refuses a refresh token where an access token is demanded', () => {
+      const error = expectRefused(
+        () => verifier.verify(forge(claims({ type: 'refresh' })), { type: 'access' }),
+        AuthErrorCode.WrongTokenType,
+        'Only access tokens are allowed',
+      );
+      expect(error.challenge).toBe('Bearer error="invalid_token", error_description="Only access tokens are allowed"');
+    });
+
+    it('refuses an access token where a refresh token is demanded', () => {
+      expectRefused(() => verifier.verify(forge(claims()), { type: 'refresh' }), AuthErrorCode.WrongTokenType, 'Only refresh tokens are allowed');
+    });
+
+    it('reports an expired token as expired even when its type is also wrong', () => {
+      const token = forge(claims({ type: 'refresh', iat: NOW - 100, nbf: NOW - 100, exp: NOW - 1 }));
+      expectRefused(() => verifier.verify(token, { type: 'access' }), AuthErrorCode.TokenExpired);
+    });
+
+    it('checks the type even when expiry is ignored', () => {
+      const token = forge(claims({ type: 'refresh', iat: NOW - 100, nbf: NOW - 100, exp: NOW - 1 }));
+      expect(verifier.verify(token, {}, true).claims.type).toBe('refresh');
+      expectRefused(() => verifier.verify(token, { type: 'access' }, true), AuthErrorCode.WrongTokenType);
+    });
+  });
+
+  describe('fresh policy', () => {
+    const policy: TokenPolicy = { type: 'access', fresh: true };
+
+    it('accepts fresh: true', () => {
+      expect(verifier.verify(forge(claims({ fresh: true })), policy).claims.fresh).toBe(true);
+    });
+
+    it('refuses fresh: false with fresh_token_required and an insufficient_user_authentication challenge', () => {
+      const error = expectRefused(() => verifier.verify(forge(claims({ fresh: false })), policy), AuthErrorCode.FreshTokenRequired, 'Fresh token required');
+      expect(error.challenge).toContain('error="insufficient_user_authentication"');
+      expect(error.challenge).toBe('Bearer error="insufficient_user_authentication", error_description="Fresh token required"');
+    });
+
+    it('does not demand freshness when the policy does not', () => {
+      expect(() => verifier.verify(forge(claims({ fresh: false })), { type: 'access' })).not.toThrow();
+    });
+
+    it('accepts a token whose fresh window is still open, up to and including its last second', () => {
+      expect(() => verifier.verify(forge(claims({ fresh: NOW + 60 })), policy)).not.toThrow();
+      expect(() => verifier.verify(forge(claims({ fresh: NOW })), policy)).not.toThrow();
+    });
+
+    it('refuses a token whose fresh window has passed', () => {
+      expectRefused(() => verifier.verify(forge(claims({ fresh: NOW - 1 })), policy), AuthErrorCode.FreshTokenRequired);
+    });
+
+    it('reports the wrong type before freshness', () => {
+      expectRefused(() => verifier.verify(forge(claims({ type: 'refresh', fresh: false })), policy), AuthErrorCode.WrongTokenType);
+    });
+  });
+
+  describe('with issuer and audience configured', () => {
+    let strict: TokenVerifier;
+    beforeEach(() => {
+      strict = makeVerifier({ issuer: 'https://auth.example', audience: ['api', 'admin'] });
+    });
+
+    it('accepts the right issuer and any one of the audiences', () => {
+      expect(() => strict.verify(forge(claims({ iss: 'https://auth.example', aud: 'api' })))).not.toThrow();
+      expect(() => strict.verify(forge(claims({ iss: 'https://auth.example', aud: ['other', 'admin'] })))).not.toThrow();
+    });
+
+    it.each([
+      ['missing iss', { iss: undefined, aud: 'api' }],
+      ['wrong iss', { iss: 'https://evil.example', aud: 'api' }],
+    ])('refuses %s', (_, overrides) => {
+      expectRefused(() => strict.verify(forge(claims(overrides))), AuthErrorCode.InvalidToken, 'Token issuer is not accepted');
+    });
+
+    it.each([
+      ['missing aud', { iss: 'https://auth.example', aud: undefined }],
+      ['wrong aud', { iss: 'https://auth.example', aud: 'other' }],
+      ['wrong aud array', { iss: 'https://auth.example', aud: ['other', 'more'] }],
+    ])('refuses %s', (_, overrides) => {
+      expectRefused(() => strict.verify(forge(claims(overrides))), AuthErrorCode.InvalidToken, 'Token audience is not accepted');
+    });
+
+    it('does not echo the expected issuer or audience to the client', () => {
+      const error = expectRefused(() => strict.verify(forge(claims({ iss: 'https://evil.example', aud: 'api' }))), AuthErrorCode.InvalidToken);
+      expect(error.challenge).not.toContain('auth.example');
+      expect(JSON.stringify(error.getResponse())).not.toContain('auth.example');
+    });
+  });
+
+  describe('toAuthError', () => {
+    it('returns an AuthError unchanged', () => {
+      const original = AuthError.invalid(AuthErrorCode.WrongTokenType, 'x');
+      expect(verifier.toAuthError(original)).toBe(original);
+    });
+
+    it('maps jsonwebtoken expiry and not-before errors to their codes', () => {
+      expect(verifier.toAuthError(new jwt.TokenExpiredError('jwt expired', new Date())).code).toBe(AuthErrorCode.TokenExpired);
+      expect(verifier.toAuthError(new jwt.NotBeforeError('jwt not active', new Date())).code).toBe(AuthErrorCode.TokenNotYetValid);
+    });
+
+    it.each([
+      new jwt.JsonWebTokenError('secret or public key must be provided'),
+      new jwt.JsonWebTokenError('error in secret or public key callback: ENOENT /etc/keys/private.pem'),
+      new jwt.JsonWebTokenError('jwt id invalid. expected: internal-123'),
+      new TypeError('Cannot read properties of undefined (reading "internal")'),
+      new SyntaxError('Unexpected token } in JSON at position 12'),
+      'a thrown string with internal details',
+      undefined,
+    ])('never exposes the raw message of %p', (raw) => {
+      const error = verifier.toAuthError(raw);
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error.code).toBe(AuthErrorCode.InvalidToken);
+      expect(error.getStatus()).toBe(401);
+      expect(error.message).toBe('Token is malformed');
+      expect(error.challenge).toBe('Bearer error="invalid_token", error_description="Token is malformed"');
+      const exposed = `${error.message} ${error.challenge} ${JSON.stringify(error.getResponse())}`;
+      for (const secret of ['secret or public key', '/etc/keys', 'internal', 'Unexpected token']) {
+        expect(exposed).not.toContain(secret);
+      }
+    });
+
+    it('rewords known jsonwebtoken messages without their details', () => {
+      const error = verifier.toAuthError(new jwt.JsonWebTokenError('jwt audience invalid. expected: secret-audience'));
+      expect(error.message).toBe('Token audience is not accepted');
+      expect(error.challenge).not.toContain('secret-audience');
+    });
+  });
+});
