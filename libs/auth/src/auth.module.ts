@@ -13,6 +13,12 @@ import { JwtFreshStrategy } from './strategies/jwt-fresh.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
 import { TokenService } from './tokens/token.service.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
+import { RevocationStore } from './revocation/revocation-store.interface.js';
+import { RevocationView } from './revocation/revocation-view.js';
+import { RevocationService } from './revocation/revocation.service.js';
+import { SessionService } from './sessions/session.service.js';
+import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
 
 /**
  * Access, refresh and fresh JWTs for a Nest app. Import it once; the guards, decorators and `TokenService`
@@ -37,6 +43,14 @@ import { TokenVerifier } from './tokens/token-verifier.js';
   imports: [PassportModule, JwtModule.register({})],
   providers: [
     { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+    {
+      provide: RevocationStore,
+      inject: [RESOLVED_AUTH_OPTIONS],
+      useFactory: (options: ResolvedAuthOptions) => options.revocationStore ?? new MemoryRevocationStore(),
+    },
+    RevocationView,
+    RevocationService,
+    SessionService,
     TokenVerifier,
     TokenService,
     HeaderTokenExtractor,
@@ -47,6 +61,16 @@ import { TokenVerifier } from './tokens/token-verifier.js';
     FreshJwtGuard,
     RefreshJwtGuard,
   ],
-  exports: [TokenService, TokenVerifier, HeaderTokenExtractor, JwtAuthGuard, FreshJwtGuard, RefreshJwtGuard],
+  exports: [
+    TokenService,
+    SessionService,
+    RevocationService,
+    RevocationStore,
+    TokenVerifier,
+    HeaderTokenExtractor,
+    JwtAuthGuard,
+    FreshJwtGuard,
+    RefreshJwtGuard,
+  ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

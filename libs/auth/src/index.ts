@@ -17,3 +17,16 @@ export { CurrentClaims } from './decorators/current-claims.decorator.js';
 export { CurrentTokenHeader } from './decorators/current-token-header.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { OptionalAuth } from './decorators/optional-auth.decorator.js';
+export { SessionService, type StartSessionOptions } from './sessions/session.service.js';
+export type { TokenPair } from './sessions/token-pair.interface.js';
+export { RevocationService } from './revocation/revocation.service.js';
+export {
+  RevocationStore,
+  type Revocation,
+  type RevocationFeed,
+  type RevocationKind,
+  type RotationOutcome,
+  type RotationRequest,
+} from './revocation/revocation-store.interface.js';
+export { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
+export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation.store.js';

@@ -30,7 +30,8 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
     const status = statusOf(exception);
-    if (status === undefined || status >= 500) {
+    // An HttpException chose its status (a 503 from the revocation store is deliberate); anything else is a bug.
+    if (status === undefined || (status >= 500 && !(exception instanceof HttpException))) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
       return { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error', code: 'internal_error' } };
     }

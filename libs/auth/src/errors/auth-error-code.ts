@@ -23,6 +23,12 @@ export const AuthErrorCode = {
   WrongTokenType: 'wrong_token_type',
   /** The route demands a fresh access token and the one sent is not (or no longer) fresh. */
   FreshTokenRequired: 'fresh_token_required',
+  /** The token, its session or all of its user's tokens have been revoked (logout). */
+  TokenRevoked: 'token_revoked',
+  /** A refresh token that was already used came back: the whole session is revoked (theft is assumed). */
+  RefreshTokenReused: 'refresh_token_reused',
+  /** The revocation store could not be reached in time; answered with 503, never with a guess. */
+  RevocationUnavailable: 'revocation_unavailable',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

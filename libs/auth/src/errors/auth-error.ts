@@ -35,10 +35,17 @@ export class AuthError extends HttpException {
     message: string,
     /** RFC 6750 / RFC 9470 `error` attribute of the challenge; omitted when no token was sent. */
     challengeError?: BearerChallengeError,
+    status: HttpStatus.UNAUTHORIZED | HttpStatus.SERVICE_UNAVAILABLE = HttpStatus.UNAUTHORIZED,
   ) {
-    const body: AuthErrorBody = { statusCode: HttpStatus.UNAUTHORIZED, error: 'Unauthorized', message, code };
-    super(body, HttpStatus.UNAUTHORIZED);
+    const error = status === HttpStatus.UNAUTHORIZED ? 'Unauthorized' : 'Service Unavailable';
+    const body: AuthErrorBody = { statusCode: status, error, message, code };
+    super(body, status);
     this.challenge = renderBearerChallenge(challengeError, message);
+  }
+
+  /** The revocation state cannot be read or written right now (503). */
+  static unavailable(message: string): AuthError {
+    return new AuthError(AuthErrorCode.RevocationUnavailable, message, undefined, HttpStatus.SERVICE_UNAVAILABLE);
   }
 
   /** No token in the request. */

@@ -1,3 +1,6 @@
+import type { RevocationStore } from '../revocation/revocation-store.interface.js';
+import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
+
 /**
  * A token lifetime: a number of seconds, a string with a unit understood by `ms` (`'15m'`, `'12h'`, `'30d'`),
  * or `false` for a token that never expires (refused by this library's own verifier, so only for tokens
@@ -45,4 +48,21 @@ export interface AuthModuleOptions {
   headerScheme?: string;
   /** Tokens longer than this many characters are refused before any decoding. Default 8192. */
   maxTokenLength?: number;
+  /** Where revocations and rotation state live. Default: a `MemoryRevocationStore` (one process only). */
+  revocationStore?: RevocationStore;
+  /**
+   * Longest wait, in milliseconds, for the revocation store: a guarded request waits at most this long for a lost
+   * feed to come back before answering 503 `revocation_unavailable`. Default 1000.
+   */
+  revocationTimeoutMs?: number;
+  /** Serve requests from the last known revocations while the store is unreachable, instead of refusing. Default false. */
+  revocationFailOpen?: boolean;
+  /** Your own check, after the built-in ones (Flask-JWT-Extended's `token_in_blocklist_loader`). */
+  isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
+  /** Each refresh also returns a new refresh token and consumes the one presented. Default false. */
+  rotateRefreshTokens?: boolean;
+  /** With rotation: how long the immediately previous refresh token may still be presented (seconds or '30s'). Default 0. */
+  refreshTokenGracePeriod?: number | string;
+  /** Absolute session lifetime, counted from login: rotation never extends a session past it. Default: the refresh token lifetime. */
+  sessionMaxAge?: TokenLifetime;
 }

@@ -1,5 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { AuthModuleOptions, HmacAlgorithm } from './auth-module-options.interface.js';
+import type { RevocationStore } from '../revocation/revocation-store.interface.js';
+import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
 import { toLifetimeSeconds } from './token-lifetime.js';
 
@@ -17,12 +19,21 @@ export interface ResolvedAuthOptions {
   readonly headerName: string;
   readonly headerScheme: string;
   readonly maxTokenLength: number;
+  /** Undefined here: the module provides the default store. */
+  readonly revocationStore?: RevocationStore;
+  readonly revocationTimeoutMs: number;
+  readonly revocationFailOpen: boolean;
+  readonly isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
+  readonly rotateRefreshTokens: boolean;
+  readonly refreshTokenGraceMs: number;
+  /** Seconds from login after which no token of the session is valid; false for no limit. */
+  readonly sessionMaxAge: number | false;
 }
 
 const HMAC_MIN_BYTES: Record<HmacAlgorithm, number> = { HS256: 32, HS384: 48, HS512: 64 };
 
 /** Claims the library writes itself; the identity claim may not take one of these names (except `sub`). */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud']);
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud', 'sid', 'auth_time']);
 
 /** Validates the user's options once, at start-up, and builds the key objects. */
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -52,12 +63,21 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throw new InvalidAuthOptionError('headerScheme', 'must be a single word such as "Bearer", or "" for a bare token');
   }
 
+  const refreshTokenTtl = toLifetimeSeconds(options.refreshTokenExpiresIn ?? 30 * 24 * 60 * 60, 'refreshTokenExpiresIn');
+  const store = options.revocationStore;
+  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.revoke !== 'function' || typeof store.list !== 'function')) {
+    throw new InvalidAuthOptionError('revocationStore', 'must implement RevocationStore (revoke, list, subscribe, registerSession, rotateRefreshToken)');
+  }
+  if (options.isTokenRevoked !== undefined && typeof options.isTokenRevoked !== 'function') {
+    throw new InvalidAuthOptionError('isTokenRevoked', 'must be a function (claims, header) => boolean | Promise<boolean>');
+  }
+
   return {
     algorithm,
     signingKey: key,
     verificationKey: key,
     accessTokenTtl: toLifetimeSeconds(options.accessTokenExpiresIn ?? 15 * 60, 'accessTokenExpiresIn'),
-    refreshTokenTtl: toLifetimeSeconds(options.refreshTokenExpiresIn ?? 30 * 24 * 60 * 60, 'refreshTokenExpiresIn'),
+    refreshTokenTtl,
     identityClaim,
     issuer: optionalString(options.issuer, 'issuer'),
     audience: audienceOf(options.audience),
@@ -65,6 +85,13 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     headerName,
     headerScheme,
     maxTokenLength: wholeNumber(options.maxTokenLength ?? 8192, 'maxTokenLength', 64),
+    revocationStore: store,
+    revocationTimeoutMs: wholeNumber(options.revocationTimeoutMs ?? 1000, 'revocationTimeoutMs', 1),
+    revocationFailOpen: booleanOption(options.revocationFailOpen ?? false, 'revocationFailOpen'),
+    isTokenRevoked: options.isTokenRevoked,
+    rotateRefreshTokens: booleanOption(options.rotateRefreshTokens ?? false, 'rotateRefreshTokens'),
+    refreshTokenGraceMs: graceMs(options.refreshTokenGracePeriod ?? 0),
+    sessionMaxAge: options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge'),
   };
 }
 
@@ -102,4 +129,15 @@ function wholeNumber(value: unknown, option: string, min: number): number {
     throw new InvalidAuthOptionError(option, `must be a whole number >= ${min} (got ${String(value)})`);
   }
   return value;
+}
+
+function booleanOption(value: unknown, option: string): boolean {
+  if (typeof value !== 'boolean') throw new InvalidAuthOptionError(option, `must be true or false (got ${String(value)})`);
+  return value;
+}
+
+function graceMs(value: number | string): number {
+  if (value === 0 || value === '0') return 0;
+  const seconds = toLifetimeSeconds(value, 'refreshTokenGracePeriod');
+  return seconds === false ? 0 : seconds * 1000;
 }

@@ -6,6 +6,7 @@ import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/hea
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
+import { RevocationView } from '../revocation/revocation-view.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
 type StrategyRequest = RequestWithHeaders & { [EXTRACTED_TOKEN]?: string; [VERIFIED_TOKEN]?: unknown };
@@ -15,13 +16,14 @@ type StrategyRequest = RequestWithHeaders & { [EXTRACTED_TOKEN]?: string; [VERIF
  * signature with the pinned algorithm and the KeyObject built at start-up; `TokenVerifier` then applies the same
  * claim rules as `TokenService.verifyToken`, so `AuthGuard(name)` and our guards accept exactly the same tokens.
  */
-export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ validate(request: object, decoded: unknown): JwtClaims }> {
+export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ validate(request: object, decoded: unknown): Promise<JwtClaims> }> {
   @Injectable()
   class PolicyStrategy extends PassportStrategy(Strategy, name) {
     constructor(
       @Inject(RESOLVED_AUTH_OPTIONS) options: ResolvedAuthOptions,
       extractor: HeaderTokenExtractor,
       private readonly verifier: TokenVerifier,
+      private readonly revocations: RevocationView,
     ) {
       const strategyOptions: StrategyOptionsWithRequest = {
         // The guard has already extracted the token; plain AuthGuard(name) users get the same extraction.
@@ -38,9 +40,11 @@ export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ val
       super(strategyOptions);
     }
 
-    validate(request: StrategyRequest, decoded: unknown): JwtClaims {
+    async validate(request: StrategyRequest, decoded: unknown): Promise<JwtClaims> {
       const verified = this.verifier.checkClaims(decoded);
       this.verifier.assertPolicy(verified.claims, policy);
+      // After verification, so an expired or forged token is reported as such, not as revoked.
+      await this.revocations.assertNotRevoked(verified);
       Object.defineProperty(request, VERIFIED_TOKEN, { value: verified, configurable: true, writable: true });
       return verified.claims;
     }

@@ -27,6 +27,10 @@ export interface JwtClaims {
   type: TokenType;
   /** `true`, `false`, or the epoch second until which the token counts as fresh. Always `false` on refresh tokens. */
   fresh: boolean | number;
+  /** The session: shared by every token of one login, kept by refresh. */
+  sid?: string;
+  /** When the user logged in (epoch seconds); the session's absolute lifetime counts from it. */
+  auth_time?: number;
   iss?: string;
   aud?: string | string[];
   [claim: string]: unknown;

@@ -9,6 +9,17 @@ export interface CreateRefreshTokenOptions {
   additionalHeaders?: Record<string, unknown>;
   /** Overrides the configured lifetime for this token. */
   expiresIn?: TokenLifetime;
+  /**
+   * The session (`sid` claim) the token belongs to: every token of one login shares it, so logout can end them
+   * together. Default: a new session id. `SessionService` sets it for you.
+   */
+  sessionId?: string;
+  /** The login time (`auth_time`, epoch seconds) of the session; `sessionMaxAge` counts from it. Default: now. */
+  authTime?: number;
+  /** The token id. Default: a random uuid v4; rotation sets the one it reserved. */
+  jti?: string;
+  /** Never let the token outlive this epoch second (the session's absolute end). */
+  notAfter?: number;
 }
 
 /** Per-call options of `TokenService.createAccessToken`. */

@@ -89,6 +89,12 @@ export class TokenVerifier {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw invalid(`Token has no valid ${this.options.identityClaim} claim`);
     }
+    if (claims.sid !== undefined && (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > MAX_JTI_LENGTH)) {
+      throw invalid('Token has no valid sid claim');
+    }
+    if (claims.auth_time !== undefined && (typeof claims.auth_time !== 'number' || !Number.isFinite(claims.auth_time))) {
+      throw invalid('Token has no valid auth_time claim');
+    }
     if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
       throw invalid('Token has no valid sub claim');
     }

@@ -58,11 +58,29 @@ describe('TokenService', () => {
   });
 
   describe('createAccessToken', () => {
-    it('writes sub, iat, nbf, exp, jti, type and fresh', () => {
+    it('writes sub, iat, nbf, exp, jti, type, fresh, sid and auth_time', () => {
       const payload = payloadOf(makeService().createAccessToken('alice'));
-      expect(Object.keys(payload).sort()).toEqual(['exp', 'fresh', 'iat', 'jti', 'nbf', 'sub', 'type']);
+      expect(Object.keys(payload).sort()).toEqual(['auth_time', 'exp', 'fresh', 'iat', 'jti', 'nbf', 'sid', 'sub', 'type']);
       expect(payload.sub).toBe('alice');
       expect(payload.type).toBe('access');
+    });
+
+    it('starts a new session (sid, auth_time = iat) unless given one', () => {
+      const service = makeService();
+      const first = payloadOf(service.createAccessToken('alice'));
+      const second = payloadOf(service.createAccessToken('alice'));
+      expect(first.sid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(second.sid).not.toBe(first.sid);
+      expect(first.auth_time).toBe(first.iat);
+      const joined = payloadOf(service.createRefreshToken('alice', { sessionId: 's-1', authTime: NOW - 60, jti: 'j-1' }));
+      expect(joined).toMatchObject({ sid: 's-1', auth_time: NOW - 60, jti: 'j-1' });
+    });
+
+    it('never lets a token outlive notAfter', () => {
+      const payload = payloadOf(makeService().createRefreshToken('alice', { notAfter: NOW + 100 }));
+      expect(payload.exp).toBe(NOW + 100);
+      const later = payloadOf(makeService().createAccessToken('alice', { notAfter: NOW + 100000 }));
+      expect(later.exp).toBe(NOW + 900);
     });
 
     it('sets iat to the current whole second, nbf to iat and exp to iat + 15 minutes', () => {

@@ -84,7 +84,7 @@ export class TokenService {
     type: TokenType,
     fresh: boolean | number,
     ttl: number | false,
-    { additionalClaims, additionalHeaders }: CreateRefreshTokenOptions,
+    { additionalClaims, additionalHeaders, sessionId, authTime, jti, notAfter }: CreateRefreshTokenOptions,
   ): string {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
@@ -105,11 +105,14 @@ export class TokenService {
       [this.options.identityClaim]: identity,
       iat,
       nbf: iat,
-      jti: randomUUID(),
+      jti: jti ?? randomUUID(),
       type,
       fresh: freshClaim(fresh, iat),
+      sid: sessionId ?? randomUUID(),
+      auth_time: authTime ?? iat,
     });
     if (ttl !== false) claims.exp = iat + ttl;
+    if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
     if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
     if (this.options.audience !== undefined) claims.aud = this.options.audience;
 

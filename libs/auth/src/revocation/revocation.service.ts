@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { AuthError } from '../errors/auth-error.js';
+import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
+import { RevocationStore, type Revocation } from './revocation-store.interface.js';
+import { RevocationView } from './revocation-view.js';
+import { withTimeout } from './with-timeout.js';
+
+/**
+ * Revokes one token, one session (logout) or every token of a user (log out everywhere). Each call resolves once
+ * the revocation is stored and this instance enforces it; other instances enforce it when their feed delivers it
+ * (about a second at most). A store that cannot be written makes the call reject with 503 `revocation_unavailable`:
+ * a logout never pretends to have happened.
+ *
+ * @example
+ * ```ts
+ * @Post('logout')
+ * async logout(@CurrentClaims() claims: JwtClaims) {
+ *   await this.revocations.revokeSession(claims.sid!);
+ * }
+ * ```
+ */
+@Injectable()
+export class RevocationService {
+  constructor(
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(RevocationStore) private readonly store: RevocationStore,
+    private readonly view: RevocationView,
+  ) {}
+
+  /** Revokes one token by its `jti`, until its `exp`. */
+  revokeToken(claims: Pick<JwtClaims, 'jti' | 'exp'>): Promise<void> {
+    return this.store_({ kind: 'token', id: claims.jti, expiresAt: claims.exp });
+  }
+
+  /** Ends a session: every access and refresh token of that login, including those minted by refreshes. */
+  revokeSession(sessionId: string): Promise<void> {
+    return this.store_({ kind: 'session', id: sessionId, expiresAt: this.latestExpiry() });
+  }
+
+  /** Logs a user out everywhere: every session and every token of theirs issued before this second. */
+  revokeUser(identity: string): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    return this.store_({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: now });
+  }
+
+  // The last moment a token issued up to now can be valid: its entry is useless after that.
+  private latestExpiry(): number {
+    const { accessTokenTtl, refreshTokenTtl, sessionMaxAge } = this.options;
+    const lifetimes = [accessTokenTtl, refreshTokenTtl, sessionMaxAge].filter((ttl): ttl is number => ttl !== false);
+    return Math.floor(Date.now() / 1000) + Math.max(...lifetimes, 30 * 24 * 60 * 60);
+  }
+
+  private async store_(revocation: Revocation): Promise<void> {
+    try {
+      await withTimeout(this.store.revoke(revocation), this.options.revocationTimeoutMs, 'Revocation store (revoke)');
+    } catch {
+      throw AuthError.unavailable('The revocation could not be stored; nothing was revoked. Try again shortly');
+    }
+    this.view.revoked(revocation);
+  }
+}
