@@ -2,6 +2,7 @@ import { Module, ValidationPipe, BadRequestException } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard } from 'nest-jwt-extended';
+import { LogoutController } from './auth/logout.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
 import { UserLoginController } from './auth/user-login.controller.js';
 import { authOptionsFromEnv } from './config/auth-options.factory.js';
@@ -15,7 +16,7 @@ import { UserStore } from './users/user-store.service.js';
     ConfigModule.forRoot({ isGlobal: true, validate: validateDemoEnv }),
     AuthModule.forRootAsync({ isGlobal: true, inject: [ConfigService], useFactory: authOptionsFromEnv }),
   ],
-  controllers: [UserLoginController, TokenRefreshController, ProtectedController],
+  controllers: [UserLoginController, TokenRefreshController, LogoutController, ProtectedController],
   providers: [
     UserStore,
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.

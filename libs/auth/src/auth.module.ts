@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
+import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { HeaderTokenExtractor } from './extractors/header-token.extractor.js';
 import { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
@@ -48,6 +50,8 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
       inject: [RESOLVED_AUTH_OPTIONS],
       useFactory: (options: ResolvedAuthOptions) => options.revocationStore ?? new MemoryRevocationStore(),
     },
+    // Only AuthError: sends its WWW-Authenticate challenge when it is thrown outside a guard.
+    { provide: APP_FILTER, useClass: AuthErrorFilter },
     RevocationView,
     RevocationService,
     SessionService,

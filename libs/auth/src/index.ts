@@ -5,6 +5,7 @@ export type { AuthModuleOptions, HmacAlgorithm, TokenLifetime } from './options/
 export { InvalidAuthOptionError } from './options/invalid-auth-option.error.js';
 export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';
+export { AuthErrorFilter } from './errors/auth-error.filter.js';
 export { TokenService } from './tokens/token.service.js';
 export type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
 export { isFreshToken } from './tokens/token-policy.js';

@@ -1,16 +1,20 @@
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { CurrentIdentity, RefreshJwtGuard, TokenService } from 'nest-jwt-extended';
+import { CurrentClaims, type JwtClaims, RefreshJwtGuard, SessionService } from 'nest-jwt-extended';
 
-/** A refresh token in, a non-fresh access token for the same identity out. */
+/**
+ * A refresh token in, a non-fresh access token for the same session out; with rotation on
+ * (JWT_ROTATE_REFRESH_TOKENS=true), a new refresh token too, and the one presented is used up.
+ */
 @Controller()
 export class TokenRefreshController {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(private readonly sessions: SessionService) {}
 
   // Naming RefreshJwtGuard here makes the global JwtAuthGuard stand aside for this route.
   @UseGuards(RefreshJwtGuard)
   @Post('refresh')
   @HttpCode(200)
-  refresh(@CurrentIdentity() identity: string) {
-    return { access_token: this.tokens.createAccessToken(identity, { fresh: false }) };
+  async refresh(@CurrentClaims() claims: JwtClaims) {
+    const { accessToken, refreshToken } = await this.sessions.refresh(claims);
+    return refreshToken === undefined ? { access_token: accessToken } : { access_token: accessToken, refresh_token: refreshToken };
   }
 }

@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Post, UnauthorizedException } from '@nestjs/common';
-import { Public, TokenService } from 'nest-jwt-extended';
+import { Public, SessionService } from 'nest-jwt-extended';
 import { UserStore } from '../users/user-store.service.js';
 import { LoginDto } from './login.dto.js';
 
-/** Credentials in, a fresh access token and a refresh token out. */
+/** Credentials in, a fresh access token and a refresh token (one new session) out. */
 @Controller()
 export class UserLoginController {
   constructor(
     private readonly users: UserStore,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
   ) {}
 
   @Public()
@@ -24,9 +24,8 @@ export class UserLoginController {
         code: 'invalid_credentials',
       });
     }
-    return {
-      access_token: this.tokens.createAccessToken(identity, { fresh: true }),
-      refresh_token: this.tokens.createRefreshToken(identity),
-    };
+    // A new session: a fresh access token and a refresh token that share its id.
+    const { accessToken, refreshToken } = await this.sessions.start(identity, { fresh: true });
+    return { access_token: accessToken, refresh_token: refreshToken };
   }
 }

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AuthError } from 'nest-jwt-extended';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -25,7 +26,12 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = this.describe(exception);
-    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
+    const response = host.switchToHttp().getResponse();
+    // A catch-all filter runs instead of the library's AuthErrorFilter, so it sends the challenge itself.
+    if (exception instanceof AuthError && status === 401) {
+      this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', exception.challenge);
+    }
+    this.adapterHost.httpAdapter.reply(response, body, status);
   }
 
   private describe(exception: unknown): { status: number; body: Record<string, unknown> } {

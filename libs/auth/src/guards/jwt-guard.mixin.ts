@@ -1,9 +1,10 @@
-import { type ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { type ExecutionContext, HttpStatus, Injectable, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants.js';
 import { EXTRACTED_TOKEN } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
+import { setChallenge } from '../errors/auth-error.filter.js';
 import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
@@ -71,10 +72,7 @@ export function JwtGuardMixin(strategy: string): Type<JwtGuard> {
 
     /** Sets `WWW-Authenticate` and returns the error to throw. Override to reshape refusals. */
     protected refuse(error: AuthError, context: ExecutionContext): Error {
-      const response = context.switchToHttp().getResponse();
-      // Express' res.header and Fastify's reply.header share this signature.
-      if (typeof response?.header === 'function') response.header('WWW-Authenticate', error.challenge);
-      else if (typeof response?.setHeader === 'function') response.setHeader('WWW-Authenticate', error.challenge);
+      if (error.getStatus() === HttpStatus.UNAUTHORIZED) setChallenge(context.switchToHttp().getResponse(), error.challenge);
       return error;
     }
 

@@ -23,7 +23,7 @@ export class MemoryRevocationStore implements RevocationStore {
   private readonly feeds = new Set<RevocationFeed>();
   private prunedAt = 0;
 
-  async revoke(revocation: Revocation): Promise<void> {
+  async revoke(revocation: Revocation): Promise<Revocation> {
     this.prune();
     const ended = revocation.kind === 'user' ? this.endSessionsOf(revocation.id, revocation.expiresAt) : undefined;
     const stored = ended ? { ...revocation, sessionIds: ended } : { ...revocation };
@@ -31,6 +31,7 @@ export class MemoryRevocationStore implements RevocationStore {
     const existing = this.revocations.get(key);
     this.revocations.set(key, existing ? merge(existing, stored) : stored);
     for (const feed of this.feeds) feed.revoked(stored);
+    return stored;
   }
 
   async list(): Promise<Revocation[]> {

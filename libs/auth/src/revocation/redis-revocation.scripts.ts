@@ -36,7 +36,7 @@ for i = 1, #sessions do add(KEYS[3], sessions[i], at, now) end
 redis.call('DEL', KEYS[4])
 local message = cjson.encode({ kind = 'user', id = identity, expiresAt = at, validAfter = math.max(previous, after), sessionIds = sessions })
 redis.call('PUBLISH', ARGV[5], message)
-return 1
+return message
 `;
 
 /** KEYS: the user's session zset. ARGV: session id, expiresAt, now (s). */

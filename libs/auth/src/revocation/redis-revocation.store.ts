@@ -13,7 +13,7 @@ export type RedisRevocationStoreOptions = ({ url: string; client?: never } | { c
 
 type ScriptedRedis = Redis & {
   njeRevokeEntry(zset: string, member: string, expiresAt: number, now: number, channel: string, message: string): Promise<number>;
-  njeRevokeUser(...args: Array<string | number>): Promise<number>;
+  njeRevokeUser(...args: Array<string | number>): Promise<string>;
   njeRegisterSession(zset: string, member: string, expiresAt: number, now: number): Promise<number>;
   njeRotate(...args: Array<string | number>): Promise<RotationOutcome>;
 };
@@ -46,19 +46,20 @@ export class RedisRevocationStore implements RevocationStore {
     this.channel = `${this.prefix}revocations`;
   }
 
-  async revoke(revocation: Revocation): Promise<void> {
+  async revoke(revocation: Revocation): Promise<Revocation> {
     const redis = await this.redis();
     const now = nowSeconds();
     if (revocation.kind === 'user') {
-      await this.run(
+      const stored = await this.run(
         redis.njeRevokeUser(this.key('revoked:user'), this.key('revoked:user:after'), this.key('revoked:session'),
           this.key(`sessions:${revocation.id}`), revocation.id, revocation.expiresAt, revocation.validAfter ?? now, now, this.channel),
         'revoke',
       );
-      return;
+      return parseRevocation(stored) ?? revocation;
     }
     const message = JSON.stringify({ kind: revocation.kind, id: revocation.id, expiresAt: revocation.expiresAt });
     await this.run(redis.njeRevokeEntry(this.key(`revoked:${revocation.kind}`), revocation.id, revocation.expiresAt, now, this.channel, message), 'revoke');
+    return { kind: revocation.kind, id: revocation.id, expiresAt: revocation.expiresAt };
   }
 
   async list(): Promise<Revocation[]> {

@@ -64,8 +64,11 @@ export interface RotationRequest {
  * ```
  */
 export interface RevocationStore {
-  /** Stores a revocation and announces it to every subscriber, in one step. */
-  revoke(revocation: Revocation): Promise<void>;
+  /**
+   * Stores a revocation and announces it to every subscriber, in one step. Resolves with the revocation as stored:
+   * for a user, with the `sessionIds` it ended, so the caller's view can enforce them at once.
+   */
+  revoke(revocation: Revocation): Promise<Revocation>;
   /** Every revocation still in force, to fill a local view. */
   list(): Promise<Revocation[]>;
   /** Follows revocations made by any instance. Resolves with a function that stops following. */

@@ -53,11 +53,13 @@ export class RevocationService {
   }
 
   private async store_(revocation: Revocation): Promise<void> {
+    let stored: Revocation;
     try {
-      await withTimeout(this.store.revoke(revocation), this.options.revocationTimeoutMs, 'Revocation store (revoke)');
+      stored = await withTimeout(this.store.revoke(revocation), this.options.revocationTimeoutMs, 'Revocation store (revoke)');
     } catch {
       throw AuthError.unavailable('The revocation could not be stored; nothing was revoked. Try again shortly');
     }
-    this.view.revoked(revocation);
+    // Enforced here at once; other instances enforce it when the store's feed delivers it.
+    this.view.revoked(stored);
   }
 }

@@ -5,6 +5,7 @@ import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import { RevocationStore } from '../revocation/revocation-store.interface.js';
+import { RevocationView } from '../revocation/revocation-view.js';
 import { withTimeout } from '../revocation/with-timeout.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';
@@ -43,6 +44,7 @@ export class SessionService {
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(RevocationStore) private readonly store: RevocationStore,
     private readonly tokens: TokenService,
+    private readonly view: RevocationView,
   ) {}
 
   /** Starts a session after the user proved who they are: the access token is fresh unless told otherwise. */
@@ -68,18 +70,21 @@ export class SessionService {
       return { accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }), sessionId };
     }
     const nextJti = randomUUID();
+    const sessionExpiresAt = notAfter ?? this.refreshExpiry(Math.floor(Date.now() / 1000));
     const outcome = await this.call(
       this.store.rotateRefreshToken({
         sessionId,
         presentedJti: claims.jti,
         nextJti,
         graceMs: this.options.refreshTokenGraceMs,
-        sessionExpiresAt: notAfter ?? this.refreshExpiry(Math.floor(Date.now() / 1000)),
+        sessionExpiresAt,
         now: Date.now(),
       }),
       'rotate',
     );
     if (outcome === 'reused') {
+      // The store has revoked the session; enforce it here before its feed echoes it back.
+      this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt });
       throw AuthError.invalid(AuthErrorCode.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
     }
     if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe } from '@jest/globals';
+import { Redis } from 'ioredis';
+
+/** The shared Redis the suites use: `REDIS_URL`, or the machine's own. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether a Redis answers PING at `url` within a second. */
+export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * `describe` when Redis answers. Otherwise a loud skip on a developer's machine, and a failure under CI=true,
+ * where a missing Redis must never pass for a green run.
+ */
+export async function describeWithRedis(): Promise<typeof describe> {
+  if (await redisAnswers()) return describe;
+  const message = `No Redis answers at ${REDIS_URL}: the Redis suites cannot run`;
+  if (process.env.CI === 'true') throw new Error(`${message} (CI=true makes this a failure)`);
+  console.warn(`\n${'!'.repeat(80)}\nSKIPPED: ${message}.\nStart one: redis-server --daemonize yes --port 6379 --save ""\n${'!'.repeat(80)}\n`);
+  return describe.skip as typeof describe;
+}
+
+/** A key prefix no other run or suite uses. */
+export function uniquePrefix(name: string): string {
+  return `test:${name}:${process.pid}:${Date.now()}:`;
+}
+
+/** Deletes every key under `prefix` in the shared Redis. */
+export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void> {
+  const client = new Redis(url);
+  try {
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A free TCP port on the loopback. */
+export async function sparePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A redis-server of the test's own, on a spare port, that the test may stop and start again. */
+export class PrivateRedis {
+  private process?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await sparePort());
+    await redis.start();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      if (await redisAnswers(this.url)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server did not start on port ${this.port}`);
+  }
+
+  /** Kills the server at once, as a crash would. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
