@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome, RotationRequest } from './revocation-store.interface.js';
 import { REGISTER_SESSION, REVOKE_ENTRY, REVOKE_USER, ROTATE } from './redis-revocation.scripts.js';
@@ -34,7 +35,7 @@ export class RedisRevocationStore implements RevocationStore {
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly channel: string;
-  private client?: ScriptedRedis;
+  private client?: Promise<ScriptedRedis>;
   private readonly subscribers = new Set<Redis>();
 
   constructor(private readonly options: RedisRevocationStoreOptions) {
@@ -80,7 +81,8 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async subscribe(feed: RevocationFeed): Promise<() => Promise<void>> {
-    const base = await this.redis();
+    this.client ??= this.connect();
+    const base = await this.client;
     // A connection of its own: a subscribed connection can run nothing else. It queues SUBSCRIBE until connected.
     const subscriber = base.duplicate({ enableOfflineQueue: true, autoResubscribe: false, lazyConnect: true });
     this.subscribers.add(subscriber);
@@ -119,12 +121,26 @@ export class RedisRevocationStore implements RevocationStore {
     for (const subscriber of this.subscribers) subscriber.disconnect();
     this.subscribers.clear();
     if (this.options.url !== undefined && this.client) {
-      await this.client.quit().catch(() => this.client?.disconnect());
+      const client = await this.client;
+      this.client = undefined;
+      await withTimeout(client.quit(), this.timeoutMs, 'Redis (quit)').catch(() => client.disconnect());
     }
   }
 
+  /**
+   * The command connection, ready. The offline queue is off, so a write is never replayed after we reported it failed;
+   * instead each command waits (bounded) for the connection to be ready.
+   */
   private async redis(): Promise<ScriptedRedis> {
-    if (this.client) return this.client;
+    this.client ??= this.connect();
+    const client = await this.client;
+    if (client.status !== 'ready') {
+      await withTimeout(once(client, 'ready'), this.timeoutMs, 'Redis (connect)');
+    }
+    return client;
+  }
+
+  private async connect(): Promise<ScriptedRedis> {
     let client: Redis;
     if (this.options.client) {
       client = this.options.client;
@@ -138,8 +154,7 @@ export class RedisRevocationStore implements RevocationStore {
     client.defineCommand('njeRevokeUser', { numberOfKeys: 4, lua: REVOKE_USER });
     client.defineCommand('njeRegisterSession', { numberOfKeys: 1, lua: REGISTER_SESSION });
     client.defineCommand('njeRotate', { numberOfKeys: 2, lua: ROTATE });
-    this.client = client as ScriptedRedis;
-    return this.client;
+    return client as ScriptedRedis;
   }
 
   private run<T>(command: Promise<T>, what: string): Promise<T> {
