@@ -74,6 +74,15 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
     await server.http.get('/optional').set(bearer(access)).expect(200, { logged_in_as: 'test' });
   });
 
+  it('ends a session on logout with the default memory store, leaving other logins alone', async () => {
+    const mine = (await server.http.post('/login').send({ username: 'test', password: 'test' }).expect(200)).body;
+    await server.http.post('/logout').set(bearer(mine.access_token)).expect(200, { logged_out: 'session' });
+    const res = await server.http.get('/protected').set(bearer(mine.access_token)).expect(401);
+    expect(res.body.code).toBe('token_revoked');
+    expect((await server.http.post('/refresh').set(bearer(mine.refresh_token)).expect(401)).body.code).toBe('token_revoked');
+    await server.http.get('/protected').set(bearer(access)).expect(200);
+  });
+
   it('still refuses a bad token at an @OptionalAuth() route', async () => {
     const res = await server.http.get('/optional').set(bearer('not.a.token')).expect(401);
     expect(res.body.code).toBe('invalid_token');
