@@ -25,18 +25,26 @@ export class MemoryRevocationStore implements RevocationStore {
 
   async revoke(revocation: Revocation): Promise<Revocation> {
     this.prune();
-    const ended = revocation.kind === 'user' ? this.endSessionsOf(revocation.id, revocation.expiresAt) : undefined;
-    const stored = ended ? { ...revocation, sessionIds: ended } : { ...revocation };
-    const key = `${stored.kind}:${stored.id}`;
+    const key = `${revocation.kind}:${revocation.id}`;
     const existing = this.revocations.get(key);
-    this.revocations.set(key, existing ? merge(existing, stored) : stored);
+    let stored: Revocation = { ...revocation };
+    if (revocation.kind === 'user') {
+      // As in Redis: valid-after defaults to now, and a second revocation never lowers it.
+      stored.validAfter = revocation.validAfter ?? Math.floor(Date.now() / 1000);
+      stored.sessionIds = this.endSessionsOf(revocation.id, revocation.expiresAt);
+    }
+    const merged = existing ? merge(existing, stored) : stored;
+    this.revocations.set(key, { ...merged, sessionIds: undefined });
+    stored = { ...merged, sessionIds: stored.sessionIds };
+    if (stored.sessionIds === undefined) delete stored.sessionIds;
     for (const feed of this.feeds) feed.revoked(stored);
     return stored;
   }
 
   async list(): Promise<Revocation[]> {
     this.prune();
-    return [...this.revocations.values()].map((revocation) => ({ ...revocation }));
+    const now = Math.floor(Date.now() / 1000);
+    return [...this.revocations.values()].filter((revocation) => revocation.expiresAt > now).map((revocation) => ({ ...revocation }));
   }
 
   async subscribe(feed: RevocationFeed): Promise<() => Promise<void>> {

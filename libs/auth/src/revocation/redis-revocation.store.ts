@@ -98,6 +98,10 @@ export class RedisRevocationStore implements RevocationStore {
     subscriber.on('error', () => undefined); // reconnection is ioredis' job; 'close' has told the view
     subscriber.connect().catch(() => undefined);
     return async () => {
+      // Listeners first: disconnect() half-closes, and ioredis would go on emitting what is already in flight.
+      subscriber.removeAllListeners('message');
+      subscriber.removeAllListeners('close');
+      subscriber.removeAllListeners('ready');
       this.subscribers.delete(subscriber);
       subscriber.disconnect();
     };
