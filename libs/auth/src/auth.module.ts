@@ -70,6 +70,7 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     SessionService,
     RevocationService,
     RevocationStore,
+    RevocationView,
     TokenVerifier,
     HeaderTokenExtractor,
     JwtAuthGuard,

@@ -15,4 +15,4 @@ import { JwtGuardMixin } from './jwt-guard.mixin.js';
  * ```
  */
 @Injectable()
-export class FreshJwtGuard extends JwtGuardMixin(JWT_FRESH_STRATEGY) {}
+export class FreshJwtGuard extends JwtGuardMixin(JWT_FRESH_STRATEGY, { type: 'access', fresh: true }) {}

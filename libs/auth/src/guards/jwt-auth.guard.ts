@@ -18,4 +18,4 @@ import { JwtGuardMixin } from './jwt-guard.mixin.js';
  * ```
  */
 @Injectable()
-export class JwtAuthGuard extends JwtGuardMixin(JWT_ACCESS_STRATEGY) {}
+export class JwtAuthGuard extends JwtGuardMixin(JWT_ACCESS_STRATEGY, { type: 'access' }) {}

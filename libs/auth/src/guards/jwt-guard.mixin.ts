@@ -2,10 +2,12 @@ import { type ExecutionContext, HttpStatus, Injectable, type Type } from '@nestj
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants.js';
-import { EXTRACTED_TOKEN } from '../auth.internal-constants.js';
+import { VERIFIED_TOKEN } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { setChallenge } from '../errors/auth-error.filter.js';
 import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
+import { RevocationView } from '../revocation/revocation-view.js';
+import type { TokenPolicy } from '../tokens/token-policy.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
 // @nestjs/common keeps this key in its constants file, which its exports map does not expose.
@@ -21,45 +23,61 @@ export interface JwtGuard extends IAuthGuard {
   canActivate(context: ExecutionContext): Promise<boolean>;
 }
 
+/** What a route's metadata says, worked out once per handler. */
+interface RouteDecision {
+  standsAside: boolean;
+  optional: boolean;
+}
+
 /**
- * Builds a guard class on `AuthGuard(strategy)` from @nestjs/passport. The shared behaviour:
+ * Builds a guard class on `AuthGuard(strategy)` from @nestjs/passport. The `strategy` stays registered with passport,
+ * so `AuthGuard(strategy)` alone accepts the same tokens; the guard itself skips passport's per-request glue and runs
+ * the same verifier, policy and revocation check directly (measured in BENCHMARKS.md). The shared behaviour:
  * - `@Public()` routes are skipped when the guard is used globally (`APP_GUARD`);
  * - a global or class-level JWT guard stands aside when the handler (or class) names a JWT guard of its own,
  *   so `@UseGuards(RefreshJwtGuard)` works under a global `JwtAuthGuard`;
  * - `@OptionalAuth()` lets a request without a token through as anonymous; a bad token is still refused;
  * - every refusal is an {@link AuthError} whose challenge is sent in `WWW-Authenticate`.
  */
-export function JwtGuardMixin(strategy: string): Type<JwtGuard> {
+export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGuard> {
   @Injectable()
   class MixinJwtGuard extends AuthGuard(strategy) implements JwtGuard {
     static readonly [JWT_GUARD] = true;
+
+    private readonly decisions = new WeakMap<object, Map<object, RouteDecision>>();
 
     constructor(
       protected readonly reflector: Reflector,
       protected readonly extractor: HeaderTokenExtractor,
       protected readonly verifier: TokenVerifier,
+      protected readonly revocations: RevocationView,
     ) {
       super();
     }
 
     override async canActivate(context: ExecutionContext): Promise<boolean> {
-      if (this.standsAside(context)) return true;
+      const route = this.decide(context);
+      if (route.standsAside) return true;
       const request = this.getRequest(context);
       try {
         const token = this.extractToken(request);
         if (token === undefined) {
-          if (this.isOptional(context)) return true;
+          if (route.optional) return true;
           throw AuthError.missing(this.missingTokenMessage());
         }
-        request[EXTRACTED_TOKEN] = token;
-        return (await super.canActivate(context)) as boolean;
+        const verified = this.verifier.verify(token, policy);
+        const pending = this.revocations.assertNotRevoked(verified);
+        if (pending) await pending;
+        request.user = this.handleRequest(null, verified.claims, undefined, context);
+        Object.defineProperty(request, VERIFIED_TOKEN, { value: verified, configurable: true, writable: true });
+        return true;
       } catch (error) {
         throw this.refuse(this.verifier.toAuthError(error), context);
       }
     }
 
     /** passport-jwt reports a bad token in `info`; turn it into our error instead of a bare 401. */
-    override handleRequest<TUser = unknown>(error: unknown, user: unknown, info: unknown): TUser {
+    override handleRequest<TUser = unknown>(error: unknown, user: unknown, info: unknown, _context?: ExecutionContext): TUser {
       if (error) throw error;
       if (!user) throw this.verifier.toAuthError(info);
       return user as TUser;
@@ -74,6 +92,19 @@ export function JwtGuardMixin(strategy: string): Type<JwtGuard> {
     protected refuse(error: AuthError, context: ExecutionContext): Error {
       if (error.getStatus() === HttpStatus.UNAUTHORIZED) setChallenge(context.switchToHttp().getResponse(), error.challenge);
       return error;
+    }
+
+    // Metadata does not change at run time, so each handler is looked at once.
+    private decide(context: ExecutionContext): RouteDecision {
+      const controller = context.getClass();
+      let byHandler = this.decisions.get(controller);
+      if (byHandler === undefined) this.decisions.set(controller, (byHandler = new Map()));
+      let decision = byHandler.get(context.getHandler());
+      if (decision === undefined) {
+        decision = { standsAside: this.standsAside(context), optional: this.isOptional(context) };
+        byHandler.set(context.getHandler(), decision);
+      }
+      return decision;
     }
 
     /** True for `@OptionalAuth()` routes. */

@@ -16,4 +16,4 @@ import { JwtGuardMixin } from './jwt-guard.mixin.js';
  * ```
  */
 @Injectable()
-export class RefreshJwtGuard extends JwtGuardMixin(JWT_REFRESH_STRATEGY) {}
+export class RefreshJwtGuard extends JwtGuardMixin(JWT_REFRESH_STRATEGY, { type: 'refresh' }) {}

@@ -48,6 +48,12 @@ export interface AuthModuleOptions {
   headerScheme?: string;
   /** Tokens longer than this many characters are refused before any decoding. Default 8192. */
   maxTokenLength?: number;
+  /**
+   * How many verified tokens to remember, keyed by the exact token string, so a client's repeated requests skip the
+   * signature check. Expiry, type, freshness and revocation are still checked on every request. 0 turns it off.
+   * Default 10000 (tokens over 2 KiB are never cached).
+   */
+  verifiedTokenCacheSize?: number;
   /** Where revocations and rotation state live. Default: a `MemoryRevocationStore` (one process only). */
   revocationStore?: RevocationStore;
   /**

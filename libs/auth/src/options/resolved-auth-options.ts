@@ -19,6 +19,7 @@ export interface ResolvedAuthOptions {
   readonly headerName: string;
   readonly headerScheme: string;
   readonly maxTokenLength: number;
+  readonly verifiedTokenCacheSize: number;
   /** Undefined here: the module provides the default store. */
   readonly revocationStore?: RevocationStore;
   readonly revocationTimeoutMs: number;
@@ -85,6 +86,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     headerName,
     headerScheme,
     maxTokenLength: wholeNumber(options.maxTokenLength ?? 8192, 'maxTokenLength', 64),
+    verifiedTokenCacheSize: wholeNumber(options.verifiedTokenCacheSize ?? 10_000, 'verifiedTokenCacheSize', 0),
     revocationStore: store,
     revocationTimeoutMs: wholeNumber(options.revocationTimeoutMs ?? 1000, 'revocationTimeoutMs', 1),
     revocationFailOpen: booleanOption(options.revocationFailOpen ?? false, 'revocationFailOpen'),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
-import { EXTRACTED_TOKEN, RESOLVED_AUTH_OPTIONS, VERIFIED_TOKEN } from '../auth.internal-constants.js';
+import { RESOLVED_AUTH_OPTIONS, VERIFIED_TOKEN } from '../auth.internal-constants.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
@@ -9,12 +9,13 @@ import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
-type StrategyRequest = RequestWithHeaders & { [EXTRACTED_TOKEN]?: string; [VERIFIED_TOKEN]?: unknown };
+type StrategyRequest = RequestWithHeaders & { [VERIFIED_TOKEN]?: unknown };
 
 /**
- * Builds a passport-jwt strategy registered under `name` that enforces `policy`. passport-jwt verifies the
- * signature with the pinned algorithm and the KeyObject built at start-up; `TokenVerifier` then applies the same
- * claim rules as `TokenService.verifyToken`, so `AuthGuard(name)` and our guards accept exactly the same tokens.
+ * Builds a passport-jwt strategy registered under `name` that enforces `policy`, for apps that use
+ * `AuthGuard(name)` from @nestjs/passport directly (our guards run the same checks without passport's glue).
+ * passport-jwt verifies the signature with the pinned algorithm and the KeyObject built at start-up; `TokenVerifier`
+ * then applies the same claim, policy and revocation rules, so both paths accept exactly the same tokens.
  */
 export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ validate(request: object, decoded: unknown): Promise<JwtClaims> }> {
   @Injectable()
@@ -26,14 +27,13 @@ export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ val
       private readonly revocations: RevocationView,
     ) {
       const strategyOptions: StrategyOptionsWithRequest = {
-        // The guard has already extracted the token; plain AuthGuard(name) users get the same extraction.
-        jwtFromRequest: (request: StrategyRequest) => request[EXTRACTED_TOKEN] ?? extractor.extract(request) ?? null,
+        jwtFromRequest: (request: StrategyRequest) => extractor.extract(request) ?? null,
         secretOrKey: options.verificationKey as unknown as string,
         // passport-jwt overwrites these four jsonWebTokenOptions with its own top-level options, so pass them twice.
         algorithms: [...(verifier.jsonwebtokenOptions.algorithms ?? [])],
         issuer: verifier.jsonwebtokenOptions.issuer as string | undefined,
         audience: verifier.jsonwebtokenOptions.audience as string | undefined,
-        ignoreExpiration: false,
+        ignoreExpiration: true, // TokenVerifier.checkClaims judges exp and nbf, as for every other path
         jsonWebTokenOptions: { ...verifier.jsonwebtokenOptions },
         passReqToCallback: true,
       };

@@ -6,6 +6,7 @@ import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh']);
 const MAX_JTI_LENGTH = 256;
@@ -16,19 +17,23 @@ const MAX_JTI_LENGTH = 256;
  */
 @Injectable()
 export class TokenVerifier {
-  /** Options for `jsonwebtoken.verify`: algorithm pinned by configuration, never by the token header. */
+  /**
+   * Options for `jsonwebtoken.verify`: algorithm pinned by configuration, never by the token header. Time claims are
+   * left to {@link checkClaims}, so a cached token and a fresh one are judged by the same code.
+   */
   readonly jsonwebtokenOptions: jwt.VerifyOptions & { complete: true };
-  private readonly allowExpiredOptions: jwt.VerifyOptions & { complete: true };
+  private readonly cache: VerifiedTokenCache;
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.jsonwebtokenOptions = Object.freeze({
       algorithms: [options.algorithm],
       complete: true as const,
-      clockTolerance: options.leeway,
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
       ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
       ...(options.audience === undefined ? {} : { audience: options.audience as string | [string, ...string[]] }),
     });
-    this.allowExpiredOptions = Object.freeze({ ...this.jsonwebtokenOptions, ignoreExpiration: true });
+    this.cache = new VerifiedTokenCache(options.verifiedTokenCacheSize);
   }
 
   /** The key the strategies hand to passport-jwt; built once at start-up. */
@@ -41,13 +46,19 @@ export class TokenVerifier {
    */
   verify(token: string, policy: Partial<TokenPolicy> = {}, allowExpired = false): VerifiedToken {
     this.assertSize(token);
-    let decoded: unknown;
-    try {
-      decoded = jwt.verify(token, this.options.verificationKey, allowExpired ? this.allowExpiredOptions : this.jsonwebtokenOptions);
-    } catch (error) {
-      throw this.toAuthError(error);
+    let verified = this.cache.get(token);
+    if (verified === undefined) {
+      let decoded: unknown;
+      try {
+        decoded = jwt.verify(token, this.options.verificationKey, this.jsonwebtokenOptions);
+      } catch (error) {
+        throw this.toAuthError(error);
+      }
+      verified = this.checkClaims(decoded, allowExpired);
+      this.cache.set(token, verified);
+    } else {
+      this.assertTimes(verified.claims, allowExpired);
     }
-    const verified = this.checkClaims(decoded);
     this.assertPolicy(verified.claims, policy);
     return verified;
   }
@@ -66,13 +77,18 @@ export class TokenVerifier {
    * The rules jsonwebtoken does not keep: payload shape, required and well-typed claims, no `iat` in the future.
    * `decoded` is what `jsonwebtoken.verify(..., { complete: true })` returned.
    */
-  checkClaims(decoded: unknown): VerifiedToken {
+  checkClaims(decoded: unknown, allowExpired = false): VerifiedToken {
     const { header, payload } = (decoded ?? {}) as { header?: unknown; payload?: unknown };
     if (!isPlainObject(header) || !isPlainObject(payload)) {
       throw invalid('Token payload must be a JSON object');
     }
     const claims = payload as Record<string, unknown>;
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalid('Token has no valid exp claim');
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))) {
+      throw invalid('Token has no valid nbf claim');
+    }
+    // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
+    this.assertTimes(claims as JwtClaims, allowExpired);
     if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) throw invalid('Token has no valid iat claim');
     if (claims.iat > nowSeconds() + this.options.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
@@ -99,6 +115,17 @@ export class TokenVerifier {
       throw invalid('Token has no valid sub claim');
     }
     return { header: header as JwtHeader, claims: claims as JwtClaims, identity };
+  }
+
+  /** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */
+  assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, allowExpired = false): void {
+    const now = nowSeconds();
+    if (!allowExpired && now >= claims.exp + this.options.leeway) {
+      throw AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired');
+    }
+    if (claims.nbf !== undefined && claims.nbf > now + this.options.leeway) {
+      throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (nbf is in the future)');
+    }
   }
 
   /** Type, then freshness: an expired token has already been refused, so it wins over a wrong type. */

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
+import { AuthError } from '../errors/auth-error.js';
+import { resolveAuthOptions } from '../options/resolved-auth-options.js';
+import type { VerifiedToken } from './jwt-claims.interface.js';
+import { TokenService } from './token.service.js';
+import { TokenVerifier } from './token-verifier.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
+
+const entry = (id: string) => ({ identity: id }) as unknown as VerifiedToken;
+
+describe('VerifiedTokenCache', () => {
+  it('holds at most maxEntries, dropping the oldest first', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('a', entry('a'));
+    cache.set('b', entry('b'));
+    cache.set('c', entry('c'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')?.identity).toBe('b');
+    expect(cache.get('c')?.identity).toBe('c');
+  });
+
+  it('never caches a token longer than its length limit', () => {
+    const cache = new VerifiedTokenCache(10, 8);
+    cache.set('x'.repeat(9), entry('long'));
+    expect(cache.size).toBe(0);
+  });
+
+  it('caches nothing when its size is 0', () => {
+    const cache = new VerifiedTokenCache(0);
+    cache.set('a', entry('a'));
+    expect(cache.get('a')).toBeUndefined();
+  });
+});
+
+describe('TokenVerifier with its cache', () => {
+  const NOW = Date.UTC(2030, 0, 1);
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  function setup(cacheSize = 100) {
+    const options = resolveAuthOptions({ secret: 'c'.repeat(32), verifiedTokenCacheSize: cacheSize });
+    const verifier = new TokenVerifier(options);
+    const tokens = new TokenService(options, new JwtService({}), verifier);
+    return { verifier, tokens };
+  }
+
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error instanceof AuthError ? error.code : `not an AuthError: ${String(error)}`;
+    }
+    return 'no error';
+  };
+
+  it('answers a second verification of the same token from the cache, with the same result', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createAccessToken('alice');
+    const first = verifier.verify(token, { type: 'access' });
+    const second = verifier.verify(token, { type: 'access' });
+    expect(second).toBe(first);
+  });
+
+  it('still refuses a cached token once it has expired', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createAccessToken('alice', { expiresIn: 60 });
+    verifier.verify(token, { type: 'access' });
+    jest.setSystemTime(NOW + 61_000);
+    expect(codeOf(() => verifier.verify(token, { type: 'access' }))).toBe('token_expired');
+  });
+
+  it('still applies the type policy to a cached token', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createRefreshToken('alice');
+    verifier.verify(token, { type: 'refresh' });
+    expect(codeOf(() => verifier.verify(token, { type: 'access' }))).toBe('wrong_token_type');
+  });
+
+  it('still closes the freshness window of a cached token', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createAccessToken('alice', { fresh: 60 });
+    verifier.verify(token, { type: 'access', fresh: true });
+    jest.setSystemTime(NOW + 61_000);
+    expect(codeOf(() => verifier.verify(token, { type: 'access', fresh: true }))).toBe('fresh_token_required');
+    expect(codeOf(() => verifier.verify(token, { type: 'access' }))).toBe('no error');
+  });
+
+  it('does not let allowExpired leak into later strict verifications', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createAccessToken('alice', { expiresIn: 60 });
+    jest.setSystemTime(NOW + 120_000);
+    expect(verifier.verify(token, {}, true).identity).toBe('alice');
+    expect(codeOf(() => verifier.verify(token, {}))).toBe('token_expired');
+  });
+
+  it('keys by the exact string: a re-signed or altered token is verified on its own', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createAccessToken('alice');
+    verifier.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const altered = `${header}.${payload}.${signature!.slice(0, -2)}AA`;
+    expect(codeOf(() => verifier.verify(altered))).toBe('invalid_token');
+  });
+});
