@@ -6,6 +6,7 @@ import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import { RevocationStore, type Revocation, type RevocationFeed } from './revocation-store.interface.js';
 import { withTimeout } from './with-timeout.js';
+import { CompactJtiSet } from './compact-jti-set.js';
 
 const SWEEP_EVERY_MS = 60_000;
 const RELOAD_RETRY_MS = 500;
@@ -19,7 +20,7 @@ const RELOAD_RETRY_MS = 500;
 @Injectable()
 export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationView');
-  private readonly tokens = new Map<string, number>();
+  private readonly tokens = new CompactJtiSet();
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, { validAfter: number; expiresAt: number }>();
   private connected = false;
@@ -67,7 +68,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
 
   /** Applies a revocation; called by the feed, and by this instance right after it stored one. */
   revoked(revocation: Revocation): void {
-    if (revocation.kind === 'token') this.tokens.set(revocation.id, Math.max(this.tokens.get(revocation.id) ?? 0, revocation.expiresAt));
+    if (revocation.kind === 'token') this.tokens.add(revocation.id, revocation.expiresAt);
     if (revocation.kind === 'session') this.sessions.set(revocation.id, Math.max(this.sessions.get(revocation.id) ?? 0, revocation.expiresAt));
     if (revocation.kind === 'user') {
       const previous = this.users.get(revocation.id);
@@ -148,7 +149,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
 
   private sweep(): void {
     const now = Math.floor(Date.now() / 1000);
-    for (const [id, expiresAt] of this.tokens) if (expiresAt <= now) this.tokens.delete(id);
+    this.tokens.sweep(now);
     for (const [id, expiresAt] of this.sessions) if (expiresAt <= now) this.sessions.delete(id);
     for (const [id, user] of this.users) if (user.expiresAt <= now) this.users.delete(id);
   }
