@@ -2,11 +2,11 @@ import { type ExecutionContext, HttpStatus, Injectable, type Type } from '@nestj
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants.js';
-import { VERIFIED_TOKEN } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { setChallenge } from '../errors/auth-error.filter.js';
 import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
 import { RevocationView } from '../revocation/revocation-view.js';
+import { attachVerifiedToken } from '../request/verified-tokens.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
@@ -69,7 +69,7 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
         const pending = this.revocations.assertNotRevoked(verified);
         if (pending) await pending;
         request.user = this.handleRequest(null, verified.claims, undefined, context);
-        Object.defineProperty(request, VERIFIED_TOKEN, { value: verified, configurable: true, writable: true });
+        attachVerifiedToken(request, verified);
         return true;
       } catch (error) {
         throw this.refuse(this.verifier.toAuthError(error), context);

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
-import { RESOLVED_AUTH_OPTIONS, VERIFIED_TOKEN } from '../auth.internal-constants.js';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { attachVerifiedToken } from '../request/verified-tokens.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
@@ -9,7 +10,7 @@ import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
-type StrategyRequest = RequestWithHeaders & { [VERIFIED_TOKEN]?: unknown };
+type StrategyRequest = RequestWithHeaders;
 
 /**
  * Builds a passport-jwt strategy registered under `name` that enforces `policy`, for apps that use
@@ -45,7 +46,7 @@ export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ val
       this.verifier.assertPolicy(verified.claims, policy);
       // After verification, so an expired or forged token is reported as such, not as revoked.
       await this.revocations.assertNotRevoked(verified);
-      Object.defineProperty(request, VERIFIED_TOKEN, { value: verified, configurable: true, writable: true });
+      attachVerifiedToken(request, verified);
       return verified.claims;
     }
   }
