@@ -47,6 +47,8 @@ const DOCS_RECIPE = 'GET /docs-recipe/profile (NestJS docs passport recipe)';
 // GET /public first in every round: it is the baseline.
 const ROUTES: Route[] = [
   { name: BASELINE, method: 'GET', path: '/public' },
+  // The same open route carrying the token: what the header costs the HTTP stack, before any guard looks at it.
+  { name: 'GET /public + Authorization header', method: 'GET', path: '/public', token: 'access' },
   { name: PROTECTED, method: 'GET', path: '/protected', token: 'access' },
   { name: 'POST /protected-fresh', method: 'POST', path: '/protected-fresh', token: 'access' },
   { name: 'POST /refresh', method: 'POST', path: '/refresh', token: 'refresh' },
