@@ -101,6 +101,19 @@ describe('TokenVerifier with its cache', () => {
     expect(codeOf(() => verifier.verify(token, {}))).toBe('token_expired');
   });
 
+  it('never answers a token carrying a cached signature over another payload from the cache', () => {
+    jest.useFakeTimers({ now: NOW });
+    const { verifier, tokens } = setup();
+    const token = tokens.createAccessToken('alice');
+    verifier.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url');
+    expect(codeOf(() => verifier.verify(`${header}.${forgedPayload}.${signature}`))).toBe('invalid_token');
+    expect(codeOf(() => verifier.verify(`x${header}.${payload}.${signature}`))).toBe('invalid_token');
+    expect(verifier.verify(token).identity).toBe('alice');
+  });
+
   it('keys by the exact string: a re-signed or altered token is verified on its own', () => {
     jest.useFakeTimers({ now: NOW });
     const { verifier, tokens } = setup();

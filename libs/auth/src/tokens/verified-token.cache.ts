@@ -7,7 +7,9 @@ import type { VerifiedToken } from './jwt-claims.interface.js';
  * Bounded in entries and in token length; the oldest entry goes first.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, VerifiedToken>();
+  // Indexed by the signature segment, which is short, so a lookup hashes ~43 characters instead of the whole token;
+  // the whole string is then compared, so a hit still means the exact same token.
+  private readonly entries = new Map<string, { token: string; verified: VerifiedToken }>();
 
   constructor(
     private readonly maxEntries: number,
@@ -15,7 +17,9 @@ export class VerifiedTokenCache {
   ) {}
 
   get(token: string): VerifiedToken | undefined {
-    return this.maxEntries === 0 ? undefined : this.entries.get(token);
+    if (this.maxEntries === 0 || this.entries.size === 0) return undefined;
+    const entry = this.entries.get(token.slice(token.lastIndexOf('.') + 1));
+    return entry !== undefined && entry.token === token ? entry.verified : undefined;
   }
 
   set(token: string, verified: VerifiedToken): void {
@@ -23,7 +27,7 @@ export class VerifiedTokenCache {
     if (this.entries.size >= this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
-    this.entries.set(token, verified);
+    this.entries.set(token.slice(token.lastIndexOf('.') + 1), { token, verified });
   }
 
   get size(): number {
