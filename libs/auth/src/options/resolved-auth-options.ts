@@ -29,6 +29,8 @@ export interface ResolvedAuthOptions {
   readonly refreshTokenGraceMs: number;
   /** Seconds from login after which no token of the session is valid; false for no limit. */
   readonly sessionMaxAge: number | false;
+  /** The longest any token of ours can stay valid, in seconds: how long a revocation must be kept. */
+  readonly longestTokenLifetime: number;
 }
 
 const HMAC_MIN_BYTES: Record<HmacAlgorithm, number> = { HS256: 32, HS384: 48, HS512: 64 };
@@ -64,7 +66,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throw new InvalidAuthOptionError('headerScheme', 'must be a single word such as "Bearer", or "" for a bare token');
   }
 
+  const accessTokenTtl = toLifetimeSeconds(options.accessTokenExpiresIn ?? 15 * 60, 'accessTokenExpiresIn');
   const refreshTokenTtl = toLifetimeSeconds(options.refreshTokenExpiresIn ?? 30 * 24 * 60 * 60, 'refreshTokenExpiresIn');
+  const sessionMaxAge = options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge');
   const store = options.revocationStore;
   if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.revoke !== 'function' || typeof store.list !== 'function')) {
     throw new InvalidAuthOptionError('revocationStore', 'must implement RevocationStore (revoke, list, subscribe, registerSession, rotateRefreshToken)');
@@ -77,7 +81,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     algorithm,
     signingKey: key,
     verificationKey: key,
-    accessTokenTtl: toLifetimeSeconds(options.accessTokenExpiresIn ?? 15 * 60, 'accessTokenExpiresIn'),
+    accessTokenTtl,
     refreshTokenTtl,
     identityClaim,
     issuer: optionalString(options.issuer, 'issuer'),
@@ -93,7 +97,12 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     isTokenRevoked: options.isTokenRevoked,
     rotateRefreshTokens: booleanOption(options.rotateRefreshTokens ?? false, 'rotateRefreshTokens'),
     refreshTokenGraceMs: graceMs(options.refreshTokenGracePeriod ?? 0),
-    sessionMaxAge: options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge'),
+    sessionMaxAge,
+    longestTokenLifetime: Math.max(
+      ...[accessTokenTtl, refreshTokenTtl, sessionMaxAge].filter((ttl): ttl is number => ttl !== false),
+      // Tokens without exp are refused by our verifier; 30 days bounds what such settings could leave behind.
+      30 * 24 * 60 * 60,
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome, RotationRequest } from './revocation-store.interface.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 interface SessionRotation {
   current: string;
@@ -26,24 +27,20 @@ export class MemoryRevocationStore implements RevocationStore {
   async revoke(revocation: Revocation): Promise<Revocation> {
     this.prune();
     const key = `${revocation.kind}:${revocation.id}`;
+    const { sessionIds: _given, ...incoming } = revocation;
+    // As in Redis: a user's valid-after defaults to now, and a second revocation never lowers it.
+    if (incoming.kind === 'user') incoming.validAfter ??= epochSeconds();
     const existing = this.revocations.get(key);
-    let stored: Revocation = { ...revocation };
-    if (revocation.kind === 'user') {
-      // As in Redis: valid-after defaults to now, and a second revocation never lowers it.
-      stored.validAfter = revocation.validAfter ?? Math.floor(Date.now() / 1000);
-      stored.sessionIds = this.endSessionsOf(revocation.id, revocation.expiresAt);
-    }
-    const merged = existing ? merge(existing, stored) : stored;
-    this.revocations.set(key, { ...merged, sessionIds: undefined });
-    stored = { ...merged, sessionIds: stored.sessionIds };
-    if (stored.sessionIds === undefined) delete stored.sessionIds;
+    const record = existing ? merge(existing, incoming) : incoming;
+    this.revocations.set(key, record);
+    const stored = incoming.kind === 'user' ? { ...record, sessionIds: this.endSessionsOf(incoming.id, incoming.expiresAt) } : { ...record };
     for (const feed of this.feeds) feed.revoked(stored);
     return stored;
   }
 
   async list(): Promise<Revocation[]> {
     this.prune();
-    const now = Math.floor(Date.now() / 1000);
+    const now = epochSeconds();
     return [...this.revocations.values()].filter((revocation) => revocation.expiresAt > now).map((revocation) => ({ ...revocation }));
   }
 
@@ -90,7 +87,7 @@ export class MemoryRevocationStore implements RevocationStore {
 
   // Entries die with the tokens they concern, so memory holds only what can still matter.
   private prune(): void {
-    const now = Math.floor(Date.now() / 1000);
+    const now = epochSeconds();
     if (now === this.prunedAt) return; // at most once a second, so a burst of revocations stays O(1) each
     this.prunedAt = now;
     for (const [key, revocation] of this.revocations) if (revocation.expiresAt <= now) this.revocations.delete(key);

@@ -3,6 +3,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome, RotationRequest } from './revocation-store.interface.js';
 import { REGISTER_SESSION, REVOKE_ENTRY, REVOKE_USER, ROTATE } from './redis-revocation.scripts.js';
 import { withTimeout } from './with-timeout.js';
+import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
 /** Options of {@link RedisRevocationStore}: a URL (the store opens and closes its connections) or a client of yours. */
 export type RedisRevocationStoreOptions = ({ url: string; client?: never } | { client: Redis; url?: never }) & {
@@ -168,10 +169,6 @@ export class RedisRevocationStore implements RevocationStore {
   private key(name: string): string {
     return `${this.prefix}${name}`;
   }
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 function pairs(flat: string[]): Array<[string, string]> {

@@ -7,6 +7,7 @@ import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import { RevocationStore, type Revocation, type RevocationFeed } from './revocation-store.interface.js';
 import { withTimeout } from './with-timeout.js';
 import { CompactJtiSet } from './compact-jti-set.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 const SWEEP_EVERY_MS = 60_000;
 const RELOAD_RETRY_MS = 500;
@@ -148,7 +149,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   }
 
   private sweep(): void {
-    const now = Math.floor(Date.now() / 1000);
+    const now = epochSeconds();
     this.tokens.sweep(now);
     for (const [id, expiresAt] of this.sessions) if (expiresAt <= now) this.sessions.delete(id);
     for (const [id, user] of this.users) if (user.expiresAt <= now) this.users.delete(id);

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { AuthError } from '../errors/auth-error.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { RevocationStore, type Revocation } from './revocation-store.interface.js';
 import { RevocationView } from './revocation-view.js';
-import { withTimeout } from './with-timeout.js';
+import { callStore } from './call-store.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 /**
  * Revokes one token, one session (logout) or every token of a user (log out everywhere). Each call resolves once
@@ -41,24 +41,21 @@ export class RevocationService {
 
   /** Logs a user out everywhere: every session and every token of theirs issued before this second. */
   revokeUser(identity: string): Promise<void> {
-    const now = Math.floor(Date.now() / 1000);
-    return this.store_({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: now });
+    return this.store_({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: epochSeconds() });
   }
 
   // The last moment a token issued up to now can be valid: its entry is useless after that.
   private latestExpiry(): number {
-    const { accessTokenTtl, refreshTokenTtl, sessionMaxAge } = this.options;
-    const lifetimes = [accessTokenTtl, refreshTokenTtl, sessionMaxAge].filter((ttl): ttl is number => ttl !== false);
-    return Math.floor(Date.now() / 1000) + Math.max(...lifetimes, 30 * 24 * 60 * 60);
+    return epochSeconds() + this.options.longestTokenLifetime;
   }
 
   private async store_(revocation: Revocation): Promise<void> {
-    let stored: Revocation;
-    try {
-      stored = await withTimeout(this.store.revoke(revocation), this.options.revocationTimeoutMs, 'Revocation store (revoke)');
-    } catch {
-      throw AuthError.unavailable('The revocation could not be stored; nothing was revoked. Try again shortly');
-    }
+    const stored = await callStore(
+      this.store.revoke(revocation),
+      this.options.revocationTimeoutMs,
+      'revoke',
+      'The revocation could not be stored; nothing was revoked. Try again shortly',
+    );
     // Enforced here at once; other instances enforce it when the store's feed delivers it.
     this.view.revoked(stored);
   }

@@ -6,7 +6,8 @@ import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import { RevocationStore } from '../revocation/revocation-store.interface.js';
 import { RevocationView } from '../revocation/revocation-view.js';
-import { withTimeout } from '../revocation/with-timeout.js';
+import { callStore } from '../revocation/call-store.js';
+import { epochSeconds } from '../epoch-seconds.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -50,7 +51,7 @@ export class SessionService {
   /** Starts a session after the user proved who they are: the access token is fresh unless told otherwise. */
   async start(identity: string, options: StartSessionOptions = {}): Promise<TokenPair> {
     const sessionId = randomUUID();
-    const authTime = Math.floor(Date.now() / 1000);
+    const authTime = epochSeconds();
     const notAfter = this.sessionEnd(authTime);
     const refreshToken = this.tokens.createRefreshToken(identity, { ...options, sessionId, authTime, notAfter });
     const accessToken = this.tokens.createAccessToken(identity, { fresh: true, ...options, sessionId, authTime, notAfter });
@@ -70,7 +71,7 @@ export class SessionService {
       return { accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }), sessionId };
     }
     const nextJti = randomUUID();
-    const sessionExpiresAt = notAfter ?? this.refreshExpiry(Math.floor(Date.now() / 1000));
+    const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds());
     const outcome = await this.call(
       this.store.rotateRefreshToken({
         sessionId,
@@ -100,7 +101,7 @@ export class SessionService {
   }
 
   private refreshExpiry(from: number): number {
-    return from + (this.options.refreshTokenTtl === false ? 30 * 24 * 60 * 60 : this.options.refreshTokenTtl);
+    return from + (this.options.refreshTokenTtl === false ? this.options.longestTokenLifetime : this.options.refreshTokenTtl);
   }
 
   private identityOf(claims: JwtClaims): string {
@@ -111,11 +112,7 @@ export class SessionService {
     return identity;
   }
 
-  private async call<T>(promise: Promise<T>, what: string): Promise<T> {
-    try {
-      return await withTimeout(promise, this.options.revocationTimeoutMs, `Revocation store (${what})`);
-    } catch {
-      throw AuthError.unavailable('Session state is unavailable; try again shortly');
-    }
+  private call<T>(operation: Promise<T>, what: string): Promise<T> {
+    return callStore(operation, this.options.revocationTimeoutMs, what, 'Session state is unavailable; try again shortly');
   }
 }

@@ -1,4 +1,5 @@
 import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 /** What a route or a caller demands of a token beyond validity. */
 export interface TokenPolicy {
@@ -22,6 +23,6 @@ export function isFresh(fresh: unknown, nowSeconds: number): boolean {
  * whoAmI(@CurrentClaims() claims: JwtClaims) { return { fresh: isFreshToken(claims) }; }
  * ```
  */
-export function isFreshToken(claims: Pick<JwtClaims, 'fresh'>, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+export function isFreshToken(claims: Pick<JwtClaims, 'fresh'>, nowSeconds = epochSeconds()): boolean {
   return isFresh(claims.fresh, nowSeconds);
 }

@@ -7,6 +7,7 @@ import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
+import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
 const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh']);
 const MAX_JTI_LENGTH = 256;
@@ -173,8 +174,4 @@ function invalid(message: string): AuthError {
 
 function isPlainObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -7,6 +7,7 @@ import { toLifetimeSeconds } from '../options/token-lifetime.js';
 import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
 import type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './token-options.interface.js';
 import { TokenVerifier } from './token-verifier.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ']);
 
@@ -89,7 +90,7 @@ export class TokenService {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
     }
-    const iat = Math.floor(Date.now() / 1000);
+    const iat = epochSeconds();
     const claims: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(additionalClaims ?? {})) {
       if (this.reservedClaims.has(name)) {
