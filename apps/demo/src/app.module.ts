@@ -9,6 +9,7 @@ import { authOptionsFromEnv } from './config/auth-options.factory.js';
 import { validateDemoEnv } from './config/demo-env.js';
 import { ProtectedController } from './examples/protected.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { JwksController } from './keys/jwks.controller.js';
 import { UserStore } from './users/user-store.service.js';
 
 @Module({
@@ -16,7 +17,7 @@ import { UserStore } from './users/user-store.service.js';
     ConfigModule.forRoot({ isGlobal: true, validate: validateDemoEnv }),
     AuthModule.forRootAsync({ isGlobal: true, inject: [ConfigService], useFactory: authOptionsFromEnv }),
   ],
-  controllers: [UserLoginController, TokenRefreshController, LogoutController, ProtectedController],
+  controllers: [UserLoginController, TokenRefreshController, LogoutController, ProtectedController, JwksController],
   providers: [
     UserStore,
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
@@ -15,6 +14,7 @@ import { JwtFreshStrategy } from './strategies/jwt-fresh.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
 import { TokenService } from './tokens/token.service.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import { JwksService } from './keys/jwks.service.js';
 import { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
 import { RevocationStore } from './revocation/revocation-store.interface.js';
 import { RevocationView } from './revocation/revocation-view.js';
@@ -42,7 +42,7 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
  * ```
  */
 @Module({
-  imports: [PassportModule, JwtModule.register({})],
+  imports: [PassportModule],
   providers: [
     { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
     {
@@ -57,6 +57,7 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     SessionService,
     TokenVerifier,
     TokenService,
+    JwksService,
     HeaderTokenExtractor,
     JwtAccessStrategy,
     JwtFreshStrategy,
@@ -67,6 +68,7 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
   ],
   exports: [
     TokenService,
+    JwksService,
     SessionService,
     RevocationService,
     RevocationStore,

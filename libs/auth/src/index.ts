@@ -1,7 +1,16 @@
 export { AuthModule } from './auth.module.js';
 export { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions, type AuthModuleForRootOptions } from './auth.module-definition.js';
 export { IS_PUBLIC_KEY, JWT_ACCESS_STRATEGY, JWT_FRESH_STRATEGY, JWT_REFRESH_STRATEGY, OPTIONAL_AUTH_KEY } from './auth.constants.js';
-export type { AuthModuleOptions, HmacAlgorithm, TokenLifetime } from './options/auth-module-options.interface.js';
+export type {
+  AuthModuleOptions,
+  HmacAlgorithm,
+  RemoteJwksOptions,
+  TokenLifetime,
+  VerificationKeyOptions,
+} from './options/auth-module-options.interface.js';
+export type { JwtAlgorithm } from './jws/jws-algorithm.js';
+export type { KeyInput } from './keys/key-input.js';
+export { JwksService, type JsonWebKeySet } from './keys/jwks.service.js';
 export { InvalidAuthOptionError } from './options/invalid-auth-option.error.js';
 export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';

@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import type { JwtAlgorithm } from 'nest-jwt-extended';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /** The demo's environment, checked once at start-up (the @nestjs/config `validate` hook). */
@@ -9,8 +10,31 @@ export class DemoEnv {
   @IsString() @MinLength(1)
   HOST: string = '127.0.0.1';
 
+  /** HS256/384/512 use JWT_SECRET_KEY; RS*, PS*, ES* and EdDSA use JWT_PRIVATE_KEY / JWT_PUBLIC_KEY. */
+  @IsIn(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])
+  JWT_ALGORITHM: JwtAlgorithm = 'HS256';
+
   @IsOptional() @IsString()
   JWT_SECRET_KEY?: string;
+
+  /** PEM text or the path of a PEM file; when unset with an asymmetric algorithm, a random key pair (with a warning). */
+  @IsOptional() @IsString()
+  JWT_PRIVATE_KEY?: string;
+
+  /** PEM text or a file path; checked against JWT_PRIVATE_KEY. Default: derived from it. */
+  @IsOptional() @IsString()
+  JWT_PUBLIC_KEY?: string;
+
+  /** Key id written in every token's header and published in the JWKS. */
+  @IsOptional() @IsString() @MinLength(1)
+  JWT_KID?: string;
+
+  /**
+   * More keys that verify but never sign, as JSON: `[{"kid":"2026-05","key":"/keys/old.pub.pem"}]` (key: PEM text or a
+   * file path; "algorithm" optional). The old key of a rotation goes here until its tokens have expired.
+   */
+  @IsOptional() @IsString()
+  JWT_VERIFICATION_KEYS?: string;
 
   @IsInt() @Min(1)
   JWT_ACCESS_TOKEN_EXPIRES: number = 15 * 60;
@@ -43,9 +67,11 @@ export class DemoEnv {
   DEMO_USERS?: string;
 }
 
+const OPTIONAL_VARIABLES = ['JWT_SECRET_KEY', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'JWT_KID', 'JWT_VERIFICATION_KEYS', 'DEMO_USERS', 'REDIS_URL'];
+
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
 export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
-  const known = Object.fromEntries(Object.keys(new DemoEnv()).concat('JWT_SECRET_KEY', 'DEMO_USERS', 'REDIS_URL')
+  const known = Object.fromEntries(Object.keys(new DemoEnv()).concat(OPTIONAL_VARIABLES)
     .filter((key) => raw[key] !== undefined && raw[key] !== '')
     .map((key) => [key, raw[key]]));
   // Implicit conversion would read the string 'false' as true.

@@ -29,6 +29,8 @@ export const AuthErrorCode = {
   RefreshTokenReused: 'refresh_token_reused',
   /** The revocation store could not be reached in time; answered with 503, never with a guess. */
   RevocationUnavailable: 'revocation_unavailable',
+  /** The remote JWKS the tokens are verified with could not be fetched in time; answered with 503. */
+  KeySetUnavailable: 'key_set_unavailable',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

@@ -65,7 +65,9 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
           if (route.optional) return true;
           throw AuthError.missing(this.missingTokenMessage());
         }
-        const verified = this.verifier.verify(token, policy);
+        let verified = this.verifier.verify(token, policy);
+        // A promise only when a remote JWKS must be asked; local keys answer synchronously.
+        if (verified instanceof Promise) verified = await verified;
         const pending = this.revocations.assertNotRevoked(verified);
         if (pending) await pending;
         request.user = this.handleRequest(null, verified.claims, undefined, context);

@@ -1,3 +1,5 @@
+import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
+import type { KeyInput } from '../keys/key-input.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 
@@ -8,8 +10,51 @@ import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
  */
 export type TokenLifetime = number | string | false;
 
-/** The HMAC algorithms a verifier can be pinned to. */
+/** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
+
+/**
+ * One more key that verifies tokens (but never signs them), picked by the exact `kid` in a token's header: the old
+ * key during a rotation, or another issuer's.
+ *
+ * @example
+ * ```ts
+ * AuthModule.forRoot({
+ *   algorithm: 'ES256', privateKey: newPem, kid: '2026-11',
+ *   verificationKeys: [{ kid: '2026-05', key: oldPublicPem }],
+ * });
+ * ```
+ */
+export interface VerificationKeyOptions {
+  /** The key id tokens signed with this key carry in their header. */
+  kid: string;
+  /** The one algorithm this key verifies. Default: the module's `algorithm`. */
+  algorithm?: JwtAlgorithm;
+  /** An HMAC secret (string or Buffer) for HS algorithms; a public key (PEM, file path, JWK) for the others. */
+  key: KeyInput;
+}
+
+/**
+ * A remote JWKS to verify tokens with (a verify-only service trusting an identity provider). Fetched, cached and
+ * refetched on an unknown `kid` (at most once per cooldown) by jose.
+ *
+ * @example
+ * ```ts
+ * AuthModule.forRoot({ algorithm: 'RS256', jwks: { uri: 'https://issuer.example/.well-known/jwks.json' }, issuer: 'https://issuer.example' });
+ * ```
+ */
+export interface RemoteJwksOptions {
+  /** The https (or http, for a local service) URL of the JWKS document. */
+  uri: string;
+  /** The algorithms accepted from it. Default: the module's `algorithm`. HMAC algorithms are not allowed. */
+  algorithms?: JwtAlgorithm[];
+  /** How long fetched keys are trusted before the document is fetched again, in milliseconds. Default 600000. */
+  cacheMaxAgeMs?: number;
+  /** Least time between two fetches caused by unknown kids, in milliseconds. Default 30000. */
+  cooldownMs?: number;
+  /** Longest wait for the document, in milliseconds; then 503 `key_set_unavailable`. Default 5000. */
+  timeoutMs?: number;
+}
 
 /**
  * Options of {@link AuthModule}, validated once at start-up. A bad value stops the app with an error
@@ -26,10 +71,26 @@ export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
  * ```
  */
 export interface AuthModuleOptions {
-  /** The HMAC secret: at least as many bytes as the hash (32 for HS256, 48 for HS384, 64 for HS512). */
-  secret: string | Buffer;
-  /** Signing algorithm, and the only one the verifier accepts. Default `HS256`. */
-  algorithm?: HmacAlgorithm;
+  /**
+   * Signing algorithm, and the one the signing key verifies with. Default `HS256`. HS256/384/512 take `secret`;
+   * RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (Ed25519) take `privateKey` and/or `publicKey`.
+   */
+  algorithm?: JwtAlgorithm;
+  /** The HMAC secret, for HS algorithms: at least as many bytes as the hash (32 for HS256, 48 for HS384, 64 for HS512). */
+  secret?: string | Buffer;
+  /** The private key tokens are signed with, for asymmetric algorithms: PEM text, a file path, a JWK or a KeyObject. */
+  privateKey?: KeyInput;
+  /**
+   * The public key tokens are verified with, for asymmetric algorithms. Default: derived from `privateKey`. Alone
+   * (without `privateKey`), the module only verifies.
+   */
+  publicKey?: KeyInput;
+  /** Key id of the signing key: written as `kid` in every token's header, and matched exactly when verifying. */
+  kid?: string;
+  /** More keys that verify (never sign), each picked by its `kid`: the way to rotate keys without a flag day. */
+  verificationKeys?: VerificationKeyOptions[];
+  /** A remote JWKS whose keys verify tokens too (they never sign). */
+  jwks?: RemoteJwksOptions;
   /** Lifetime of access tokens. Default 15 minutes. */
   accessTokenExpiresIn?: TokenLifetime;
   /** Lifetime of refresh tokens. Default 30 days. */
@@ -46,7 +107,7 @@ export interface AuthModuleOptions {
   headerName?: string;
   /** The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`. */
   headerScheme?: string;
-  /** Tokens longer than this many characters are refused before any decoding. Default 8192. */
+  /** Tokens longer than this many characters are refused before any decoding, wherever they come from. Default 8192. */
   maxTokenLength?: number;
   /**
    * How many verified tokens to remember, keyed by the exact token string, so a client's repeated requests skip the

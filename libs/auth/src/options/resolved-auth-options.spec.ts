@@ -62,10 +62,12 @@ describe('resolveAuthOptions', () => {
     });
 
     it('builds one secret KeyObject holding the secret bytes, used to sign and to verify', () => {
-      expect(resolved.signingKey).toBeInstanceOf(KeyObject);
-      expect(resolved.signingKey.type).toBe('secret');
-      expect(resolved.signingKey.export().equals(Buffer.from(SECRET, 'utf8'))).toBe(true);
-      expect(resolved.verificationKey).toBe(resolved.signingKey);
+      expect(resolved.signingKey?.key).toBeInstanceOf(KeyObject);
+      expect(resolved.signingKey?.key.type).toBe('secret');
+      expect(resolved.signingKey?.key.export().equals(Buffer.from(SECRET, 'utf8'))).toBe(true);
+      expect(resolved.verificationKeys).toHaveLength(1);
+      expect(resolved.verificationKeys[0]!.key).toBe(resolved.signingKey?.key);
+      expect(resolved.verificationKeys[0]!.algorithm).toBe('HS256');
     });
   });
 
@@ -107,7 +109,7 @@ describe('resolveAuthOptions', () => {
 
     it('accepts a Buffer secret', () => {
       const secret = Buffer.alloc(32, 7);
-      expect(resolveAuthOptions({ secret }).signingKey.export().equals(secret)).toBe(true);
+      expect(resolveAuthOptions({ secret }).signingKey?.key.export().equals(secret)).toBe(true);
     });
   });
 
@@ -152,8 +154,12 @@ describe('resolveAuthOptions', () => {
   });
 
   describe('algorithm', () => {
-    it.each(['none', 'RS256', 'ES256', 'hs256', '', 'HS1024'])('refuses %p', (algorithm) => {
-      expectRefused({ secret: SECRET, algorithm }, 'algorithm', /must be one of HS256, HS384, HS512/);
+    it.each(['none', 'NONE', 'hs256', 'rs256', 'eddsa', 'Ed25519', 'ES256K', '', 'HS1024'])('refuses %p', (algorithm) => {
+      expectRefused({ secret: SECRET, algorithm }, 'algorithm', /must be one of HS256, HS384, HS512, RS256, .*EdDSA/);
+    });
+
+    it.each(['RS256', 'ES256', 'EdDSA'])('refuses an HMAC secret with the asymmetric %p, naming "secret"', (algorithm) => {
+      expectRefused({ secret: SECRET, algorithm }, 'secret', /is for HS algorithms/);
     });
 
     it('refuses an inherited property name such as "toString"', () => {
@@ -161,7 +167,7 @@ describe('resolveAuthOptions', () => {
     });
 
     it('is checked before the secret, so the error names the algorithm', () => {
-      expectRefused({ secret: 'short', algorithm: 'RS256' }, 'algorithm');
+      expectRefused({ secret: 'short', algorithm: 'HS1024' }, 'algorithm');
     });
   });
 

@@ -1,5 +1,9 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import type { AuthModuleOptions, HmacAlgorithm } from './auth-module-options.interface.js';
+import { randomBytes, sign, verify } from 'node:crypto';
+import { asymmetricKeyOptions, isJwtAlgorithm, JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
+import { loadKey } from '../keys/load-key.js';
+import type { RemoteKeySetOptions } from '../keys/remote-key-set.js';
+import type { SigningKey, VerificationKey } from '../keys/verification-key.interface.js';
+import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
@@ -7,9 +11,12 @@ import { toLifetimeSeconds } from './token-lifetime.js';
 
 /** Options after validation: keys built once, durations in seconds, defaults filled in. */
 export interface ResolvedAuthOptions {
-  readonly algorithm: HmacAlgorithm;
-  readonly signingKey: KeyObject;
-  readonly verificationKey: KeyObject;
+  readonly algorithm: JwtAlgorithm;
+  /** Undefined for a verify-only module. */
+  readonly signingKey?: SigningKey;
+  /** The signing key's own verification key first, then `verificationKeys`. */
+  readonly verificationKeys: readonly VerificationKey[];
+  readonly jwks?: RemoteKeySetOptions;
   readonly accessTokenTtl: number | false;
   readonly refreshTokenTtl: number | false;
   readonly identityClaim: string;
@@ -33,8 +40,6 @@ export interface ResolvedAuthOptions {
   readonly longestTokenLifetime: number;
 }
 
-const HMAC_MIN_BYTES: Record<HmacAlgorithm, number> = { HS256: 32, HS384: 48, HS512: 64 };
-
 /** Claims the library writes itself; the identity claim may not take one of these names (except `sub`). */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud', 'sid', 'auth_time']);
 
@@ -44,10 +49,16 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throw new InvalidAuthOptionError('options', 'must be an object');
   }
   const algorithm = options.algorithm ?? 'HS256';
-  if (!Object.hasOwn(HMAC_MIN_BYTES, algorithm)) {
-    throw new InvalidAuthOptionError('algorithm', `must be one of ${Object.keys(HMAC_MIN_BYTES).join(', ')} (got ${String(algorithm)})`);
+  if (!isJwtAlgorithm(algorithm)) {
+    throw new InvalidAuthOptionError('algorithm', `must be one of ${Object.keys(JWS_ALGORITHMS).join(', ')} (got ${String(algorithm)})`);
   }
-  const key = buildHmacKey(options.secret, algorithm);
+  const kid = optionalKid(options.kid, 'kid');
+  const jwks = remoteJwksOf(options.jwks, algorithm);
+  const { signingKey, verificationKey } = ownKeys(options, algorithm, kid, jwks !== undefined || (options.verificationKeys?.length ?? 0) > 0);
+  const verificationKeys = [...(verificationKey ? [verificationKey] : []), ...extraVerificationKeys(options.verificationKeys, algorithm)];
+  const kids = verificationKeys.map((key) => key.kid);
+  const repeated = kids.find((id, index) => id !== undefined && kids.indexOf(id) !== index);
+  if (repeated !== undefined) throw new InvalidAuthOptionError('verificationKeys', `has the kid "${repeated}" more than once`);
 
   const identityClaim = options.identityClaim ?? 'sub';
   if (typeof identityClaim !== 'string' || identityClaim.length === 0) {
@@ -79,8 +90,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
 
   return {
     algorithm,
-    signingKey: key,
-    verificationKey: key,
+    signingKey,
+    verificationKeys,
+    jwks,
     accessTokenTtl,
     refreshTokenTtl,
     identityClaim,
@@ -106,20 +118,89 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   };
 }
 
-// jsonwebtoken re-parses a string secret as a PEM on every call (~35x slower); a KeyObject built once avoids that.
-function buildHmacKey(secret: unknown, algorithm: HmacAlgorithm): KeyObject {
-  if (secret === undefined || secret === null || secret === '') {
-    throw new InvalidAuthOptionError('secret', 'is required');
+// Keys become KeyObjects here, once: jsonwebtoken re-parsed a string secret on every call (~35x slower).
+function ownKeys(options: AuthModuleOptions, algorithm: JwtAlgorithm, kid: string | undefined, hasOtherKeys: boolean) {
+  const hmac = JWS_ALGORITHMS[algorithm].family === 'hmac';
+  if (hmac) {
+    for (const option of ['privateKey', 'publicKey'] as const) {
+      if (options[option] !== undefined) throw new InvalidAuthOptionError(option, `is for asymmetric algorithms; ${algorithm} takes "secret"`);
+    }
+    if (options.secret === undefined && hasOtherKeys) return {};
+    const key = loadKey(options.secret, algorithm, 'sign', 'secret');
+    return { signingKey: { kid, algorithm, key }, verificationKey: { kid, algorithm, key } };
   }
-  if (typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
-    throw new InvalidAuthOptionError('secret', 'must be a string or a Buffer');
+  if (options.secret !== undefined) {
+    throw new InvalidAuthOptionError('secret', `is for HS algorithms; ${algorithm} takes "privateKey" and/or "publicKey"`);
   }
-  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
-  const min = HMAC_MIN_BYTES[algorithm];
-  if (bytes.length < min) {
-    throw new InvalidAuthOptionError('secret', `must be at least ${min} bytes for ${algorithm} (got ${bytes.length})`);
+  if (options.privateKey === undefined && options.publicKey === undefined) {
+    if (hasOtherKeys) return {};
+    throw new InvalidAuthOptionError('privateKey', `is required for ${algorithm} (or "publicKey" alone, to only verify)`);
   }
-  return createSecretKey(bytes);
+  const privateKey = options.privateKey === undefined ? undefined : loadKey(options.privateKey, algorithm, 'sign', 'privateKey');
+  const publicKey = loadKey(options.publicKey ?? privateKey, algorithm, 'verify', options.publicKey === undefined ? 'privateKey' : 'publicKey');
+  if (privateKey !== undefined && options.publicKey !== undefined) assertKeyPair(privateKey, publicKey, algorithm);
+  return {
+    signingKey: privateKey && { kid, algorithm, key: privateKey },
+    verificationKey: { kid, algorithm, key: publicKey },
+  };
+}
+
+// A publicKey that does not match privateKey would make every token we sign unverifiable: stop at start-up instead.
+function assertKeyPair(privateKey: SigningKey['key'], publicKey: SigningKey['key'], algorithm: JwtAlgorithm): void {
+  const spec = JWS_ALGORITHMS[algorithm];
+  const probe = randomBytes(32);
+  const signature = sign(spec.hash, probe, asymmetricKeyOptions(spec, privateKey));
+  if (!verify(spec.hash, probe, asymmetricKeyOptions(spec, publicKey), signature)) {
+    throw new InvalidAuthOptionError('publicKey', 'does not match privateKey');
+  }
+}
+
+function extraVerificationKeys(entries: unknown, fallback: JwtAlgorithm): VerificationKey[] {
+  if (entries === undefined) return [];
+  if (!Array.isArray(entries)) throw new InvalidAuthOptionError('verificationKeys', 'must be an array of { kid, algorithm?, key }');
+  return entries.map((entry: unknown, index) => {
+    const option = `verificationKeys[${index}]`;
+    if (typeof entry !== 'object' || entry === null) throw new InvalidAuthOptionError(option, 'must be an object { kid, algorithm?, key }');
+    const { kid, algorithm = fallback, key } = entry as Record<string, unknown>;
+    if (!isJwtAlgorithm(algorithm)) throw new InvalidAuthOptionError(`${option}.algorithm`, `is not a supported algorithm (got ${String(algorithm)})`);
+    const id = optionalKid(kid, `${option}.kid`);
+    if (id === undefined) throw new InvalidAuthOptionError(`${option}.kid`, 'is required: extra keys are picked by kid');
+    return { kid: id, algorithm, key: loadKey(key, algorithm, 'verify', `${option}.key`) };
+  });
+}
+
+function remoteJwksOf(value: unknown, algorithm: JwtAlgorithm): RemoteKeySetOptions | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) throw new InvalidAuthOptionError('jwks', 'must be an object { uri, algorithms?, ... }');
+  const jwks = value as Record<string, unknown>;
+  let url: URL;
+  try {
+    url = new URL(String(jwks.uri));
+  } catch {
+    throw new InvalidAuthOptionError('jwks.uri', 'must be an absolute https:// or http:// URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidAuthOptionError('jwks.uri', 'must be an absolute https:// or http:// URL');
+  const algorithms = jwks.algorithms ?? [algorithm];
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isJwtAlgorithm)) {
+    throw new InvalidAuthOptionError('jwks.algorithms', 'must be a non-empty array of supported algorithms');
+  }
+  const hmac = algorithms.find((name) => JWS_ALGORITHMS[name].family === 'hmac');
+  if (hmac !== undefined) throw new InvalidAuthOptionError('jwks.algorithms', `must not contain ${hmac}: a JWKS publishes public keys, never secrets`);
+  return {
+    uri: url.href,
+    algorithms,
+    cacheMaxAgeMs: wholeNumber(jwks.cacheMaxAgeMs ?? 600_000, 'jwks.cacheMaxAgeMs', 0),
+    cooldownMs: wholeNumber(jwks.cooldownMs ?? 30_000, 'jwks.cooldownMs', 0),
+    timeoutMs: wholeNumber(jwks.timeoutMs ?? 5000, 'jwks.timeoutMs', 1),
+  };
+}
+
+function optionalKid(value: unknown, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
+    throw new InvalidAuthOptionError(option, 'must be a non-empty string of at most 256 characters');
+  }
+  return value;
 }
 
 function optionalString(value: unknown, option: string): string | undefined {

@@ -1,53 +1,62 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
+import { HttpStatus, Injectable, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
-import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { Strategy } from 'passport-jwt';
+import { AuthError } from '../errors/auth-error.js';
 import { attachVerifiedToken } from '../request/verified-tokens.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
-import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
-type StrategyRequest = RequestWithHeaders;
-
 /**
  * Builds a passport-jwt strategy registered under `name` that enforces `policy`, for apps that use
- * `AuthGuard(name)` from @nestjs/passport directly (our guards run the same checks without passport's glue).
- * passport-jwt verifies the signature with the pinned algorithm and the KeyObject built at start-up; `TokenVerifier`
- * then applies the same claim, policy and revocation rules, so both paths accept exactly the same tokens.
+ * `AuthGuard(name)` from @nestjs/passport directly; our guards run the same checks without passport's glue.
+ * Both paths accept exactly the same tokens because both call `TokenVerifier`: passport-jwt's own step would hand
+ * the token to jsonwebtoken, which knows neither EdDSA nor this library's encoding rules (duplicate keys, canonical
+ * base64url, `crit`, `kid` lookup), so `authenticate` runs the verifier instead and reports through passport.
  */
-export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ validate(request: object, decoded: unknown): Promise<JwtClaims> }> {
+export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ validate(request: object, claims: JwtClaims): JwtClaims }> {
   @Injectable()
   class PolicyStrategy extends PassportStrategy(Strategy, name) {
     constructor(
-      @Inject(RESOLVED_AUTH_OPTIONS) options: ResolvedAuthOptions,
-      extractor: HeaderTokenExtractor,
+      private readonly extractor: HeaderTokenExtractor,
       private readonly verifier: TokenVerifier,
       private readonly revocations: RevocationView,
     ) {
-      const strategyOptions: StrategyOptionsWithRequest = {
-        jwtFromRequest: (request: StrategyRequest) => extractor.extract(request) ?? null,
-        secretOrKey: options.verificationKey as unknown as string,
-        // passport-jwt overwrites these four jsonWebTokenOptions with its own top-level options, so pass them twice.
-        algorithms: [...(verifier.jsonwebtokenOptions.algorithms ?? [])],
-        issuer: verifier.jsonwebtokenOptions.issuer as string | undefined,
-        audience: verifier.jsonwebtokenOptions.audience as string | undefined,
-        ignoreExpiration: true, // TokenVerifier.checkClaims judges exp and nbf, as for every other path
-        jsonWebTokenOptions: { ...verifier.jsonwebtokenOptions },
+      super({
+        jwtFromRequest: (request: RequestWithHeaders) => extractor.extract(request) ?? null,
+        // Never asked: authenticate() below picks the key through TokenVerifier, by kid and pinned algorithm.
+        secretOrKeyProvider: (_request: unknown, _token: unknown, done: (error: Error) => void) => done(new Error('unused')),
         passReqToCallback: true,
-      };
-      super(strategyOptions);
+      });
     }
 
-    async validate(request: StrategyRequest, decoded: unknown): Promise<JwtClaims> {
-      const verified = this.verifier.checkClaims(decoded);
-      this.verifier.assertPolicy(verified.claims, policy);
+    override authenticate(request: RequestWithHeaders): void {
+      this.check(request).then(
+        (claims) => this.success(claims),
+        (error: unknown) => {
+          const refusal = this.verifier.toAuthError(error);
+          // A refusal lets passport try the next strategy of AuthGuard([a, b]); a 503 is an error, not a refusal.
+          if (refusal.getStatus() === HttpStatus.UNAUTHORIZED) this.fail(refusal, HttpStatus.UNAUTHORIZED);
+          else this.error(refusal);
+        },
+      );
+    }
+
+    private async check(request: RequestWithHeaders): Promise<JwtClaims> {
+      const token = this.extractor.extract(request);
+      if (token === undefined) throw AuthError.missing('Missing authorization token');
+      const verified = await this.verifier.verify(token, policy);
       // After verification, so an expired or forged token is reported as such, not as revoked.
       await this.revocations.assertNotRevoked(verified);
       attachVerifiedToken(request, verified);
-      return verified.claims;
+      return this.validate(request, verified.claims);
+    }
+
+    /** The user passport puts on the request: the verified claims. */
+    validate(_request: object, claims: JwtClaims): JwtClaims {
+      return claims;
     }
   }
   return PolicyStrategy;

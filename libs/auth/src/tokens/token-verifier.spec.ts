@@ -5,6 +5,7 @@ import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
+import type { VerifiedToken } from './jwt-claims.interface.js';
 import type { TokenPolicy } from './token-policy.js';
 import { TokenVerifier } from './token-verifier.js';
 
@@ -13,8 +14,17 @@ const OTHER_SECRET = 'y'.repeat(32);
 const NOW_MS = Date.UTC(2030, 0, 1, 0, 0, 0, 250);
 const NOW = Math.floor(NOW_MS / 1000);
 
-function makeVerifier(options: Partial<AuthModuleOptions> = {}): TokenVerifier {
-  return new TokenVerifier(resolveAuthOptions({ secret: SECRET, ...options }));
+/** With local keys verification is synchronous; this subclass says so to the type checker and asserts it. */
+class LocalVerifier extends TokenVerifier {
+  override verify(...args: Parameters<TokenVerifier['verify']>): VerifiedToken {
+    const verified = super.verify(...args);
+    if (verified instanceof Promise) throw new Error('expected a synchronous verification with local keys');
+    return verified;
+  }
+}
+
+function makeVerifier(options: Partial<AuthModuleOptions> = {}): LocalVerifier {
+  return new LocalVerifier(resolveAuthOptions({ secret: SECRET, ...options }));
 }
 
 /** A complete, valid access-token claim set; a key set to `undefined` is left out of the token. */
@@ -62,7 +72,7 @@ function expectRefused(fn: () => unknown, code: AuthErrorCode, message?: string 
 }
 
 describe('TokenVerifier', () => {
-  let verifier: TokenVerifier;
+  let verifier: LocalVerifier;
 
   beforeEach(() => {
     jest.useFakeTimers({ now: NOW_MS });
@@ -76,8 +86,8 @@ describe('TokenVerifier', () => {
   describe('a valid token', () => {
     it('passes and yields its header, claims and identity', () => {
       const payload = claims({ roles: ['admin'] });
-      const verified = verifier.verify(forge(payload, { header: { alg: 'HS256', typ: 'JWT', kid: 'k1' } }));
-      expect(verified.header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k1' });
+      const verified = verifier.verify(forge(payload, { header: { alg: 'HS256', typ: 'JWT', cty: 'x' } }));
+      expect(verified.header).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'x' });
       expect(verified.claims).toEqual(payload);
       expect(verified.identity).toBe('alice');
     });
@@ -85,12 +95,6 @@ describe('TokenVerifier', () => {
     it('passes when signed by jsonwebtoken with the same secret', () => {
       const token = jwt.sign(claims(), SECRET, { algorithm: 'HS256' });
       expect(verifier.verify(token).identity).toBe('alice');
-    });
-
-    it('pins jsonwebtoken to the configured algorithm, in frozen options', () => {
-      expect(verifier.jsonwebtokenOptions.algorithms).toEqual(['HS256']);
-      expect(Object.isFrozen(verifier.jsonwebtokenOptions)).toBe(true);
-      expect(makeVerifier({ secret: 'z'.repeat(48), algorithm: 'HS384' }).jsonwebtokenOptions.algorithms).toEqual(['HS384']);
     });
   });
 
@@ -161,7 +165,7 @@ describe('TokenVerifier', () => {
 
     it.each(['none', 'NONE'])('refuses alg %p even with a valid HMAC signature appended', (alg) => {
       const token = forge(claims(), { header: { alg, typ: 'JWT' } });
-      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed');
+      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed (the token is unsigned)');
     });
 
     it('refuses an HS512 token when HS256 is configured, even with the right secret', () => {
@@ -208,7 +212,7 @@ describe('TokenVerifier', () => {
     });
 
     describe('with a leeway of 30 seconds', () => {
-      let lenient: TokenVerifier;
+      let lenient: LocalVerifier;
       beforeEach(() => {
         lenient = makeVerifier({ leeway: 30 });
       });
@@ -273,7 +277,7 @@ describe('TokenVerifier', () => {
     });
 
     describe('with a custom identityClaim', () => {
-      let custom: TokenVerifier;
+      let custom: LocalVerifier;
       beforeEach(() => {
         custom = makeVerifier({ identityClaim: 'user_id' });
       });
@@ -356,7 +360,7 @@ describe('TokenVerifier', () => {
   });
 
   describe('with issuer and audience configured', () => {
-    let strict: TokenVerifier;
+    let strict: LocalVerifier;
     beforeEach(() => {
       strict = makeVerifier({ issuer: 'https://auth.example', audience: ['api', 'admin'] });
     });
@@ -394,11 +398,6 @@ describe('TokenVerifier', () => {
       expect(verifier.toAuthError(original)).toBe(original);
     });
 
-    it('maps jsonwebtoken expiry and not-before errors to their codes', () => {
-      expect(verifier.toAuthError(new jwt.TokenExpiredError('jwt expired', new Date())).code).toBe(AuthErrorCode.TokenExpired);
-      expect(verifier.toAuthError(new jwt.NotBeforeError('jwt not active', new Date())).code).toBe(AuthErrorCode.TokenNotYetValid);
-    });
-
     it.each([
       new jwt.JsonWebTokenError('secret or public key must be provided'),
       new jwt.JsonWebTokenError('error in secret or public key callback: ENOENT /etc/keys/private.pem'),
@@ -418,12 +417,6 @@ describe('TokenVerifier', () => {
       for (const secret of ['secret or public key', '/etc/keys', 'internal', 'Unexpected token']) {
         expect(exposed).not.toContain(secret);
       }
-    });
-
-    it('rewords known jsonwebtoken messages without their details', () => {
-      const error = verifier.toAuthError(new jwt.JsonWebTokenError('jwt audience invalid. expected: secret-audience'));
-      expect(error.message).toBe('Token audience is not accepted');
-      expect(error.challenge).not.toContain('secret-audience');
     });
   });
 });

@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import jwt from 'jsonwebtoken';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { decodeCompactJws, verifyJwsSignature, type DecodedJws } from '../jws/compact-jws.js';
+import { assertHeaderUnderstood } from '../jws/jose-header.js';
+import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
+import { KeySet } from '../keys/key-set.js';
+import { RemoteKeySet } from '../keys/remote-key-set.js';
+import type { VerificationKey } from '../keys/verification-key.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
@@ -13,53 +18,48 @@ const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh
 const MAX_JTI_LENGTH = 256;
 
 /**
- * The one place where tokens are judged. `TokenService.verifyToken` and the passport strategies behind the guards
- * both go through it, so a rule added here holds everywhere. Internal: use `TokenService` or the guards.
+ * The one place where tokens are judged. The guards, the passport strategies and `TokenService.verifyToken` all go
+ * through it, so a rule added here holds everywhere. Internal: use `TokenService` or the guards.
+ *
+ * The order: size, then (on a cache miss) strict decoding, header rules, the key picked by configuration (the
+ * header's `alg` must be the one that key is pinned to), the signature, issuer and audience, then the claims.
  */
 @Injectable()
 export class TokenVerifier {
-  /**
-   * Options for `jsonwebtoken.verify`: algorithm pinned by configuration, never by the token header. Time claims are
-   * left to {@link checkClaims}, so a cached token and a fresh one are judged by the same code.
-   */
-  readonly jsonwebtokenOptions: jwt.VerifyOptions & { complete: true };
+  /** The keys tokens are verified with; built once at start-up. */
+  readonly keys: KeySet;
   private readonly cache: VerifiedTokenCache;
+  private readonly audiences?: ReadonlySet<string>;
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
-    this.jsonwebtokenOptions = Object.freeze({
-      algorithms: [options.algorithm],
-      complete: true as const,
-      ignoreExpiration: true,
-      ignoreNotBefore: true,
-      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-      ...(options.audience === undefined ? {} : { audience: options.audience as string | [string, ...string[]] }),
-    });
+    this.keys = new KeySet(options.verificationKeys, options.jwks && new RemoteKeySet(options.jwks));
     this.cache = new VerifiedTokenCache(options.verifiedTokenCacheSize);
-  }
-
-  /** The key the strategies hand to passport-jwt; built once at start-up. */
-  get verificationKey() {
-    return this.options.verificationKey;
+    if (options.audience !== undefined) this.audiences = new Set([options.audience].flat());
   }
 
   /**
-   * Verifies signature, algorithm, time claims and claim types, then the policy. Throws {@link AuthError}.
+   * Verifies signature, algorithm, time claims and claim types, then the policy. Throws (or, when a remote JWKS must
+   * be asked, rejects with) {@link AuthError}.
    */
-  verify(token: string, policy: Partial<TokenPolicy> = {}, allowExpired = false): VerifiedToken {
+  verify(token: string, policy: Partial<TokenPolicy> = {}, allowExpired = false): VerifiedToken | Promise<VerifiedToken> {
     this.assertSize(token);
-    let verified = this.cache.get(token);
-    if (verified === undefined) {
-      let decoded: unknown;
-      try {
-        decoded = jwt.verify(token, this.options.verificationKey, this.jsonwebtokenOptions);
-      } catch (error) {
-        throw this.toAuthError(error);
-      }
-      verified = this.checkClaims(decoded, allowExpired);
-      this.cache.set(token, verified);
-    } else {
-      this.assertTimes(verified.claims, allowExpired);
+    const cached = this.cache.get(token);
+    if (cached !== undefined) {
+      this.assertTimes(cached.claims, allowExpired);
+      this.assertPolicy(cached.claims, policy);
+      return cached;
     }
+    const jws = decodeCompactJws(token);
+    assertHeaderUnderstood(jws.header);
+    const key = this.keys.find(jws.header);
+    if (key instanceof Promise) return key.then((found) => this.verifyWith(found, token, jws, policy, allowExpired));
+    return this.verifyWith(key, token, jws, policy, allowExpired);
+  }
+
+  private verifyWith(key: VerificationKey, token: string, jws: DecodedJws, policy: Partial<TokenPolicy>, allowExpired: boolean): VerifiedToken {
+    if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key)) throw invalid('Signature verification failed');
+    const verified = this.checkClaims(jws.header, jws.payload, allowExpired);
+    this.cache.set(token, verified, key.trustedUntilMs);
     this.assertPolicy(verified.claims, policy);
     return verified;
   }
@@ -74,16 +74,10 @@ export class TokenVerifier {
     }
   }
 
-  /**
-   * The rules jsonwebtoken does not keep: payload shape, required and well-typed claims, no `iat` in the future.
-   * `decoded` is what `jsonwebtoken.verify(..., { complete: true })` returned.
-   */
-  checkClaims(decoded: unknown, allowExpired = false): VerifiedToken {
-    const { header, payload } = (decoded ?? {}) as { header?: unknown; payload?: unknown };
-    if (!isPlainObject(header) || !isPlainObject(payload)) {
-      throw invalid('Token payload must be a JSON object');
-    }
-    const claims = payload as Record<string, unknown>;
+  /** Issuer and audience when configured, then required and well-typed claims, no `iat` in the future. */
+  private checkClaims(header: Record<string, unknown>, claims: Record<string, unknown>, allowExpired: boolean): VerifiedToken {
+    if (this.options.issuer !== undefined && claims.iss !== this.options.issuer) throw invalid('Token issuer is not accepted');
+    if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud)) throw invalid('Token audience is not accepted');
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalid('Token has no valid exp claim');
     if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))) {
       throw invalid('Token has no valid nbf claim');
@@ -118,6 +112,12 @@ export class TokenVerifier {
     return { header: header as JwtHeader, claims: claims as JwtClaims, identity };
   }
 
+  // A missing aud is refused when one is configured (RFC 7519 section 4.1.3); a token must name one we accept.
+  private hasAcceptedAudience(aud: unknown): boolean {
+    if (typeof aud === 'string') return this.audiences!.has(aud);
+    return Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string') && aud.some((entry) => this.audiences!.has(entry));
+  }
+
   /** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */
   assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, allowExpired = false): void {
     const now = nowSeconds();
@@ -142,36 +142,12 @@ export class TokenVerifier {
     }
   }
 
-  /** Maps whatever jsonwebtoken (or passport-jwt) failed with to an {@link AuthError}; never leaks the raw error. */
+  /** Any failure as an {@link AuthError}; what is not one already reads as a malformed token, never a raw error. */
   toAuthError(error: unknown): AuthError {
-    if (error instanceof AuthError) return error;
-    if (error instanceof jwt.TokenExpiredError) return AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired');
-    if (error instanceof jwt.NotBeforeError) {
-      return AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (nbf is in the future)');
-    }
-    const reason = error instanceof jwt.JsonWebTokenError ? error.message : '';
-    return invalid(JSONWEBTOKEN_MESSAGES.find(([prefix]) => reason.startsWith(prefix))?.[1] ?? 'Token is malformed');
+    return error instanceof AuthError ? error : invalid('Token is malformed');
   }
 }
 
-// jsonwebtoken's messages, reworded; anything else (a TypeError, a JSON SyntaxError) reads as malformed.
-const JSONWEBTOKEN_MESSAGES: ReadonlyArray<readonly [string, string]> = [
-  ['invalid signature', 'Signature verification failed'],
-  ['invalid algorithm', 'The token algorithm is not allowed'],
-  ['jwt signature is required', 'The token algorithm is not allowed (the token is unsigned)'],
-  ['jwt audience invalid', 'Token audience is not accepted'],
-  ['jwt issuer invalid', 'Token issuer is not accepted'],
-  ['invalid exp value', 'Token has no valid exp claim'],
-  ['invalid nbf value', 'Token has no valid nbf claim'],
-  ['invalid iat value', 'Token has no valid iat claim'],
-  ['jwt malformed', 'Token is malformed'],
-  ['invalid token', 'Token is malformed'],
-];
-
 function invalid(message: string): AuthError {
   return AuthError.invalid(AuthErrorCode.InvalidToken, message);
-}
-
-function isPlainObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

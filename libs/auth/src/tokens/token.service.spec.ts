@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
 import jwt from 'jsonwebtoken';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
@@ -18,7 +17,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 function makeService(options: Partial<AuthModuleOptions> = {}): TokenService {
   const resolved = resolveAuthOptions({ secret: SECRET, ...options });
-  return new TokenService(resolved, new JwtService({}), new TokenVerifier(resolved));
+  return new TokenService(resolved, new TokenVerifier(resolved));
 }
 
 /** The raw JSON of one part of a compact JWT, read by hand so nothing is filtered or checked. */
@@ -159,16 +158,24 @@ describe('TokenService', () => {
     });
 
     it('adds additionalHeaders', () => {
-      const token = makeService().createAccessToken('alice', { additionalHeaders: { kid: 'key-1', cty: 'demo' } });
-      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'key-1', cty: 'demo' });
+      const token = makeService().createAccessToken('alice', { additionalHeaders: { cty: 'demo', 'x-tenant': 't-1' } });
+      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'demo', 'x-tenant': 't-1' });
     });
 
     it('adds additionalHeaders to refresh tokens too', () => {
-      const token = makeService().createRefreshToken('alice', { additionalHeaders: { kid: 'key-2' } });
-      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'key-2' });
+      const token = makeService().createRefreshToken('alice', { additionalHeaders: { cty: 'demo' } });
+      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'demo' });
     });
 
-    it.each(['alg', 'typ'])('refuses %p in additionalHeaders', (name) => {
+    it('writes the kid option into the header, and verifies the token by it', () => {
+      const service = makeService({ kid: 'key-1' });
+      const token = service.createAccessToken('alice');
+      expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'key-1' });
+      expect(service.verifyToken(token).sub).toBe('alice');
+    });
+
+    // kid is the kid option's; crit would make our own verifier refuse the token; the URL and key headers are never trusted.
+    it.each(['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'x5c'])('refuses %p in additionalHeaders', (name) => {
       const service = makeService();
       const expected = new TypeError(`nest-jwt-extended: additionalHeaders must not set the reserved header "${name}"`);
       expect(() => service.createAccessToken('alice', { additionalHeaders: { [name]: 'none' } })).toThrow(expected);
@@ -210,8 +217,8 @@ describe('TokenService', () => {
         delete (Object.prototype as Record<string, unknown>).polluted;
       });
 
-      // jsonwebtoken's sign looks claim names up in a plain object and crashes on these; we refuse them clearly.
-      it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('refuses to sign a claim named %p, naming it', (name) => {
+      // The verifier refuses these names (a later deep merge could pollute a prototype); signing them would be pointless.
+      it.each(['__proto__', 'constructor', 'prototype'])('refuses to sign a claim named %p, naming it', (name) => {
         const additionalClaims = JSON.parse(`{"${name}": {"polluted": "yes"}}`) as Record<string, unknown>;
         expect(() => makeService().createAccessToken('alice', { additionalClaims })).toThrow(TypeError);
         expect(() => makeService().createAccessToken('alice', { additionalClaims })).toThrow(`claim named "${name}"`);
@@ -219,17 +226,23 @@ describe('TokenService', () => {
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       });
 
-      it('keeps __proto__ and constructor claims of a verified token as own claims, without touching a prototype', () => {
+      it.each(['toString', 'hasOwnProperty', 'valueOf'])('signs and verifies a claim named %p as a plain own claim', (name) => {
+        const service = makeService();
+        const claims = service.verifyToken(service.createAccessToken('alice', { additionalClaims: { [name]: 'value' } }));
+        expect(Object.hasOwn(claims, name)).toBe(true);
+        expect(claims[name]).toBe('value');
+        expect(typeof ({} as Record<string, unknown>)[name]).toBe('function');
+      });
+
+      it('refuses a verified token carrying __proto__ or constructor claims, and no prototype is touched', () => {
         const iat = Math.floor(Date.now() / 1000);
         const payload = `{"sub":"alice","iat":${iat},"nbf":${iat},"exp":${iat + 60},"jti":"j-1","type":"access","fresh":false,"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`;
         const signingInput = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
         const token = `${signingInput}.${createHmac('sha256', SECRET).update(signingInput).digest('base64url')}`;
 
-        const claims = makeService().verifyToken(token);
-        expect(Object.hasOwn(claims, '__proto__')).toBe(true);
-        expect(Object.hasOwn(claims, 'constructor')).toBe(true);
-        expect(Object.getPrototypeOf(claims)).toBe(Object.prototype);
+        expect(() => makeService().verifyToken(token)).toThrow('Token payload has a forbidden key (__proto__, constructor or prototype)');
         expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       });
     });
   });

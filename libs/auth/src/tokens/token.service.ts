@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { RESERVED_CLAIMS, type ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import { toLifetimeSeconds } from '../options/token-lifetime.js';
 import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
 import type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './token-options.interface.js';
 import { TokenVerifier } from './token-verifier.js';
+import { encodeCompactJws } from '../jws/compact-jws.js';
+import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
 import { epochSeconds } from '../epoch-seconds.js';
 
-const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ']);
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'x5c']);
 
 /**
  * Creates and verifies access and refresh tokens (Flask-JWT-Extended's `create_access_token`,
@@ -33,7 +34,6 @@ export class TokenService {
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
-    private readonly jwt: JwtService,
     private readonly verifier: TokenVerifier,
   ) {
     this.reservedClaims = new Set([...RESERVED_CLAIMS, options.identityClaim]);
@@ -77,7 +77,24 @@ export class TokenService {
    * ```
    */
   verifyToken<T extends object = Record<string, unknown>>(token: string, options: VerifyTokenOptions = {}): JwtClaims & T {
-    return this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false).claims as JwtClaims & T;
+    const verified = this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false);
+    if (verified instanceof Promise) {
+      verified.catch(() => undefined);
+      throw new TypeError('nest-jwt-extended: this token needs a key from the remote JWKS; use verifyTokenAsync()');
+    }
+    return verified.claims as JwtClaims & T;
+  }
+
+  /**
+   * {@link verifyToken} for every configuration, a remote JWKS included (its keys may have to be fetched first).
+   *
+   * @example
+   * ```ts
+   * const claims = await tokens.verifyTokenAsync(raw, { type: 'access' });
+   * ```
+   */
+  async verifyTokenAsync<T extends object = Record<string, unknown>>(token: string, options: VerifyTokenOptions = {}): Promise<JwtClaims & T> {
+    return (await this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false)).claims as JwtClaims & T;
   }
 
   private sign(
@@ -90,14 +107,18 @@ export class TokenService {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
     }
+    const signing = this.options.signingKey;
+    if (signing === undefined) {
+      throw new TypeError('nest-jwt-extended: no signing key is configured (give "secret" or "privateKey"); this module only verifies');
+    }
     const iat = epochSeconds();
     const claims: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(additionalClaims ?? {})) {
       if (this.reservedClaims.has(name)) {
         throw new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
       }
-      // jsonwebtoken looks claim names up in a plain object while signing, so it crashes on these.
-      if (name in Object.prototype) {
+      // Our verifier refuses these names (prototype pollution downstream), so a token carrying them would be useless.
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
         throw new TypeError(`nest-jwt-extended: additionalClaims cannot carry a claim named "${name}"`);
       }
       claims[name] = value;
@@ -124,11 +145,8 @@ export class TokenService {
       }
       header[name] = value;
     }
-    return this.jwt.sign(claims, {
-      privateKey: this.options.signingKey,
-      algorithm: this.options.algorithm,
-      header: { ...header, alg: this.options.algorithm, typ: 'JWT' },
-    });
+    const protectedHeader = { ...header, alg: signing.algorithm, typ: 'JWT', ...(signing.kid !== undefined && { kid: signing.kid }) };
+    return encodeCompactJws(protectedHeader, claims, JWS_ALGORITHMS[signing.algorithm], signing.key);
   }
 }
 

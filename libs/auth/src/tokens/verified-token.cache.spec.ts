@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { JwtService } from '@nestjs/jwt';
 import { AuthError } from '../errors/auth-error.js';
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import type { VerifiedToken } from './jwt-claims.interface.js';
@@ -43,7 +42,7 @@ describe('TokenVerifier with its cache', () => {
   function setup(cacheSize = 100) {
     const options = resolveAuthOptions({ secret: 'c'.repeat(32), verifiedTokenCacheSize: cacheSize });
     const verifier = new TokenVerifier(options);
-    const tokens = new TokenService(options, new JwtService({}), verifier);
+    const tokens = new TokenService(options, verifier);
     return { verifier, tokens };
   }
 
@@ -97,7 +96,7 @@ describe('TokenVerifier with its cache', () => {
     const { verifier, tokens } = setup();
     const token = tokens.createAccessToken('alice', { expiresIn: 60 });
     jest.setSystemTime(NOW + 120_000);
-    expect(verifier.verify(token, {}, true).identity).toBe('alice');
+    expect((verifier.verify(token, {}, true) as VerifiedToken).identity).toBe('alice');
     expect(codeOf(() => verifier.verify(token, {}))).toBe('token_expired');
   });
 
@@ -111,7 +110,7 @@ describe('TokenVerifier with its cache', () => {
     const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url');
     expect(codeOf(() => verifier.verify(`${header}.${forgedPayload}.${signature}`))).toBe('invalid_token');
     expect(codeOf(() => verifier.verify(`x${header}.${payload}.${signature}`))).toBe('invalid_token');
-    expect(verifier.verify(token).identity).toBe('alice');
+    expect((verifier.verify(token) as VerifiedToken).identity).toBe('alice');
   });
 
   it('keys by the exact string: a re-signed or altered token is verified on its own', () => {
