@@ -6,6 +6,8 @@ import { parseStrictJsonObject, StrictJsonError } from './strict-json.js';
 
 /** A compact JWS split and decoded, its signature not yet checked. */
 export interface DecodedJws {
+  /** The header's base64url segment, as sent. */
+  readonly headerSegment: string;
   readonly header: Record<string, unknown>;
   readonly payload: Record<string, unknown>;
   /** `<header>.<payload>`, the bytes the signature covers. */
@@ -21,16 +23,18 @@ const SEXTET = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /**
  * Splits a compact JWS (RFC 7515 section 7.1) and decodes it strictly: three segments of canonical, unpadded
  * base64url; header and payload valid UTF-8 holding a JSON object, with no duplicate or prototype-touching keys.
- * Everything else is refused with `invalid_token`; nothing here trusts the header yet.
+ * Everything else is refused with `invalid_token`; nothing here trusts the header yet. `knownHeaders` holds header
+ * segments already decoded and checked (those of verified tokens), so they are not decoded again.
  */
-export function decodeCompactJws(token: string): DecodedJws {
+export function decodeCompactJws(token: string, knownHeaders?: ReadonlyMap<string, Record<string, unknown>>): DecodedJws {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second === -1 || token.indexOf('.', second + 1) !== -1) throw invalid('Token is malformed');
   const headerSegment = token.slice(0, first);
   const payloadSegment = token.slice(first + 1, second);
   return {
-    header: decodeJson(headerSegment, 'header'),
+    headerSegment,
+    header: knownHeaders?.get(headerSegment) ?? decodeJson(headerSegment, 'header'),
     payload: decodeJson(payloadSegment, 'payload'),
     signingInput: token.slice(0, second),
     signature: decodeSegment(token.slice(second + 1)),

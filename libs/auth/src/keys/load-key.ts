@@ -18,6 +18,7 @@ export function loadKey(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | '
   if (input === undefined || input === null || input === '' || (Buffer.isBuffer(input) && input.length === 0)) {
     throw new InvalidAuthOptionError(option, 'is required');
   }
+  assertJwkFits(input, algorithm, option);
   const key = spec.family === 'hmac' ? secretKeyOf(input, option) : asymmetricKeyOf(input, use, option);
   assertKeyFits(key, algorithm, option);
   return key;
@@ -79,6 +80,21 @@ function materialOf(input: unknown, option: string): string | Buffer | { key: Js
     return materialOf(readFileSync(trimmed), option);
   }
   throw new InvalidAuthOptionError(option, 'is neither PEM text, a JWK, nor the path of a readable file');
+}
+
+// A JWK that states its algorithm or use must agree with the configuration (RFC 7517 sections 4.2 and 4.4).
+function assertJwkFits(input: unknown, algorithm: JwtAlgorithm, option: string): void {
+  let jwk: unknown = input;
+  if (typeof input === 'string' && input.trim().startsWith('{')) {
+    try {
+      jwk = JSON.parse(input);
+    } catch {
+      return; // Reported as "not a valid JWK" where the key is built.
+    }
+  }
+  if (!isJwk(jwk)) return;
+  if (jwk.alg !== undefined && jwk.alg !== algorithm) throw new InvalidAuthOptionError(option, `is a JWK for ${String(jwk.alg)}, not ${algorithm}`);
+  if (jwk.use !== undefined && jwk.use !== 'sig') throw new InvalidAuthOptionError(option, `is a JWK for use "${String(jwk.use)}", not "sig"`);
 }
 
 function isJwk(value: unknown): value is JsonWebKey {

@@ -16,6 +16,8 @@ import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
 const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh']);
 const MAX_JTI_LENGTH = 256;
+/** Distinct headers remembered: an app signs with a handful (one per kid), and only verified tokens add to it. */
+const MAX_KNOWN_HEADERS = 32;
 
 /**
  * The one place where tokens are judged. The guards, the passport strategies and `TokenService.verifyToken` all go
@@ -30,6 +32,8 @@ export class TokenVerifier {
   readonly keys: KeySet;
   private readonly cache: VerifiedTokenCache;
   private readonly audiences?: ReadonlySet<string>;
+  // Headers of verified tokens, frozen: most tokens share one, so it is decoded and checked once.
+  private readonly knownHeaders = new Map<string, Record<string, unknown>>();
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.keys = new KeySet(options.verificationKeys, options.jwks && new RemoteKeySet(options.jwks));
@@ -49,7 +53,7 @@ export class TokenVerifier {
       this.assertPolicy(cached.claims, policy);
       return cached;
     }
-    const jws = decodeCompactJws(token);
+    const jws = decodeCompactJws(token, this.knownHeaders);
     assertHeaderUnderstood(jws.header);
     const key = this.keys.find(jws.header);
     if (key instanceof Promise) return key.then((found) => this.verifyWith(found, token, jws, policy, allowExpired));
@@ -60,6 +64,9 @@ export class TokenVerifier {
     if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key)) throw invalid('Signature verification failed');
     const verified = this.checkClaims(jws.header, jws.payload, allowExpired);
     this.cache.set(token, verified, key.trustedUntilMs);
+    if (this.knownHeaders.size < MAX_KNOWN_HEADERS && key.trustedUntilMs === undefined) {
+      this.knownHeaders.set(jws.headerSegment, Object.freeze(jws.header));
+    }
     this.assertPolicy(verified.claims, policy);
     return verified;
   }
