@@ -74,4 +74,21 @@ describe('CompactJtiSet', () => {
     set.sweep(2_000);
     expect(set.has(jti)).toBe(true);
   });
+
+  it('tells apart UUIDs that differ in any one random hex digit (every kept bit is used)', () => {
+    const set = new CompactJtiSet();
+    const jti = '3f2a9c4e-7b1d-4e8a-9c2f-5d6e7f8a9b0c';
+    set.add(jti, 4_000_000_000);
+    const fixed = new Set([8, 13, 14, 18, 19, 23]); // dashes, the version digit and the variant digit
+    let checked = 0;
+    for (let i = 0; i < jti.length; i += 1) {
+      if (fixed.has(i)) continue;
+      const digit = jti[i] === '0' ? '1' : '0';
+      const other = `${jti.slice(0, i)}${digit}${jti.slice(i + 1)}`;
+      expect(set.has(other)).toBe(false);
+      checked += 1;
+    }
+    expect(checked).toBe(30);
+    expect(set.has(jti)).toBe(true);
+  });
 });
