@@ -3,6 +3,10 @@ import { describe, expect, it } from '@jest/globals';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
 import { resolveAuthOptions } from './resolved-auth-options.js';
+import { createPublicKey, generateKeyPairSync, type KeyObject as CryptoKeyObject } from 'node:crypto';
+import { JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
+import { TokenService } from '../tokens/token.service.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
 
 const SECRET = 'x'.repeat(32);
 
@@ -242,6 +246,369 @@ describe('resolveAuthOptions', () => {
       ['refreshTokenExpiresIn', -1],
     ])('refuses %s = %p', (option, value) => {
       expectRefused({ secret: SECRET, [option]: value }, option);
+    });
+  });
+});
+
+describe('keys', () => {
+  const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const OTHER_RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const P256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const OTHER_P256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const P384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const OTHER_P384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const P521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
+  const ED25519 = generateKeyPairSync('ed25519');
+  const OTHER_ED25519 = generateKeyPairSync('ed25519');
+
+  type Pair = { publicKey: CryptoKeyObject; privateKey: CryptoKeyObject };
+  const PAIRS: Record<Exclude<JwtAlgorithm, 'HS256' | 'HS384' | 'HS512'>, Pair> = {
+    RS256: RSA, RS384: RSA, RS512: RSA, PS256: RSA, PS384: RSA, PS512: RSA, ES256: P256, ES384: P384, ES512: P521, EdDSA: ED25519,
+  };
+  const ASYMMETRIC = Object.keys(PAIRS) as Array<keyof typeof PAIRS>;
+  const HMAC = ['HS256', 'HS384', 'HS512'] as const;
+
+  const pem = (key: CryptoKeyObject) => key.export({ format: 'pem', type: key.type === 'private' ? 'pkcs8' : 'spki' }) as string;
+  const spki = (key: CryptoKeyObject) => (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' });
+  const sameKey = (a: CryptoKeyObject, b: CryptoKeyObject) => spki(a).equals(spki(b));
+  const JWKS_URI = 'https://issuer.example/.well-known/jwks.json';
+
+  describe('algorithm and key options', () => {
+    it.each(HMAC)('%s signs and verifies with one secret key', (algorithm) => {
+      const secret = 'k'.repeat(JWS_ALGORITHMS[algorithm].bytes!);
+      const resolved = resolveAuthOptions({ algorithm, secret });
+      expect(resolved.algorithm).toBe(algorithm);
+      expect(resolved.signingKey).toMatchObject({ algorithm, kid: undefined });
+      expect(resolved.signingKey?.key.type).toBe('secret');
+      expect(resolved.verificationKeys).toEqual([{ algorithm, kid: undefined, key: resolved.signingKey?.key }]);
+    });
+
+    it.each(ASYMMETRIC)('%s signs with the private key and verifies with its public half', (algorithm) => {
+      const resolved = resolveAuthOptions({ algorithm, privateKey: pem(PAIRS[algorithm].privateKey) });
+      expect(resolved.algorithm).toBe(algorithm);
+      expect(resolved.signingKey?.algorithm).toBe(algorithm);
+      expect(resolved.signingKey?.key.type).toBe('private');
+      expect(resolved.verificationKeys).toHaveLength(1);
+      const [verification] = resolved.verificationKeys;
+      expect(verification!.algorithm).toBe(algorithm);
+      expect(verification!.key.type).toBe('public');
+      expect(sameKey(verification!.key, PAIRS[algorithm].publicKey)).toBe(true);
+    });
+
+    it.each(HMAC)('%s refuses privateKey and publicKey, naming each', (algorithm) => {
+      const secret = 'k'.repeat(64);
+      expectRefused({ algorithm, secret, privateKey: RSA.privateKey }, 'privateKey', new RegExp(`is for asymmetric algorithms; ${algorithm} takes "secret"`));
+      expectRefused({ algorithm, secret, publicKey: RSA.publicKey }, 'publicKey', new RegExp(`is for asymmetric algorithms; ${algorithm} takes "secret"`));
+      expectRefused({ algorithm, publicKey: pem(RSA.publicKey) }, 'publicKey', /is for asymmetric algorithms/);
+    });
+
+    it.each(ASYMMETRIC)('%s refuses a secret, even beside a private key', (algorithm) => {
+      const error = expectRefused({ algorithm, secret: 'k'.repeat(64), privateKey: PAIRS[algorithm].privateKey }, 'secret', /is for HS algorithms/);
+      expect(error.message).toContain(`${algorithm} takes "privateKey" and/or "publicKey"`);
+    });
+
+    it.each(ASYMMETRIC)('%s needs privateKey or publicKey', (algorithm) => {
+      expectRefused({ algorithm }, 'privateKey', new RegExp(`is required for ${algorithm} \\(or "publicKey" alone, to only verify\\)`));
+      expectRefused({ algorithm, verificationKeys: [] }, 'privateKey', /is required/);
+    });
+
+    it.each(ASYMMETRIC)('%s with publicKey alone only verifies', (algorithm) => {
+      const resolved = resolveAuthOptions({ algorithm, publicKey: pem(PAIRS[algorithm].publicKey), kid: 'v' });
+      expect(resolved.signingKey).toBeUndefined();
+      expect(resolved.verificationKeys).toHaveLength(1);
+      expect(resolved.verificationKeys[0]).toMatchObject({ algorithm, kid: 'v' });
+      expect(sameKey(resolved.verificationKeys[0]!.key, PAIRS[algorithm].publicKey)).toBe(true);
+      const tokens = new TokenService(resolved, new TokenVerifier(resolved));
+      expect(() => tokens.createAccessToken('alice')).toThrow(/no signing key is configured/);
+    });
+
+    it('turns a private key given as publicKey into its public half', () => {
+      const resolved = resolveAuthOptions({ algorithm: 'ES256', publicKey: P256.privateKey });
+      expect(resolved.verificationKeys[0]!.key.type).toBe('public');
+      expect(resolved.verificationKeys[0]!.key.export({ format: 'jwk' })).not.toHaveProperty('d');
+    });
+
+    it('refuses a public key as privateKey', () => {
+      expectRefused({ algorithm: 'RS256', privateKey: RSA.publicKey }, 'privateKey', /must be a private key/);
+      expectRefused({ algorithm: 'RS256', privateKey: pem(RSA.publicKey) }, 'privateKey', /is not a valid private key/);
+    });
+
+    it.each([
+      ['RS256', () => P256.privateKey, 'privateKey', /must be a rsa key for RS256 \(got ec\)/],
+      ['ES256', () => P384.privateKey, 'privateKey', /must be on curve prime256v1 for ES256 \(got secp384r1\)/],
+      ['EdDSA', () => RSA.privateKey, 'privateKey', /must be a ed25519 key for EdDSA \(got rsa\)/],
+    ] as const)('%s refuses a private key of the wrong kind', (algorithm, key, option, reason) => {
+      expectRefused({ algorithm, privateKey: key() }, option, reason);
+    });
+
+    it('refuses a publicKey of the wrong kind beside a good privateKey, naming publicKey', () => {
+      expectRefused({ algorithm: 'ES256', privateKey: P256.privateKey, publicKey: P384.publicKey }, 'publicKey', /must be on curve prime256v1/);
+    });
+
+    it.each([
+      ['RS256', () => RSA.privateKey, () => OTHER_RSA.publicKey],
+      ['PS512', () => RSA.privateKey, () => OTHER_RSA.publicKey],
+      ['ES256', () => P256.privateKey, () => OTHER_P256.publicKey],
+      ['ES384', () => P384.privateKey, () => OTHER_P384.publicKey],
+      ['EdDSA', () => ED25519.privateKey, () => OTHER_ED25519.publicKey],
+    ] as const)('%s refuses a publicKey that does not match privateKey', (algorithm, privateKey, publicKey) => {
+      expectRefused({ algorithm, privateKey: privateKey(), publicKey: publicKey() }, 'publicKey', /does not match privateKey/);
+      expectRefused({ algorithm, privateKey: pem(privateKey()), publicKey: pem(publicKey()) }, 'publicKey', /does not match privateKey/);
+    });
+
+    it.each(ASYMMETRIC)('%s accepts the matching publicKey beside privateKey, and verifies with it', (algorithm) => {
+      const { privateKey, publicKey } = PAIRS[algorithm];
+      const resolved = resolveAuthOptions({ algorithm, privateKey: pem(privateKey), publicKey: publicKey.export({ format: 'jwk' }) });
+      expect(sameKey(resolved.verificationKeys[0]!.key, publicKey)).toBe(true);
+      const verifier = new TokenVerifier(resolved);
+      const token = new TokenService(resolved, verifier).createAccessToken('alice');
+      expect(verifier.verify(token)).toMatchObject({ identity: 'alice' });
+    });
+
+    it('never quotes key material in its errors', () => {
+      const privatePem = pem(RSA.privateKey);
+      const body = privatePem.split('\n')[5]!;
+      const broken = privatePem.split('\n').slice(0, 6).join('\n') + '\n-----END PRIVATE KEY-----\n';
+      for (const options of [
+        { algorithm: 'RS256', privateKey: broken },
+        { algorithm: 'ES256', privateKey: privatePem },
+        { algorithm: 'HS256', secret: privatePem },
+        { algorithm: 'RS256', privateKey: privatePem, publicKey: pem(OTHER_RSA.publicKey) },
+        { algorithm: 'ES256', verificationKeys: [{ kid: 'x', key: privatePem }] },
+      ]) {
+        const error = refusal(options);
+        expect(error.message).not.toContain(body);
+        expect(error.message).not.toContain('BEGIN');
+      }
+    });
+  });
+
+  describe('kid', () => {
+    it('is written on the signing key and its verification key', () => {
+      const resolved = resolveAuthOptions({ algorithm: 'ES256', privateKey: P256.privateKey, kid: '2026-11' });
+      expect(resolved.signingKey?.kid).toBe('2026-11');
+      expect(resolved.verificationKeys[0]!.kid).toBe('2026-11');
+      const hmac = resolveAuthOptions({ secret: SECRET, kid: 'hs-1' });
+      expect(hmac.signingKey?.kid).toBe('hs-1');
+      expect(hmac.verificationKeys[0]!.kid).toBe('hs-1');
+    });
+
+    it('is left out by default', () => {
+      const resolved = resolveAuthOptions({ secret: SECRET });
+      expect(resolved.signingKey?.kid).toBeUndefined();
+      expect(resolved.verificationKeys[0]!.kid).toBeUndefined();
+    });
+
+    it.each(['', 'k'.repeat(257), 42, null, ['k']])('refuses %p', (kid) => {
+      expectRefused({ secret: SECRET, kid }, 'kid', /must be a non-empty string of at most 256 characters/);
+    });
+
+    it('accepts 256 characters', () => {
+      expect(resolveAuthOptions({ secret: SECRET, kid: 'k'.repeat(256) }).signingKey?.kid).toHaveLength(256);
+    });
+  });
+
+  describe('verificationKeys', () => {
+    it('are added after the own key, each pinned to its algorithm (default: the module algorithm)', () => {
+      const resolved = resolveAuthOptions({
+        algorithm: 'ES256',
+        privateKey: P256.privateKey,
+        kid: 'current',
+        verificationKeys: [
+          { kid: 'previous', key: pem(OTHER_P256.publicKey) },
+          { kid: 'legacy', algorithm: 'RS256', key: RSA.privateKey },
+          { kid: 'partner', algorithm: 'HS512', key: 'p'.repeat(64) },
+        ],
+      });
+      expect(resolved.verificationKeys.map((entry) => [entry.kid, entry.algorithm, entry.key.type])).toEqual([
+        ['current', 'ES256', 'public'],
+        ['previous', 'ES256', 'public'],
+        ['legacy', 'RS256', 'public'],
+        ['partner', 'HS512', 'secret'],
+      ]);
+      expect(sameKey(resolved.verificationKeys[1]!.key, OTHER_P256.publicKey)).toBe(true);
+      expect(sameKey(resolved.verificationKeys[2]!.key, RSA.publicKey)).toBe(true);
+    });
+
+    it('never sign: the signing key stays the module key', () => {
+      const resolved = resolveAuthOptions({ secret: SECRET, kid: 'new', verificationKeys: [{ kid: 'old', key: 'o'.repeat(32) }] });
+      expect(resolved.signingKey?.kid).toBe('new');
+      expect(resolved.signingKey?.key.export().toString()).toBe(SECRET);
+    });
+
+    it('let tokens of the previous key verify during a rotation, each by its kid', () => {
+      const before = resolveAuthOptions({ algorithm: 'EdDSA', privateKey: OTHER_ED25519.privateKey, kid: 'old' });
+      const oldToken = new TokenService(before, new TokenVerifier(before)).createAccessToken('alice');
+      const after = resolveAuthOptions({
+        algorithm: 'EdDSA',
+        privateKey: ED25519.privateKey,
+        kid: 'new',
+        verificationKeys: [{ kid: 'old', key: OTHER_ED25519.publicKey }],
+      });
+      const verifier = new TokenVerifier(after);
+      const newToken = new TokenService(after, verifier).createAccessToken('bob');
+      expect(verifier.verify(oldToken)).toMatchObject({ identity: 'alice' });
+      expect(verifier.verify(newToken)).toMatchObject({ identity: 'bob' });
+      expect(() => new TokenVerifier(resolveAuthOptions({ algorithm: 'EdDSA', privateKey: ED25519.privateKey, kid: 'new' })).verify(oldToken)).toThrow(
+        'Token key id (kid) is not known',
+      );
+    });
+
+    it('make a module without its own key verify-only, HMAC included', () => {
+      const hmac = resolveAuthOptions({ verificationKeys: [{ kid: 'a', key: 'a'.repeat(32) }] });
+      expect(hmac.signingKey).toBeUndefined();
+      expect(hmac.verificationKeys.map((entry) => entry.kid)).toEqual(['a']);
+      const rsa = resolveAuthOptions({ algorithm: 'RS256', verificationKeys: [{ kid: 'r', key: pem(RSA.publicKey) }] });
+      expect(rsa.signingKey).toBeUndefined();
+      expect(rsa.verificationKeys.map((entry) => entry.kid)).toEqual(['r']);
+    });
+
+    it('may hold the same key material under two kids', () => {
+      const resolved = resolveAuthOptions({ algorithm: 'RS256', publicKey: RSA.publicKey, kid: 'a', verificationKeys: [{ kid: 'b', key: RSA.publicKey }] });
+      expect(resolved.verificationKeys).toHaveLength(2);
+    });
+
+    it.each([{}, 'key', 42, null])('must be an array (%p)', (verificationKeys) => {
+      expectRefused({ secret: SECRET, verificationKeys }, 'verificationKeys', /must be an array of \{ kid, algorithm\?, key \}/);
+    });
+
+    it.each([null, 'key', 42])('refuses the entry %p, naming its index', (entry) => {
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'ok', key: SECRET }, entry] }, 'verificationKeys[1]', /must be an object/);
+    });
+
+    it.each(['none', 'hs256', 'RSA', 42])('refuses the entry algorithm %p', (algorithm) => {
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', algorithm, key: SECRET }] }, 'verificationKeys[0].algorithm', /is not a supported algorithm/);
+    });
+
+    it('requires a kid on every entry', () => {
+      expectRefused({ secret: SECRET, verificationKeys: [{ key: 'o'.repeat(32) }] }, 'verificationKeys[0].kid', /is required: extra keys are picked by kid/);
+      expectRefused(
+        { algorithm: 'RS256', publicKey: RSA.publicKey, verificationKeys: [{ kid: 'a', key: RSA.publicKey }, { key: OTHER_RSA.publicKey }] },
+        'verificationKeys[1].kid',
+        /is required/,
+      );
+    });
+
+    it.each(['', 'k'.repeat(257), 7])('refuses the entry kid %p', (kid) => {
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid, key: 'o'.repeat(32) }] }, 'verificationKeys[0].kid', /must be a non-empty string of at most 256 characters/);
+    });
+
+    it('requires and checks each key, naming the entry', () => {
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a' }] }, 'verificationKeys[0].key', /is required/);
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: 'short' }] }, 'verificationKeys[0].key', /at least 32 bytes/);
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: pem(RSA.publicKey) }] }, 'verificationKeys[0].key', /looks like a PEM or JWK key/);
+      expectRefused(
+        { algorithm: 'ES256', privateKey: P256.privateKey, verificationKeys: [{ kid: 'a', key: P384.publicKey }] },
+        'verificationKeys[0].key',
+        /must be on curve prime256v1/,
+      );
+      expectRefused(
+        { algorithm: 'ES256', privateKey: P256.privateKey, verificationKeys: [{ kid: 'a', algorithm: 'ES384', key: P384.publicKey }, { kid: 'b', algorithm: 'RS256', key: P256.publicKey }] },
+        'verificationKeys[1].key',
+        /must be a rsa key/,
+      );
+    });
+
+    it('refuses a kid used twice among the entries', () => {
+      const error = expectRefused(
+        { secret: SECRET, verificationKeys: [{ kid: 'a', key: 'a'.repeat(32) }, { kid: 'b', key: 'b'.repeat(32) }, { kid: 'a', key: 'c'.repeat(32) }] },
+        'verificationKeys',
+        /has the kid "a" more than once/,
+      );
+      expect(error.message).not.toContain('c'.repeat(32));
+    });
+
+    it('refuses an entry reusing the signing key kid', () => {
+      expectRefused(
+        { algorithm: 'ES256', privateKey: P256.privateKey, kid: 'current', verificationKeys: [{ kid: 'current', key: OTHER_P256.publicKey }] },
+        'verificationKeys',
+        /has the kid "current" more than once/,
+      );
+    });
+
+    it('tells kids apart by exact value', () => {
+      const resolved = resolveAuthOptions({ secret: SECRET, kid: 'a', verificationKeys: [{ kid: 'A', key: 'b'.repeat(32) }, { kid: 'a ', key: 'c'.repeat(32) }] });
+      expect(resolved.verificationKeys.map((entry) => entry.kid)).toEqual(['a', 'A', 'a ']);
+    });
+  });
+
+  describe('jwks', () => {
+    it('is validated and filled in with defaults', () => {
+      const resolved = resolveAuthOptions({ algorithm: 'RS256', jwks: { uri: JWKS_URI } });
+      expect(resolved.jwks).toEqual({ uri: JWKS_URI, algorithms: ['RS256'], cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5000 });
+    });
+
+    it('keeps explicit values', () => {
+      const jwks = { uri: 'http://127.0.0.1:8080/keys', algorithms: ['ES256', 'EdDSA'] as JwtAlgorithm[], cacheMaxAgeMs: 0, cooldownMs: 0, timeoutMs: 1 };
+      expect(resolveAuthOptions({ algorithm: 'ES256', jwks }).jwks).toEqual(jwks);
+    });
+
+    it('normalises the uri', () => {
+      expect(resolveAuthOptions({ algorithm: 'RS256', jwks: { uri: 'HTTPS://Issuer.EXAMPLE/jwks' } }).jwks?.uri).toBe('https://issuer.example/jwks');
+    });
+
+    it('alone makes a verify-only module with no local key', () => {
+      const resolved = resolveAuthOptions({ algorithm: 'RS256', jwks: { uri: JWKS_URI } });
+      expect(resolved.signingKey).toBeUndefined();
+      expect(resolved.verificationKeys).toEqual([]);
+    });
+
+    it('can sit beside a local HMAC secret when its algorithms are asymmetric', () => {
+      const resolved = resolveAuthOptions({ secret: SECRET, jwks: { uri: JWKS_URI, algorithms: ['RS256'] } });
+      expect(resolved.signingKey?.algorithm).toBe('HS256');
+      expect(resolved.jwks?.algorithms).toEqual(['RS256']);
+    });
+
+    it('is unset by default', () => {
+      expect(resolveAuthOptions({ secret: SECRET }).jwks).toBeUndefined();
+    });
+
+    it.each([null, JWKS_URI, 42, true])('must be an object (%p)', (jwks) => {
+      expectRefused({ algorithm: 'RS256', jwks }, 'jwks', /must be an object \{ uri, algorithms\?, \.\.\. \}/);
+    });
+
+    it.each([
+      undefined,
+      '',
+      'issuer.example/jwks.json',
+      '/.well-known/jwks.json',
+      '//issuer.example/jwks.json',
+      'ftp://issuer.example/jwks.json',
+      'file:///etc/jwks.json',
+      'javascript:alert(1)',
+      'data:application/json,{"keys":[]}',
+      'ws://issuer.example/jwks',
+      42,
+    ])('refuses the uri %p', (uri) => {
+      expectRefused({ algorithm: 'RS256', jwks: { uri } }, 'jwks.uri', /must be an absolute https:\/\/ or http:\/\/ URL/);
+    });
+
+    it.each([[[]], ['RS256'], [['none']], [['rs256']], [['RS256', 'ES256K']], [[42]]])('refuses the algorithms %p', (algorithms) => {
+      expectRefused({ algorithm: 'RS256', jwks: { uri: JWKS_URI, algorithms } }, 'jwks.algorithms', /must be a non-empty array of supported algorithms/);
+    });
+
+    it.each(HMAC)('refuses %s among its algorithms: a JWKS never carries secrets', (hmac) => {
+      expectRefused(
+        { algorithm: 'RS256', jwks: { uri: JWKS_URI, algorithms: ['RS256', hmac] } },
+        'jwks.algorithms',
+        new RegExp(`must not contain ${hmac}: a JWKS publishes public keys, never secrets`),
+      );
+    });
+
+    it('refuses the default algorithms of an HMAC module (the module algorithm)', () => {
+      expectRefused({ secret: SECRET, jwks: { uri: JWKS_URI } }, 'jwks.algorithms', /must not contain HS256/);
+    });
+
+    it.each([
+      ['cacheMaxAgeMs', -1, 0],
+      ['cacheMaxAgeMs', 1.5, 0],
+      ['cooldownMs', -1, 0],
+      ['cooldownMs', '30000', 0],
+      ['timeoutMs', 0, 1],
+      ['timeoutMs', Number.NaN, 1],
+      ['timeoutMs', Number.POSITIVE_INFINITY, 1],
+    ] as const)('refuses %s = %p', (option, value, min) => {
+      expectRefused({ algorithm: 'RS256', jwks: { uri: JWKS_URI, [option]: value } }, `jwks.${option}`, new RegExp(`must be a whole number >= ${min}`));
     });
   });
 });
