@@ -28,9 +28,10 @@ export const JWS_ALGORITHMS: Readonly<Record<JwtAlgorithm, JwsAlgorithmSpec>> = 
   RS256: { family: 'rsa', hash: 'sha256', keyTypes: ['rsa'] },
   RS384: { family: 'rsa', hash: 'sha384', keyTypes: ['rsa'] },
   RS512: { family: 'rsa', hash: 'sha512', keyTypes: ['rsa'] },
-  PS256: { family: 'rsa-pss', hash: 'sha256', keyTypes: ['rsa', 'rsa-pss'] },
-  PS384: { family: 'rsa-pss', hash: 'sha384', keyTypes: ['rsa', 'rsa-pss'] },
-  PS512: { family: 'rsa-pss', hash: 'sha512', keyTypes: ['rsa', 'rsa-pss'] },
+  // Plain RSA keys only: an "RSA-PSS" key may be restricted to another hash, and cannot be published as a JWK.
+  PS256: { family: 'rsa-pss', hash: 'sha256', keyTypes: ['rsa'] },
+  PS384: { family: 'rsa-pss', hash: 'sha384', keyTypes: ['rsa'] },
+  PS512: { family: 'rsa-pss', hash: 'sha512', keyTypes: ['rsa'] },
   ES256: { family: 'ec', hash: 'sha256', keyTypes: ['ec'], namedCurve: 'prime256v1', bytes: 64 },
   ES384: { family: 'ec', hash: 'sha384', keyTypes: ['ec'], namedCurve: 'secp384r1', bytes: 96 },
   ES512: { family: 'ec', hash: 'sha512', keyTypes: ['ec'], namedCurve: 'secp521r1', bytes: 132 },

@@ -353,12 +353,13 @@ describe('JwksService', () => {
     expect(second.keys[0]).toMatchObject({ kid: 'k', x: P256.publicKey.export({ format: 'jwk' }).x });
   });
 
-  it('publishes a PS256 key of type RSA-PSS, which PS256 accepts (rather than failing at start-up)', () => {
-    // loadKey accepts "rsa-pss" keys for PS algorithms, so the module is configured; JwksService is built at start-up.
-    const resolved = resolveAuthOptions({ algorithm: 'PS256', privateKey: RSA_PSS.privateKey, kid: 'pss' });
-    expect(resolved.verificationKeys[0]!.key.asymmetricKeyType).toBe('rsa-pss');
+  it('never meets an RSA-PSS-typed key (refused at start-up, naming the option), and publishes a PS256 RSA key', () => {
+    // Node cannot export an "rsa-pss" key as a JWK, so accepting one would break JwksService at start-up.
+    expect(() => resolveAuthOptions({ algorithm: 'PS256', privateKey: RSA_PSS.privateKey, kid: 'pss' })).toThrow(/option "privateKey" must be a rsa key for PS256/);
+    const resolved = resolveAuthOptions({ algorithm: 'PS256', privateKey: RSA.privateKey, kid: 'pss' });
     const jwks = new JwksService(new TokenVerifier(resolved)).getJwks();
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', kid: 'pss', alg: 'PS256', use: 'sig' });
+    expect(jwks.keys[0]).not.toHaveProperty('d');
   });
 });

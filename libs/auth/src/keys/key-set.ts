@@ -45,8 +45,10 @@ export class KeySet {
       if (local.algorithm !== alg) throw invalid('The token algorithm is not allowed');
       return local;
     }
-    if (this.remote !== undefined) return this.remote.find(alg, kid);
-    throw invalid(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
+    if (this.remote === undefined) throw invalid(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
+    // A local key's algorithm never opens the remote set to it: jwks.algorithms alone says what the remote keys verify.
+    if (!this.remote.allows(alg)) throw invalid('The token algorithm is not allowed');
+    return this.remote.find(alg, kid);
   }
 
   /** The public keys as a JWKS document (RFC 7517 section 5); HMAC secrets are never published. */

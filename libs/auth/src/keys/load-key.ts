@@ -18,18 +18,18 @@ export function loadKey(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | '
   if (input === undefined || input === null || input === '' || (Buffer.isBuffer(input) && input.length === 0)) {
     throw new InvalidAuthOptionError(option, 'is required');
   }
-  assertJwkFits(input, algorithm, option);
-  const key = spec.family === 'hmac' ? secretKeyOf(input, option) : asymmetricKeyOf(input, use, option);
+  const key = spec.family === 'hmac' ? secretKeyOf(input, algorithm, option) : asymmetricKeyOf(input, algorithm, use, option);
   assertKeyFits(key, algorithm, option);
   return key;
 }
 
-function secretKeyOf(input: unknown, option: string): KeyObject {
+function secretKeyOf(input: unknown, algorithm: JwtAlgorithm, option: string): KeyObject {
   if (input instanceof KeyObject) {
     if (input.type !== 'secret') throw new InvalidAuthOptionError(option, `must be a secret key for an HMAC algorithm (got a ${input.type} key)`);
     return input;
   }
   if (isJwk(input)) {
+    assertJwkFits(input, algorithm, option);
     if (input.kty !== 'oct' || typeof input.k !== 'string') throw new InvalidAuthOptionError(option, 'must be an "oct" JWK for an HMAC algorithm');
     return createSecretKey(Buffer.from(input.k, 'base64url'));
   }
@@ -42,13 +42,14 @@ function secretKeyOf(input: unknown, option: string): KeyObject {
   return createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
 }
 
-function asymmetricKeyOf(input: unknown, use: 'sign' | 'verify', option: string): KeyObject {
+function asymmetricKeyOf(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | 'verify', option: string): KeyObject {
   if (input instanceof KeyObject) {
     if (input.type === 'secret') throw new InvalidAuthOptionError(option, 'must be an asymmetric key (got a secret key)');
     if (use === 'sign' && input.type !== 'private') throw new InvalidAuthOptionError(option, 'must be a private key');
     return use === 'verify' && input.type === 'private' ? createPublicKey(input) : input;
   }
   const material = materialOf(input, option);
+  if (typeof material === 'object' && !Buffer.isBuffer(material)) assertJwkFits(material.key, algorithm, option);
   try {
     if (use === 'sign') return createPrivateKey(material as Parameters<typeof createPrivateKey>[0]);
     // A private key or a certificate also yields the public key.
@@ -77,22 +78,19 @@ function materialOf(input: unknown, option: string): string | Buffer | { key: Js
     throw new InvalidAuthOptionError(option, 'is not a valid JWK');
   }
   if (typeof input === 'string' && !trimmed.includes('\n') && existsSync(trimmed)) {
-    return materialOf(readFileSync(trimmed), option);
+    let contents: Buffer;
+    try {
+      contents = readFileSync(trimmed);
+    } catch {
+      throw new InvalidAuthOptionError(option, 'names a file that cannot be read');
+    }
+    return materialOf(contents, option);
   }
   throw new InvalidAuthOptionError(option, 'is neither PEM text, a JWK, nor the path of a readable file');
 }
 
 // A JWK that states its algorithm or use must agree with the configuration (RFC 7517 sections 4.2 and 4.4).
-function assertJwkFits(input: unknown, algorithm: JwtAlgorithm, option: string): void {
-  let jwk: unknown = input;
-  if (typeof input === 'string' && input.trim().startsWith('{')) {
-    try {
-      jwk = JSON.parse(input);
-    } catch {
-      return; // Reported as "not a valid JWK" where the key is built.
-    }
-  }
-  if (!isJwk(jwk)) return;
+function assertJwkFits(jwk: JsonWebKey, algorithm: JwtAlgorithm, option: string): void {
   if (jwk.alg !== undefined && jwk.alg !== algorithm) throw new InvalidAuthOptionError(option, `is a JWK for ${String(jwk.alg)}, not ${algorithm}`);
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new InvalidAuthOptionError(option, `is a JWK for use "${String(jwk.use)}", not "sig"`);
 }
