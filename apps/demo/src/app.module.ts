@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, BadRequestException } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard } from 'nest-jwt-extended';
@@ -9,6 +9,7 @@ import { authOptionsFromEnv } from './config/auth-options.factory.js';
 import { validateDemoEnv } from './config/demo-env.js';
 import { ProtectedController } from './examples/protected.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { DemoValidationPipe } from './http/validation.pipe.js';
 import { JwksController } from './keys/jwks.controller.js';
 import { UserStore } from './users/user-store.service.js';
 
@@ -23,20 +24,7 @@ import { UserStore } from './users/user-store.service.js';
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
-    {
-      provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        whitelist: true,
-        stopAtFirstError: true,
-        exceptionFactory: (errors) =>
-          new BadRequestException({
-            statusCode: 400,
-            error: 'Bad Request',
-            message: errors.flatMap((error) => Object.values(error.constraints ?? {})),
-            code: 'validation_failed',
-          }),
-      }),
-    },
+    { provide: APP_PIPE, useClass: DemoValidationPipe },
   ],
 })
 export class AppModule {}

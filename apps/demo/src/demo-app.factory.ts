@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { answerClientErrorsAsJson } from './http/client-error.handler.js';
 
 /** The HTTP platforms the demo runs on. */
 export type HttpAdapterName = 'express' | 'fastify';
@@ -12,5 +13,7 @@ export async function createDemoApp(adapter: HttpAdapterName, options: { logger?
     adapter === 'fastify'
       ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()
       : new (await import('@nestjs/platform-express')).ExpressAdapter();
-  return NestFactory.create(AppModule, platform, { logger: options.logger });
+  const app = await NestFactory.create(AppModule, platform, { logger: options.logger });
+  answerClientErrorsAsJson(app.getHttpServer());
+  return app;
 }
