@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DemoProcess } from './demo-process.js';
+import { sparePort } from './redis.js';
+import { TEST_SECRET } from './test-env.js';
+
+const MAIN = fileURLToPath(new URL('../../dist/apps/demo/main.js', import.meta.url));
+
+/** The key variables the demo reads. */
+const KEY_VARIABLES = ['JWT_ALGORITHM', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'JWT_KID', 'JWT_VERIFICATION_KEYS'] as const;
+
+/**
+ * Demo processes inherit this process's environment (DemoProcess spreads it), and an empty variable is not the same
+ * as an absent one to @nestjs/config: so the key variables are removed here, and each demo gets only those it names.
+ */
+export function clearInheritedKeyVariables(): void {
+  for (const name of KEY_VARIABLES) delete process.env[name];
+}
+
+/** A demo environment for `adapter`. */
+export function demoEnv(adapter: 'express' | 'fastify', env: Record<string, string>): Record<string, string> {
+  return { HTTP_ADAPTER: adapter, ...env };
+}
+
+/**
+ * Every demo a test file needs, started up front and in the order given, at most `concurrency` at a time: start-up is
+ * CPU-bound (Nest, argon2), so the whole file's demos start while its first tests already run. A demo that fails to
+ * start fails only the tests that ask for it, with its output.
+ */
+export class DemoFleet {
+  private readonly demos = new Map<string, Promise<DemoProcess>>();
+  private readonly outcomes = new Map<string, Promise<StartUpOutcome>>();
+  private readonly waiting: Array<() => void> = [];
+  private running = 0;
+
+  constructor(private readonly concurrency = 3) {}
+
+  /** Queues a demo that should start. */
+  start(name: string, env: Record<string, string>): void {
+    const demo = this.limited(() => DemoProcess.start(env));
+    demo.catch(() => undefined); // reported by demo(name), in the test that needs it
+    this.demos.set(name, demo);
+  }
+
+  /** Queues a demo whose configuration should stop it at start-up. */
+  startExpectingFailure(name: string, env: Record<string, string>): void {
+    const outcome = this.limited(() => startUpOutcome(env));
+    outcome.catch(() => undefined);
+    this.outcomes.set(name, outcome);
+  }
+
+  /** The started demo; rejects with the demo's output when it did not start. */
+  demo(name: string): Promise<DemoProcess> {
+    const demo = this.demos.get(name);
+    if (demo === undefined) throw new Error(`no demo named "${name}" was queued`);
+    return demo;
+  }
+
+  /** How the start-up of a demo queued with startExpectingFailure ended. */
+  outcome(name: string): Promise<StartUpOutcome> {
+    const outcome = this.outcomes.get(name);
+    if (outcome === undefined) throw new Error(`no start-up named "${name}" was queued`);
+    return outcome;
+  }
+
+  /** Stops every demo that started (waiting for those still starting). */
+  async stopAll(): Promise<void> {
+    const settled = await Promise.allSettled([...this.demos.values()]);
+    await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+  }
+
+  private async limited<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** How a start-up attempt ended. */
+export interface StartUpOutcome {
+  /** True when the demo got as far as listening (it is then stopped at once). */
+  listening: boolean;
+  exitCode: number | null;
+  /** stdout and stderr, interleaved. */
+  output: string;
+}
+
+/**
+ * Starts the built demo as DemoProcess.start does (same variables) and waits for it to either listen or exit: for a
+ * configuration that must stop it at start-up. Unlike DemoProcess.start, leaves no timer behind once it has settled.
+ */
+export async function startUpOutcome(env: Record<string, string>, timeoutMs = 15_000): Promise<StartUpOutcome> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+  const port = await sparePort();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: TEST_SECRET, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let listening = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!listening && output.includes('Listening on')) {
+      listening = true;
+      child.kill('SIGTERM');
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const first = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (first === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`the demo neither listened nor exited within ${timeoutMs} ms:\n${output}`);
+  }
+  return { listening, exitCode: first, output };
+}
