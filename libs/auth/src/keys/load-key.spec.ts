@@ -160,9 +160,14 @@ describe('loadKey', () => {
         ['JWK JSON text', () => JSON.stringify(RSA.publicKey.export({ format: 'jwk' }))],
         ['JWK JSON text with spaces around the colon', () => `{ "kty" : "oct", "k": "${'A'.repeat(43)}" }`],
         ['JWK JSON text as a Buffer', () => Buffer.from(JSON.stringify(P256.publicKey.export({ format: 'jwk' })))],
+        ['JWK JSON text with an escaped "kty" name', () => JSON.stringify(RSA.publicKey.export({ format: 'jwk' })).replace('"kty"', '"k\\u0074y"')],
+        ['an SPKI public key as DER bytes', () => RSA.publicKey.export({ format: 'der', type: 'spki' })],
+        ['a PKCS#1 public key as DER bytes', () => RSA.publicKey.export({ format: 'der', type: 'pkcs1' })],
+        ['an EC public key as DER bytes', () => P256.publicKey.export({ format: 'der', type: 'spki' })],
+        ['a private key as DER bytes', () => ED25519.privateKey.export({ format: 'der', type: 'pkcs8' })],
       ])('%s', (_, input) => {
         const value = input();
-        const error = expectRefused(value, 'HS256', 'sign', /looks like a PEM or JWK key, not an HMAC secret/, 'secret');
+        const error = expectRefused(value, 'HS256', 'sign', /looks like a PEM, DER or JWK key, not an HMAC secret/, 'secret');
         expect(error.message).not.toContain(value.toString().slice(30, 60));
       });
     });

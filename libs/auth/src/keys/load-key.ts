@@ -35,11 +35,38 @@ function secretKeyOf(input: unknown, algorithm: JwtAlgorithm, option: string): K
   }
   if (typeof input !== 'string' && !Buffer.isBuffer(input)) throw new InvalidAuthOptionError(option, 'must be a string or a Buffer');
   // The classic confusion: a public key pasted where a secret belongs would let anyone who has it sign tokens.
-  const text = input.toString('utf8');
-  if (PEM.test(text) || /"kty"\s*:/.test(text)) {
-    throw new InvalidAuthOptionError(option, 'looks like a PEM or JWK key, not an HMAC secret: asymmetric keys go in privateKey / publicKey with an RS, PS, ES or EdDSA algorithm');
+  if (looksLikeKey(input)) {
+    throw new InvalidAuthOptionError(option, 'looks like a PEM, DER or JWK key, not an HMAC secret: asymmetric keys go in privateKey / publicKey with an RS, PS, ES or EdDSA algorithm');
   }
   return createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+}
+
+function looksLikeKey(input: string | Buffer): boolean {
+  const text = input.toString('utf8');
+  if (PEM.test(text) || /"kty"\s*:/.test(text)) return true;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      if (isJwk(JSON.parse(trimmed))) return true; // also {"k\u0074y": ...}
+    } catch {
+      // Not JSON: an ordinary secret that happens to start with a brace.
+    }
+  }
+  if (!Buffer.isBuffer(input)) return false;
+  // DER: an SPKI or PKCS#1 public key, or a private key, as raw bytes.
+  const attempts = [
+    () => createPublicKey({ key: input, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: input, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: input, format: 'der', type: 'pkcs8' }),
+  ];
+  return attempts.some((attempt) => {
+    try {
+      attempt();
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function asymmetricKeyOf(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | 'verify', option: string): KeyObject {

@@ -190,13 +190,14 @@ describe('resolveAuthOptions', () => {
   });
 
   describe('leeway', () => {
-    it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '5'])('refuses %p', (leeway) => {
-      expectRefused({ secret: SECRET, leeway }, 'leeway', /must be a whole number >= 0/);
+    it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '5', 301, 365 * 24 * 3600])('refuses %p', (leeway) => {
+      expectRefused({ secret: SECRET, leeway }, 'leeway', /must be a whole number from 0 to 300/);
     });
 
-    it('accepts 0 and positive whole numbers', () => {
+    it('accepts whole numbers from 0 to 300 (five minutes of clock skew at most)', () => {
       expect(resolveAuthOptions({ secret: SECRET, leeway: 0 }).leeway).toBe(0);
       expect(resolveAuthOptions({ secret: SECRET, leeway: 30 }).leeway).toBe(30);
+      expect(resolveAuthOptions({ secret: SECRET, leeway: 300 }).leeway).toBe(300);
     });
   });
 
@@ -496,7 +497,7 @@ describe('keys', () => {
     it('requires and checks each key, naming the entry', () => {
       expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a' }] }, 'verificationKeys[0].key', /is required/);
       expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: 'short' }] }, 'verificationKeys[0].key', /at least 32 bytes/);
-      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: pem(RSA.publicKey) }] }, 'verificationKeys[0].key', /looks like a PEM or JWK key/);
+      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: pem(RSA.publicKey) }] }, 'verificationKeys[0].key', /looks like a PEM, DER or JWK key/);
       expectRefused(
         { algorithm: 'ES256', privateKey: P256.privateKey, verificationKeys: [{ kid: 'a', key: P384.publicKey }] },
         'verificationKeys[0].key',

@@ -43,6 +43,9 @@ export interface ResolvedAuthOptions {
 /** Claims the library writes itself; the identity claim may not take one of these names (except `sub`). */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud', 'sid', 'auth_time']);
 
+/** Clock skew tolerated, in seconds: more than five minutes is a broken clock, and would stretch every token's life. */
+const MAX_LEEWAY = 300;
+
 /** Validates the user's options once, at start-up, and builds the key objects. */
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   if (options === null || typeof options !== 'object') {
@@ -98,7 +101,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     identityClaim,
     issuer: optionalString(options.issuer, 'issuer'),
     audience: audienceOf(options.audience),
-    leeway: wholeNumber(options.leeway ?? 0, 'leeway', 0),
+    leeway: wholeNumber(options.leeway ?? 0, 'leeway', 0, MAX_LEEWAY),
     headerName,
     headerScheme,
     maxTokenLength: wholeNumber(options.maxTokenLength ?? 8192, 'maxTokenLength', 64),
@@ -216,9 +219,10 @@ function audienceOf(value: unknown): string | string[] | undefined {
   throw new InvalidAuthOptionError('audience', 'must be a non-empty string or a non-empty array of non-empty strings');
 }
 
-function wholeNumber(value: unknown, option: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidAuthOptionError(option, `must be a whole number >= ${min} (got ${String(value)})`);
+function wholeNumber(value: unknown, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidAuthOptionError(option, `must be a whole number ${range} (got ${String(value)})`);
   }
   return value;
 }
