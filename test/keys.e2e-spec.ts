@@ -163,6 +163,8 @@ afterAll(() => fleet.stopAll());
 for (const adapter of ADAPTERS) {
   for (const c of ALGORITHMS) fleet.start(`${adapter} ${c.name}`, demoEnv(adapter, { JWT_ALGORITHM: c.algorithm, JWT_KID: c.kid, ...c.env }));
   fleet.start(`${adapter} hs256`, demoEnv(adapter, {}));
+  // Blank key variables, as an .env template or a compose file leaves them: the demo's env validation drops '' values.
+  fleet.start(`${adapter} blank`, demoEnv(adapter, { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: files.es256.privatePath, JWT_PUBLIC_KEY: '', JWT_KID: '', JWT_VERIFICATION_KEYS: '' }));
   // A: before the rotation, K1 signs. B: during it, K2 signs and K1 (its public key only) still verifies. C: after it.
   fleet.start(`${adapter} a`, demoEnv(adapter, { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: files.k1.privatePath, JWT_KID: 'k1' }));
   fleet.start(`${adapter} b`, demoEnv(adapter, {
@@ -174,7 +176,7 @@ for (const adapter of ADAPTERS) {
 }
 
 describe.each(ADAPTERS)('asymmetric algorithms through the demo on %s', (adapter) => {
-  beforeAll(() => Promise.allSettled([...ALGORITHMS.map((c) => fleet.demo(`${adapter} ${c.name}`)), fleet.demo(`${adapter} hs256`)]), 180_000);
+  beforeAll(() => Promise.allSettled([...ALGORITHMS.map((c) => fleet.demo(`${adapter} ${c.name}`)), fleet.demo(`${adapter} hs256`), fleet.demo(`${adapter} blank`)]), 180_000);
 
   it.each(ALGORITHMS)('$name: login, /protected, /refresh; alg and kid in every header; the JWKS key verifies every token', async (c) => {
     const http = request((await fleet.demo(`${adapter} ${c.name}`)).url);
@@ -217,6 +219,16 @@ describe.each(ADAPTERS)('asymmetric algorithms through the demo on %s', (adapter
       expect(everything).not.toContain(leak);
     }
     expect(everything).not.toMatch(/"kty"|"k"\s*:/);
+  });
+
+  it('blank JWT_KID, JWT_PUBLIC_KEY and JWT_VERIFICATION_KEYS count as unset, as the env validation that drops them intends', async () => {
+    const http = request((await fleet.demo(`${adapter} blank`)).url);
+    const tokens = await login(http);
+    expect(headerOf(tokens.access)).toEqual({ alg: 'ES256', typ: 'JWT' });
+    await http.get('/protected').set(bearer(tokens.access)).expect(200);
+    const jwks = await http.get('/.well-known/jwks.json').expect(200);
+    expect(jwks.body.keys).toHaveLength(1);
+    expect(jwks.body.keys[0].kid).toBeUndefined();
   });
 });
 
