@@ -32,7 +32,10 @@ export class DemoProcess {
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`demo exited with ${code}:\n${output}`));
+      });
     });
     return new DemoProcess(child, `http://127.0.0.1:${port}`);
   }

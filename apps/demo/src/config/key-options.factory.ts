@@ -12,13 +12,14 @@ type KeyOptions = Pick<AuthModuleOptions, 'algorithm' | 'secret' | 'privateKey' 
  */
 export function keyOptionsFromEnv(config: ConfigService<DemoEnv, true>): KeyOptions {
   const algorithm = config.get('JWT_ALGORITHM', { infer: true });
-  const kid = config.get('JWT_KID', { infer: true });
+  // `|| undefined`: a variable left blank (KEY= in a .env template) means unset.
+  const kid = config.get('JWT_KID', { infer: true }) || undefined;
   const verificationKeys = verificationKeysOf(config.get('JWT_VERIFICATION_KEYS', { infer: true }));
   if (algorithm.startsWith('HS')) {
     return { algorithm, kid, verificationKeys, secret: config.get('JWT_SECRET_KEY', { infer: true }) || randomSecret() };
   }
-  const publicKey = config.get('JWT_PUBLIC_KEY', { infer: true });
-  const privateKey = config.get('JWT_PRIVATE_KEY', { infer: true });
+  const publicKey = config.get('JWT_PUBLIC_KEY', { infer: true }) || undefined;
+  const privateKey = config.get('JWT_PRIVATE_KEY', { infer: true }) || undefined;
   if (privateKey) return { algorithm, kid, verificationKeys, privateKey, publicKey };
   if (publicKey) throw new Error('Invalid environment: JWT_PUBLIC_KEY needs JWT_PRIVATE_KEY (the demo issues tokens)');
   return { algorithm, kid, verificationKeys, privateKey: randomPrivateKey(algorithm) };

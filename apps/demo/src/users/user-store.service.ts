@@ -17,7 +17,7 @@ export class UserStore implements OnModuleInit {
   constructor(private readonly config: ConfigService<DemoEnv, true>) {}
 
   async onModuleInit(): Promise<void> {
-    const users = parseUsers(this.config.get('DEMO_USERS', { infer: true }) ?? 'test:test');
+    const users = parseUsers(this.config.get('DEMO_USERS', { infer: true }) || 'test:test');
     await Promise.all(users.map(async ([username, password]) => this.hashes.set(username, await argon2.hash(password))));
     this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'));
   }

@@ -1,6 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { HttpStatus } from '@nestjs/common';
-import { createRemoteJWKSet, errors, type RemoteJWKSetOptions } from 'jose';
+import { createRemoteJWKSet, errors, type ExportedJWKSCache, jwksCache, type RemoteJWKSetOptions } from 'jose';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
@@ -25,12 +25,16 @@ export class RemoteKeySet {
   private readonly resolve: ReturnType<typeof createRemoteJWKSet>;
   private readonly keyObjects = new WeakMap<object, KeyObject>();
   private readonly algorithms: ReadonlySet<string>;
+  // jose records here when it last fetched the document: trust in a key is counted from that fetch, not from the
+  // lookup, so a token verified late in the cache window is not trusted past the document's own expiry.
+  private readonly fetched: Partial<ExportedJWKSCache> = {};
 
   constructor(private readonly options: RemoteKeySetOptions) {
     const joseOptions: RemoteJWKSetOptions = {
       cacheMaxAge: options.cacheMaxAgeMs,
       cooldownDuration: options.cooldownMs,
       timeoutDuration: options.timeoutMs,
+      [jwksCache]: this.fetched as Record<string, never>,
     };
     this.resolve = createRemoteJWKSet(new URL(options.uri), joseOptions);
     this.algorithms = new Set(options.algorithms);
@@ -60,7 +64,7 @@ export class RemoteKeySet {
       }
       this.keyObjects.set(cryptoKey, key);
     }
-    return { kid, algorithm, key, trustedUntilMs: Date.now() + this.options.cacheMaxAgeMs };
+    return { kid, algorithm, key, trustedUntilMs: (this.fetched.uat ?? Date.now()) + this.options.cacheMaxAgeMs };
   }
 
   /** For tests and health checks: fetch the document now. */
