@@ -64,9 +64,7 @@ export class TokenVerifier {
     if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key)) throw invalid('Signature verification failed');
     const verified = this.checkClaims(jws.header, jws.payload, allowExpired);
     this.cache.set(token, verified, key.trustedUntilMs);
-    if (this.knownHeaders.size < MAX_KNOWN_HEADERS && key.trustedUntilMs === undefined) {
-      this.knownHeaders.set(jws.headerSegment, Object.freeze(jws.header));
-    }
+    if (this.knownHeaders.size < MAX_KNOWN_HEADERS) this.knownHeaders.set(jws.headerSegment, Object.freeze(jws.header));
     this.assertPolicy(verified.claims, policy);
     return verified;
   }
