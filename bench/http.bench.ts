@@ -50,6 +50,7 @@ const ROUTES: Route[] = [
   // The same open route carrying the token: what the header costs the HTTP stack, before any guard looks at it.
   { name: 'GET /public + Authorization header', method: 'GET', path: '/public', token: 'access' },
   { name: PROTECTED, method: 'GET', path: '/protected', token: 'access' },
+  { name: 'GET /bench/guarded-hello (the guard alone)', method: 'GET', path: '/bench/guarded-hello', token: 'access' },
   { name: 'POST /protected-fresh', method: 'POST', path: '/protected-fresh', token: 'access' },
   { name: 'POST /refresh', method: 'POST', path: '/refresh', token: 'refresh' },
   { name: DOCS_RECIPE, method: 'GET', path: '/docs-recipe/profile', token: 'access' },

@@ -4,5 +4,7 @@ import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 
 /** The token a guard verified for this request, or `undefined` on an anonymous (optional) request. */
 export function verifiedTokenOf(context: ExecutionContext): VerifiedToken | undefined {
-  return verifiedTokenOfRequest(context.switchToHttp().getRequest<object>());
+  // The request is the first argument of an HTTP handler; switchToHttp() would do the same after assigning three new
+  // closures onto the context (about 0.1 µs per decorator per request, measured).
+  return verifiedTokenOfRequest(context.getArgByIndex<object>(0));
 }
