@@ -58,3 +58,8 @@ export class AuthError extends HttpException {
     return new AuthError(code, message, 'invalid_token');
   }
 }
+
+/** A refused token (`invalid_token`): the one shape every decoding, key and claim check throws. Internal. */
+export function invalidToken(message: string): AuthError {
+  return AuthError.invalid(AuthErrorCode.InvalidToken, message);
+}

@@ -1,6 +1,5 @@
 import { createHmac, sign as signAsymmetric, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from 'node:crypto';
-import { AuthError } from '../errors/auth-error.js';
-import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { invalidToken } from '../errors/auth-error.js';
 import { asymmetricKeyOptions, type JwsAlgorithmSpec } from './jws-algorithm.js';
 import { parseStrictJsonObject, StrictJsonError } from './strict-json.js';
 
@@ -29,7 +28,7 @@ const SEXTET = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 export function decodeCompactJws(token: string, knownHeaders?: ReadonlyMap<string, Record<string, unknown>>): DecodedJws {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
-  if (first <= 0 || second === -1 || token.indexOf('.', second + 1) !== -1) throw invalid('Token is malformed');
+  if (first <= 0 || second === -1 || token.indexOf('.', second + 1) !== -1) throw invalidToken('Token is malformed');
   const headerSegment = token.slice(0, first);
   const payloadSegment = token.slice(first + 1, second);
   return {
@@ -65,10 +64,10 @@ export function verifyJwsSignature(jws: DecodedJws, spec: JwsAlgorithmSpec, key:
 function decodeSegment(segment: string): Buffer {
   if (!BASE64URL.test(segment)) {
     // Padding or the base64 (not base64url) alphabet: readable by a lenient decoder, so worth naming.
-    throw invalid(/^[A-Za-z0-9_\-+/]*=*$/.test(segment) ? 'Token is not canonical base64url' : 'Token is malformed');
+    throw invalidToken(/^[A-Za-z0-9_\-+/]*=*$/.test(segment) ? 'Token is not canonical base64url' : 'Token is malformed');
   }
-  if (segment.length % 4 === 1) throw invalid('Token is malformed');
-  if (!hasZeroTrailingBits(segment)) throw invalid('Token is not canonical base64url');
+  if (segment.length % 4 === 1) throw invalidToken('Token is malformed');
+  if (!hasZeroTrailingBits(segment)) throw invalidToken('Token is not canonical base64url');
   return Buffer.from(segment, 'base64url');
 }
 
@@ -87,18 +86,14 @@ function decodeJson(segment: string, part: 'header' | 'payload'): Record<string,
   try {
     text = UTF8.decode(bytes);
   } catch {
-    throw invalid(`Token ${part} is not valid UTF-8`);
+    throw invalidToken(`Token ${part} is not valid UTF-8`);
   }
   try {
     return parseStrictJsonObject(text);
   } catch (error) {
     const fault = error instanceof StrictJsonError ? error.fault : 'syntax';
-    if (fault === 'duplicate-key') throw invalid(`Token ${part} has a duplicate key`);
-    if (fault === 'forbidden-key') throw invalid(`Token ${part} has a forbidden key (__proto__, constructor or prototype)`);
-    throw invalid(`Token ${part} must be a JSON object`);
+    if (fault === 'duplicate-key') throw invalidToken(`Token ${part} has a duplicate key`);
+    if (fault === 'forbidden-key') throw invalidToken(`Token ${part} has a forbidden key (__proto__, constructor or prototype)`);
+    throw invalidToken(`Token ${part} must be a JSON object`);
   }
-}
-
-function invalid(message: string): AuthError {
-  return AuthError.invalid(AuthErrorCode.InvalidToken, message);
 }

@@ -1,5 +1,4 @@
-import { AuthError } from '../errors/auth-error.js';
-import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { invalidToken } from '../errors/auth-error.js';
 
 // Header parameters registered by RFC 7515, 7516 and 7519: never legitimate in `crit` (RFC 7515 section 4.1.11).
 const REGISTERED: ReadonlySet<string> = new Set([
@@ -15,16 +14,12 @@ export function assertHeaderUnderstood(header: Record<string, unknown>): void {
   const { crit, typ } = header;
   if (crit !== undefined) {
     if (!Array.isArray(crit) || crit.length === 0 || !crit.every((name) => typeof name === 'string' && name.length > 0)) {
-      throw invalid('Token header crit must be a non-empty array of names');
+      throw invalidToken('Token header crit must be a non-empty array of names');
     }
-    if (new Set(crit).size !== crit.length) throw invalid('Token header crit lists a name twice');
-    if (crit.some((name: string) => REGISTERED.has(name))) throw invalid('Token header crit lists a registered header parameter');
-    if (crit.some((name: string) => !Object.hasOwn(header, name))) throw invalid('Token header crit lists a parameter the header lacks');
-    throw invalid('Token header crit lists an unsupported extension');
+    if (new Set(crit).size !== crit.length) throw invalidToken('Token header crit lists a name twice');
+    if (crit.some((name: string) => REGISTERED.has(name))) throw invalidToken('Token header crit lists a registered header parameter');
+    if (crit.some((name: string) => !Object.hasOwn(header, name))) throw invalidToken('Token header crit lists a parameter the header lacks');
+    throw invalidToken('Token header crit lists an unsupported extension');
   }
-  if (typ !== undefined && typeof typ !== 'string') throw invalid('Token header has an invalid typ');
-}
-
-function invalid(message: string): AuthError {
-  return AuthError.invalid(AuthErrorCode.InvalidToken, message);
+  if (typ !== undefined && typeof typ !== 'string') throw invalidToken('Token header has an invalid typ');
 }

@@ -1,6 +1,5 @@
 import type { JsonWebKey } from 'node:crypto';
-import { AuthError } from '../errors/auth-error.js';
-import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { type AuthError, invalidToken } from '../errors/auth-error.js';
 import { isJwtAlgorithm, JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
 import type { RemoteKeySet } from './remote-key-set.js';
 import type { VerificationKey } from './verification-key.interface.js';
@@ -32,22 +31,22 @@ export class KeySet {
   find(header: Record<string, unknown>): VerificationKey | Promise<VerificationKey> {
     const { alg, kid } = header;
     if (typeof alg !== 'string' || alg.toLowerCase() === 'none') {
-      throw invalid('The token algorithm is not allowed (the token is unsigned)');
+      throw invalidToken('The token algorithm is not allowed (the token is unsigned)');
     }
     if (!isJwtAlgorithm(alg) || !(this.algorithms.has(alg) || this.remote?.allows(alg))) {
-      throw invalid('The token algorithm is not allowed');
+      throw invalidToken('The token algorithm is not allowed');
     }
     if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)) {
-      throw invalid('Token has an invalid kid');
+      throw invalidToken('Token has an invalid kid');
     }
     const local = kid === undefined ? this.keyWithoutKid() : this.byKid.get(kid);
     if (local !== undefined) {
-      if (local.algorithm !== alg) throw invalid('The token algorithm is not allowed');
+      if (local.algorithm !== alg) throw invalidToken('The token algorithm is not allowed');
       return local;
     }
-    if (this.remote === undefined) throw invalid(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
+    if (this.remote === undefined) throw invalidToken(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
     // A local key's algorithm never opens the remote set to it: jwks.algorithms alone says what the remote keys verify.
-    if (!this.remote.allows(alg)) throw invalid('The token algorithm is not allowed');
+    if (!this.remote.allows(alg)) throw invalidToken('The token algorithm is not allowed');
     return this.remote.find(alg, kid);
   }
 
@@ -64,8 +63,4 @@ export class KeySet {
     if (this.withoutKid.length === 1) return this.withoutKid[0];
     return this.keys.length === 1 && this.remote === undefined ? this.keys[0] : undefined;
   }
-}
-
-function invalid(message: string): AuthError {
-  return AuthError.invalid(AuthErrorCode.InvalidToken, message);
 }

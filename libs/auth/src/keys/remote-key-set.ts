@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { HttpStatus } from '@nestjs/common';
 import { createRemoteJWKSet, errors, type ExportedJWKSCache, jwksCache, type RemoteJWKSetOptions } from 'jose';
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, invalidToken } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { assertKeyFits } from './load-key.js';
@@ -49,8 +49,8 @@ export class RemoteKeySet {
     try {
       cryptoKey = await this.resolve(kid === undefined ? { alg: algorithm } : { alg: algorithm, kid });
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) throw invalid(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
-      if (error instanceof errors.JWKSMultipleMatchingKeys) throw invalid('Token has no kid');
+      if (error instanceof errors.JWKSNoMatchingKey) throw invalidToken(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
+      if (error instanceof errors.JWKSMultipleMatchingKeys) throw invalidToken('Token has no kid');
       // The key set could not be fetched or read: not the client's fault, and no token can be judged without it.
       throw new AuthError(AuthErrorCode.KeySetUnavailable, 'The key set to verify tokens with is unavailable', undefined, HttpStatus.SERVICE_UNAVAILABLE);
     }
@@ -60,7 +60,7 @@ export class RemoteKeySet {
       try {
         assertKeyFits(key, algorithm, 'jwks');
       } catch {
-        throw invalid('Token key does not fit its algorithm');
+        throw invalidToken('Token key does not fit its algorithm');
       }
       this.keyObjects.set(cryptoKey, key);
     }
@@ -71,8 +71,4 @@ export class RemoteKeySet {
   reload(): Promise<void> {
     return this.resolve.reload();
   }
-}
-
-function invalid(message: string): AuthError {
-  return AuthError.invalid(AuthErrorCode.InvalidToken, message);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, invalidToken } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import { decodeCompactJws, verifyJwsSignature, type DecodedJws } from '../jws/compact-jws.js';
 import { assertHeaderUnderstood } from '../jws/jose-header.js';
@@ -61,7 +61,7 @@ export class TokenVerifier {
   }
 
   private verifyWith(key: VerificationKey, token: string, jws: DecodedJws, policy: Partial<TokenPolicy>, allowExpired: boolean): VerifiedToken {
-    if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key)) throw invalid('Signature verification failed');
+    if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key)) throw invalidToken('Signature verification failed');
     const verified = this.checkClaims(jws.header, jws.payload, allowExpired);
     this.cache.set(token, verified, key.trustedUntilMs);
     if (this.knownHeaders.size < MAX_KNOWN_HEADERS) this.knownHeaders.set(jws.headerSegment, Object.freeze(jws.header));
@@ -81,38 +81,38 @@ export class TokenVerifier {
 
   /** Issuer and audience when configured, then required and well-typed claims, no `iat` in the future. */
   private checkClaims(header: Record<string, unknown>, claims: Record<string, unknown>, allowExpired: boolean): VerifiedToken {
-    if (this.options.issuer !== undefined && claims.iss !== this.options.issuer) throw invalid('Token issuer is not accepted');
-    if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud)) throw invalid('Token audience is not accepted');
-    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalid('Token has no valid exp claim');
+    if (this.options.issuer !== undefined && claims.iss !== this.options.issuer) throw invalidToken('Token issuer is not accepted');
+    if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud)) throw invalidToken('Token audience is not accepted');
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalidToken('Token has no valid exp claim');
     if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))) {
-      throw invalid('Token has no valid nbf claim');
+      throw invalidToken('Token has no valid nbf claim');
     }
     // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
     this.assertTimes(claims as JwtClaims, allowExpired);
-    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) throw invalid('Token has no valid iat claim');
+    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) throw invalidToken('Token has no valid iat claim');
     if (claims.iat > nowSeconds() + this.options.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
     }
     if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > MAX_JTI_LENGTH) {
-      throw invalid('Token has no valid jti claim');
+      throw invalidToken('Token has no valid jti claim');
     }
-    if (claims.type === undefined) throw invalid('Token has no type claim');
-    if (!TOKEN_TYPES.has(claims.type)) throw invalid('Token type is not known');
+    if (claims.type === undefined) throw invalidToken('Token has no type claim');
+    if (!TOKEN_TYPES.has(claims.type)) throw invalidToken('Token type is not known');
     if (typeof claims.fresh !== 'boolean' && (typeof claims.fresh !== 'number' || !Number.isFinite(claims.fresh))) {
-      throw invalid('Token has no valid fresh claim');
+      throw invalidToken('Token has no valid fresh claim');
     }
     const identity = claims[this.options.identityClaim];
     if (typeof identity !== 'string' || identity.length === 0) {
-      throw invalid(`Token has no valid ${this.options.identityClaim} claim`);
+      throw invalidToken(`Token has no valid ${this.options.identityClaim} claim`);
     }
     if (claims.sid !== undefined && (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > MAX_JTI_LENGTH)) {
-      throw invalid('Token has no valid sid claim');
+      throw invalidToken('Token has no valid sid claim');
     }
     if (claims.auth_time !== undefined && (typeof claims.auth_time !== 'number' || !Number.isFinite(claims.auth_time))) {
-      throw invalid('Token has no valid auth_time claim');
+      throw invalidToken('Token has no valid auth_time claim');
     }
     if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
-      throw invalid('Token has no valid sub claim');
+      throw invalidToken('Token has no valid sub claim');
     }
     return { header: header as JwtHeader, claims: claims as JwtClaims, identity };
   }
@@ -149,10 +149,6 @@ export class TokenVerifier {
 
   /** Any failure as an {@link AuthError}; what is not one already reads as a malformed token, never a raw error. */
   toAuthError(error: unknown): AuthError {
-    return error instanceof AuthError ? error : invalid('Token is malformed');
+    return error instanceof AuthError ? error : invalidToken('Token is malformed');
   }
-}
-
-function invalid(message: string): AuthError {
-  return AuthError.invalid(AuthErrorCode.InvalidToken, message);
 }
