@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     getHandler: () => Controller.prototype.handler,
     getClass: () => Controller,
     getType: () => 'http',
+    getArgByIndex: (index: number) => (index === 0 ? request : {}),
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
   });
 

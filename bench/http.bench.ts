@@ -9,17 +9,13 @@
  * BENCH_CHART (an SVG bar chart of the ratios; default bench/results/ratios.svg), BENCH_WARMUP_SECONDS (default 1: every
  * route once, not counted, before the first round, so the baseline that opens each round is not the only cold one).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { BASELINE, DOCS_RECIPE, headersFor, login, preflight, PROTECTED, type Route, ROUTES, startBenchApp, type Tokens } from './bench-app-process.js';
 import { commandLine, machine, median, REPO_ROOT, versions, writeOutput } from './bench-report.js';
 import { type ChartGroup, ratioChartSvg } from './ratio-chart.js';
 
-const MAIN = fileURLToPath(new URL('./app/main.js', import.meta.url));
-const SECRET = 'bench-secret-that-is-long-enough-0123456789abcdef';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -32,79 +28,9 @@ const chartPath = process.env.BENCH_CHART ? resolve(process.env.BENCH_CHART) : r
 const CHART_MARKER = 0.9;
 /** What GET /protected should reach against the docs' recipe (reported, not enforced). */
 const DOCS_RECIPE_TARGET = 3.5;
-
-interface Route {
-  name: string;
-  method: 'GET' | 'POST';
-  path: string;
-  token?: 'access' | 'refresh';
-}
-
-const BASELINE = 'GET /public';
-const PROTECTED = 'GET /protected';
-const DOCS_RECIPE = 'GET /docs-recipe/profile (NestJS docs passport recipe)';
-
-// GET /public first in every round: it is the baseline.
-const ROUTES: Route[] = [
-  { name: BASELINE, method: 'GET', path: '/public' },
-  // The same open route carrying the token: what the header costs the HTTP stack, before any guard looks at it.
-  { name: 'GET /public + Authorization header', method: 'GET', path: '/public', token: 'access' },
-  { name: PROTECTED, method: 'GET', path: '/protected', token: 'access' },
-  { name: 'GET /bench/guarded-hello (the guard alone)', method: 'GET', path: '/bench/guarded-hello', token: 'access' },
-  { name: 'POST /protected-fresh', method: 'POST', path: '/protected-fresh', token: 'access' },
-  { name: 'POST /refresh', method: 'POST', path: '/refresh', token: 'refresh' },
-  { name: DOCS_RECIPE, method: 'GET', path: '/docs-recipe/profile', token: 'access' },
-];
 const NAME_WIDTH = Math.max(...ROUTES.map((route) => route.name.length));
 
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await sparePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: SECRET, PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bench app did not start:\n${output}`)), 20000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`bench app exited with ${code}:\n${output}`));
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-function headersFor(route: Route, tokens: Record<string, string>): Record<string, string> {
-  return route.token ? { authorization: `Bearer ${tokens[route.token]}` } : {};
-}
-
-/** One request per route before measuring: a route that does not answer 2xx would only measure its error path. */
-async function preflight(url: string, tokens: Record<string, string>): Promise<void> {
-  for (const route of ROUTES) {
-    const response = await fetch(`${url}${route.path}`, { method: route.method, headers: headersFor(route, tokens) });
-    const body = await response.text();
-    if (!response.ok) throw new Error(`${route.name} answered ${response.status} before the run: ${body}`);
-  }
-}
-
-async function run(url: string, route: Route, tokens: Record<string, string>, duration = seconds): Promise<{ rps: number; non2xx: number }> {
+async function run(url: string, route: Route, tokens: Tokens, duration = seconds): Promise<{ rps: number; non2xx: number }> {
   const result = await autocannon({
     url: `${url}${route.path}`,
     method: route.method,
@@ -131,16 +57,9 @@ async function main(): Promise<void> {
     for (const store of stores) {
       const env: Record<string, string> = { HTTP_ADAPTER: adapter };
       if (store === 'redis') Object.assign(env, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench:${process.pid}:` });
-      const app = await startApp(env);
+      const app = await startBenchApp({ env });
       try {
-        const login = await fetch(`${app.url}/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'test', password: 'test' }),
-        });
-        if (!login.ok) throw new Error(`POST /login answered ${login.status}: ${await login.text()}`);
-        const body = (await login.json()) as { access_token: string; refresh_token: string };
-        const tokens = { access: body.access_token, refresh: body.refresh_token };
+        const tokens = await login(app.url);
         await preflight(app.url, tokens);
         if (warmupSeconds > 0) for (const route of ROUTES) await run(app.url, route, tokens, warmupSeconds);
         const results = new Map<string, { rps: number[]; non2xx: number }>();
