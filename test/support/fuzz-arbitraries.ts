@@ -49,7 +49,7 @@ export const LIBRARY_CODES = [
 
 /**
  * The demo's own codes: the status table of apps/demo/src/http/http-error.filter.ts, its `invalid_json` and
- * `internal_error`, the ValidationPipe's `validation_failed` (app.module.ts) and the login's `invalid_credentials`.
+ * `internal_error`, the ValidationPipe's `validation_failed` (user-login.controller.ts) and the login's `invalid_credentials`.
  * The filter's fallback `http_<status>` is deliberately not known: no answer of the demo should need it.
  */
 export const DEMO_CODES = [

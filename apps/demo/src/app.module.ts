@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard } from 'nest-jwt-extended';
 import { LogoutController } from './auth/logout.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
@@ -9,7 +9,6 @@ import { authOptionsFromEnv } from './config/auth-options.factory.js';
 import { validateDemoEnv } from './config/demo-env.js';
 import { ProtectedController } from './examples/protected.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
-import { DemoValidationPipe } from './http/validation.pipe.js';
 import { JwksController } from './keys/jwks.controller.js';
 import { UserStore } from './users/user-store.service.js';
 
@@ -24,7 +23,6 @@ import { UserStore } from './users/user-store.service.js';
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
-    { provide: APP_PIPE, useClass: DemoValidationPipe },
   ],
 })
 export class AppModule {}

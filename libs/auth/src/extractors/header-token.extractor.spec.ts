@@ -36,6 +36,29 @@ function expectRefused(fn: () => unknown, code: AuthErrorCode): AuthError {
 }
 
 describe('HeaderTokenExtractor', () => {
+  describe('repeated headers (the last value read is remembered)', () => {
+    it('answers a repeated header with the same token, and any other header on its own merits', () => {
+      const extractor = makeExtractor();
+      const other = TOKEN.replace('c2lnbmF0dXJl', 'b3RoZXI');
+      expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
+      expect(extractor.extract(request({ authorization: ['Bearer', TOKEN].join(' ') }))).toBe(TOKEN);
+      expect(extractor.extract(request({ authorization: `Bearer ${other}` }))).toBe(other);
+      expectRefused(() => extractor.extract(request({ authorization: `Bearer ${TOKEN} ${TOKEN}` })), AuthErrorCode.InvalidAuthorizationHeader);
+      expectRefused(() => extractor.extract(request({ authorization: `Basic ${TOKEN}` })), AuthErrorCode.InvalidAuthorizationHeader);
+      expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
+      expect(extractor.extract(request({}))).toBeUndefined();
+      expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
+    });
+
+    it('never remembers a refused header', () => {
+      const extractor = makeExtractor();
+      for (let i = 0; i < 2; i += 1) {
+        expectRefused(() => extractor.extract(request({ authorization: 'Bearer a b' })), AuthErrorCode.InvalidAuthorizationHeader);
+        expectRefused(() => extractor.extract(request({ authorization: ['Bearer a', 'Bearer b'] })), AuthErrorCode.InvalidAuthorizationHeader);
+      }
+    });
+  });
+
   describe('with the default Authorization: Bearer header', () => {
     const extractor = makeExtractor();
 

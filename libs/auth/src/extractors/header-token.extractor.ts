@@ -5,6 +5,8 @@ import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
+const WHITESPACE = /\s/;
+
 /** The part of a request the extractor reads: Express and Fastify both expose lower-cased `headers`. */
 export interface RequestWithHeaders {
   headers: Record<string, string | string[] | undefined>;
@@ -20,6 +22,13 @@ export class HeaderTokenExtractor {
   private readonly header: string;
   private readonly scheme: string;
   private readonly expected: string;
+  /** `Bearer ` as configured: what nearly every request starts with. */
+  private readonly canonicalPrefix: string;
+  // The header value read last and the token it held. A client sends the same header with every request, so a repeat
+  // costs one comparison of two flat strings. What is remembered passed every check below, and those checks depend on
+  // the value alone.
+  private lastValue?: string;
+  private lastToken?: string;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
@@ -27,24 +36,34 @@ export class HeaderTokenExtractor {
   ) {
     this.header = options.headerName.toLowerCase();
     this.scheme = options.headerScheme.toLowerCase();
+    this.canonicalPrefix = options.headerScheme ? `${options.headerScheme} ` : '';
     this.expected = `Expected '${options.headerName}: ${options.headerScheme ? `${options.headerScheme} ` : ''}<JWT>'`;
   }
 
   extract(request: RequestWithHeaders): string | undefined {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
+    if (value === this.lastValue) return this.lastToken;
     if (typeof value !== 'string') throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
-    const token = this.scheme === '' ? value.trim() : this.afterScheme(value);
-    if (token.length === 0 || /\s/.test(token)) {
-      throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
+    // The canonical form, `Bearer <token>` as configured, needs no trimming or case folding, and a token the verifier
+    // has already accepted holds no whitespace, so only an unknown one is scanned (the scan is most of this method's
+    // cost). Anything else (other case, extra spaces) takes the general path, which accepts the same headers.
+    let token = this.canonicalPrefix !== '' && value.startsWith(this.canonicalPrefix) ? value.slice(this.canonicalPrefix.length) : '';
+    if (token.length === 0 || (!this.verifier.isVerified(token) && WHITESPACE.test(token))) {
+      token = this.scheme === '' ? value.trim() : this.afterScheme(value);
+      if (token.length === 0 || WHITESPACE.test(token)) {
+        throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
+      }
     }
     this.verifier.assertSize(token);
+    this.lastValue = value;
+    this.lastToken = token;
     return token;
   }
 
   private afterScheme(value: string): string {
     const trimmed = value.trimStart();
-    const space = trimmed.search(/\s/);
+    const space = trimmed.search(WHITESPACE);
     const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
     if (scheme.toLowerCase() !== this.scheme) {
       // No Bearer credentials were sent at all, so the challenge carries no error (RFC 6750 section 3).

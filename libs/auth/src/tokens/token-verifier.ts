@@ -69,6 +69,11 @@ export class TokenVerifier {
     return verified;
   }
 
+  /** Whether this exact token was verified and is still remembered: it is well formed (its claims may have lapsed since). */
+  isVerified(token: string): boolean {
+    return this.cache.get(token) !== undefined;
+  }
+
   /** Refuses a token before any decoding when it is larger than `maxTokenLength`. */
   assertSize(token: unknown): asserts token is string {
     if (typeof token !== 'string' || token.length === 0) {

@@ -26,6 +26,36 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('answers the token it found last by content, never another token sharing its key', () => {
+    const tail = 'S'.repeat(43);
+    const token = `header.payload.${tail}`;
+    const forged = `header.forged.${tail}`;
+    const cache = new VerifiedTokenCache(10);
+    cache.set(token, entry('alice'));
+    expect(cache.get(token)?.identity).toBe('alice');
+    expect(cache.get(forged)).toBeUndefined();
+    expect(cache.get(token)?.identity).toBe('alice');
+    expect(cache.get(forged)).toBeUndefined();
+    // An equal string built anew (another request's header) is the same token.
+    expect(cache.get(['header', 'payload', tail].join('.'))?.identity).toBe('alice');
+  });
+
+  it('keeps the trust window of a remote key on every hit, the repeated one included', () => {
+    jest.useFakeTimers({ now: Date.UTC(2030, 0, 1) });
+    try {
+      const token = `header.payload.${'R'.repeat(43)}`;
+      const cache = new VerifiedTokenCache(10);
+      cache.set(token, entry('alice'), Date.now() + 1000);
+      expect(cache.get(token)?.identity).toBe('alice');
+      expect(cache.get(token)?.identity).toBe('alice');
+      jest.setSystemTime(Date.now() + 1001);
+      expect(cache.get(token)).toBeUndefined();
+      expect(cache.get(token)).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('caches nothing when its size is 0', () => {
     const cache = new VerifiedTokenCache(0);
     cache.set('a', entry('a'));

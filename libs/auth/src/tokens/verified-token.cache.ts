@@ -1,5 +1,18 @@
 import type { VerifiedToken } from './jwt-claims.interface.js';
 
+interface Entry {
+  token: string;
+  verified: VerifiedToken;
+  trustedUntilMs?: number;
+}
+
+/** 132 bits of a signature: two verified tokens that share them do not occur. */
+const KEY_LENGTH = 22;
+
+function keyOf(token: string): string {
+  return token.slice(-KEY_LENGTH);
+}
+
 /**
  * Tokens whose signature and claims have been verified, keyed by the exact token string (never by `jti`, so a
  * re-encoded token is a miss). A client reuses its access token for many requests, so most requests skip the HMAC.
@@ -7,9 +20,16 @@ import type { VerifiedToken } from './jwt-claims.interface.js';
  * Bounded in entries and in token length; the oldest entry goes first.
  */
 export class VerifiedTokenCache {
-  // Indexed by the signature segment, which is short, so a lookup hashes ~43 characters instead of the whole token;
-  // the whole string is then compared, so a hit still means the exact same token.
-  private readonly entries = new Map<string, { token: string; verified: VerifiedToken; trustedUntilMs?: number }>();
+  // Indexed by the token's last KEY_LENGTH characters, which lie inside the signature of every token that can be
+  // cached (the shortest, HS256, has 43): a lookup hashes 22 characters and searches nothing. The whole string is then
+  // compared, so a hit still means the exact same token, and only verified tokens are ever stored under a key.
+  private readonly entries = new Map<string, Entry>();
+  // The entry found last and the token it was found for. The guard asks twice per request with the same string (is the
+  // token known, then verify it), so the second ask costs one identity comparison instead of a lookup and a comparison
+  // of the whole token. `!==` still compares content when the strings differ, so the memo answers only for that exact
+  // token; an entry evicted since stays true (the token was verified), and its trust window is still checked below.
+  private lastToken?: string;
+  private lastEntry?: Entry;
 
   constructor(
     private readonly maxEntries: number,
@@ -18,8 +38,13 @@ export class VerifiedTokenCache {
 
   get(token: string): VerifiedToken | undefined {
     if (this.maxEntries === 0 || this.entries.size === 0) return undefined;
-    const entry = this.entries.get(token.slice(token.lastIndexOf('.') + 1));
-    if (entry === undefined || entry.token !== token) return undefined;
+    let entry = this.lastEntry;
+    if (token !== this.lastToken || entry === undefined) {
+      entry = this.entries.get(keyOf(token));
+      if (entry === undefined || entry.token !== token) return undefined;
+      this.lastToken = token;
+      this.lastEntry = entry;
+    }
     // A token verified by a remote JWKS key is verified again once that key's trust has lapsed (it may be gone).
     if (entry.trustedUntilMs !== undefined && Date.now() > entry.trustedUntilMs) return undefined;
     return entry.verified;
@@ -30,7 +55,7 @@ export class VerifiedTokenCache {
     if (this.entries.size >= this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
-    this.entries.set(token.slice(token.lastIndexOf('.') + 1), { token, verified, trustedUntilMs });
+    this.entries.set(keyOf(token), { token, verified, trustedUntilMs });
   }
 
   get size(): number {

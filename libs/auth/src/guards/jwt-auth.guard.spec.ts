@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Controller, Get, type INestApplicationContext } from '@nestjs/common';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { Test } from '@nestjs/testing';
+import { AuthModule } from '../auth.module.js';
+import { Public } from '../decorators/public.decorator.js';
+import { AuthError } from '../errors/auth-error.js';
+import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
+import { verifiedTokenOfRequest } from '../request/verified-tokens.js';
+import { TokenService } from '../tokens/token.service.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+
+@Controller()
+class RoutesController {
+  @Get('guarded')
+  guarded(): void {}
+
+  @Public()
+  @Get('open')
+  open(): void {}
+}
+
+interface FakeResponse {
+  headers: Record<string, string>;
+  header(name: string, value: string): void;
+}
+
+function httpContext(handler: keyof RoutesController, authorization?: string) {
+  const request = { headers: authorization === undefined ? {} : { authorization } } as { headers: Record<string, string>; user?: unknown };
+  const response: FakeResponse = {
+    headers: {},
+    header(name, value) {
+      this.headers[name.toLowerCase()] = value;
+    },
+  };
+  const context = new ExecutionContextHost([request, response], RoutesController, RoutesController.prototype[handler]);
+  context.setType('http');
+  return { context, request, response };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('JwtAuthGuard.canActivate', () => {
+  let app: INestApplicationContext | undefined;
+
+  async function start(options: Partial<AuthModuleOptions> = {}) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot({ secret: 's'.repeat(32), ...options })],
+      providers: [JwtAuthGuard],
+    }).compile();
+    app = await moduleRef.init();
+    return { guard: app.get(JwtAuthGuard), tokens: app.get(TokenService) };
+  }
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('answers true synchronously for a good token with local keys, first sight and cache hit alike', async () => {
+    const { guard, tokens } = await start();
+    const token = tokens.createAccessToken('alice');
+    for (const sight of ['first', 'cached']) {
+      const { context, request } = httpContext('guarded', `Bearer ${token}`);
+      expect([sight, guard.canActivate(context)]).toEqual([sight, true]);
+      expect(request.user).toMatchObject({ sub: 'alice', type: 'access' });
+      expect(verifiedTokenOfRequest(request)?.identity).toBe('alice');
+    }
+  });
+
+  it('answers true synchronously on a @Public() route, and reads no header there', async () => {
+    const { guard } = await start();
+    const { context, request } = httpContext('open', 'Bearer not-a-token');
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.user).toBeUndefined();
+  });
+
+  it('throws the refusal synchronously, with its challenge set on the response', async () => {
+    const { guard, tokens } = await start();
+    const refresh = tokens.createRefreshToken('alice');
+    const { context, request, response } = httpContext('guarded', `Bearer ${refresh}`);
+    const error = thrownBy(() => guard.canActivate(context));
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).code).toBe('wrong_token_type');
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+    expect(request.user).toBeUndefined();
+  });
+
+  it('takes the same headers as before on the general path: any scheme case, spaces around the token', async () => {
+    const { guard, tokens } = await start();
+    const token = tokens.createAccessToken('alice');
+    for (const header of [`bearer ${token}`, `BEARER ${token}`, `  Bearer   ${token}  `, `Bearer\t${token}`]) {
+      const { context, request } = httpContext('guarded', header);
+      expect(guard.canActivate(context)).toBe(true);
+      expect(request.user).toMatchObject({ sub: 'alice' });
+    }
+    for (const header of [`Bearer ${token} ${token}`, 'Bearer ', `Basic ${token}`, `Bearer${token}`]) {
+      const { context } = httpContext('guarded', header);
+      expect((thrownBy(() => guard.canActivate(context)) as AuthError).code).toBe('invalid_authorization_header');
+    }
+  });
+
+  it('returns a promise only while an asynchronous revocation check runs, and refuses through it', async () => {
+    const revoked = new Set<string>();
+    const { guard, tokens } = await start({ isTokenRevoked: async (claims) => revoked.has(claims.sub!) });
+    const alice = httpContext('guarded', `Bearer ${tokens.createAccessToken('alice')}`);
+    const pending = guard.canActivate(alice.context);
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toBe(true);
+    expect(alice.request.user).toMatchObject({ sub: 'alice' });
+
+    revoked.add('mallory');
+    const mallory = httpContext('guarded', `Bearer ${tokens.createAccessToken('mallory')}`);
+    const refusal = await Promise.resolve(guard.canActivate(mallory.context)).catch((error: unknown) => error);
+    expect((refusal as AuthError).code).toBe('token_revoked');
+    expect(mallory.response.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+    expect(mallory.request.user).toBeUndefined();
+  });
+});
