@@ -24,11 +24,6 @@ export class HeaderTokenExtractor {
   private readonly expected: string;
   /** `Bearer ` as configured: what nearly every request starts with. */
   private readonly canonicalPrefix: string;
-  // The header value read last and the token it held. A client sends the same header with every request, so a repeat
-  // costs one comparison of two flat strings. What is remembered passed every check below, and those checks depend on
-  // the value alone.
-  private lastValue?: string;
-  private lastToken?: string;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
@@ -43,7 +38,6 @@ export class HeaderTokenExtractor {
   extract(request: RequestWithHeaders): string | undefined {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
-    if (value === this.lastValue) return this.lastToken;
     if (typeof value !== 'string') throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
     // The canonical form, `Bearer <token>` as configured, needs no trimming or case folding, and a token the verifier
     // has already accepted holds no whitespace, so only an unknown one is scanned (the scan is most of this method's
@@ -56,8 +50,6 @@ export class HeaderTokenExtractor {
       }
     }
     this.verifier.assertSize(token);
-    this.lastValue = value;
-    this.lastToken = token;
     return token;
   }
 

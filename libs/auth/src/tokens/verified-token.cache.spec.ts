@@ -26,7 +26,7 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('answers the token it found last by content, never another token sharing its key', () => {
+  it('answers a token by its whole content, never another token sharing its key', () => {
     const tail = 'S'.repeat(43);
     const token = `header.payload.${tail}`;
     const forged = `header.forged.${tail}`;

@@ -24,12 +24,6 @@ export class VerifiedTokenCache {
   // cached (the shortest, HS256, has 43): a lookup hashes 22 characters and searches nothing. The whole string is then
   // compared, so a hit still means the exact same token, and only verified tokens are ever stored under a key.
   private readonly entries = new Map<string, Entry>();
-  // The entry found last and the token it was found for. The guard asks twice per request with the same string (is the
-  // token known, then verify it), so the second ask costs one identity comparison instead of a lookup and a comparison
-  // of the whole token. `!==` still compares content when the strings differ, so the memo answers only for that exact
-  // token; an entry evicted since stays true (the token was verified), and its trust window is still checked below.
-  private lastToken?: string;
-  private lastEntry?: Entry;
 
   constructor(
     private readonly maxEntries: number,
@@ -38,13 +32,10 @@ export class VerifiedTokenCache {
 
   get(token: string): VerifiedToken | undefined {
     if (this.maxEntries === 0 || this.entries.size === 0) return undefined;
-    let entry = this.lastEntry;
-    if (token !== this.lastToken || entry === undefined) {
-      entry = this.entries.get(keyOf(token));
-      if (entry === undefined || entry.token !== token) return undefined;
-      this.lastToken = token;
-      this.lastEntry = entry;
-    }
+    // The whole token is compared only with an entry whose 132 signature bits it already matches: a request is never
+    // compared character by character with another client's token it knows nothing of (no timing to learn one from).
+    const entry = this.entries.get(keyOf(token));
+    if (entry === undefined || entry.token !== token) return undefined;
     // A token verified by a remote JWKS key is verified again once that key's trust has lapsed (it may be gone).
     if (entry.trustedUntilMs !== undefined && Date.now() > entry.trustedUntilMs) return undefined;
     return entry.verified;
