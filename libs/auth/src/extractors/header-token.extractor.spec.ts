@@ -5,6 +5,7 @@ import type { AuthModuleOptions } from '../options/auth-module-options.interface
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from './header-token.extractor.js';
+import { thrownBy } from '../testing/thrown-by.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 
@@ -17,15 +18,6 @@ function request(headers: RequestWithHeaders['headers']): RequestWithHeaders {
   return { headers };
 }
 
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
-
 function expectRefused(fn: () => unknown, code: AuthErrorCode): AuthError {
   const error = thrownBy(fn);
   expect(error).toBeInstanceOf(AuthError);
@@ -36,7 +28,7 @@ function expectRefused(fn: () => unknown, code: AuthErrorCode): AuthError {
 }
 
 describe('HeaderTokenExtractor', () => {
-  describe('repeated headers (the last value read is remembered)', () => {
+  describe('one extractor, many headers in turn', () => {
     it('answers a repeated header with the same token, and any other header on its own merits', () => {
       const extractor = makeExtractor();
       const other = TOKEN.replace('c2lnbmF0dXJl', 'b3RoZXI');

@@ -9,6 +9,7 @@ import type { AuthModuleOptions } from '../options/auth-module-options.interface
 import { verifiedTokenOfRequest } from '../request/verified-tokens.js';
 import { TokenService } from '../tokens/token.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { thrownBy } from '../testing/thrown-by.js';
 
 @Controller()
 class RoutesController {
@@ -36,15 +37,6 @@ function httpContext(handler: keyof RoutesController, authorization?: string) {
   const context = new ExecutionContextHost([request, response], RoutesController, RoutesController.prototype[handler]);
   context.setType('http');
   return { context, request, response };
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe('JwtAuthGuard.canActivate', () => {

@@ -8,6 +8,7 @@ import { TokenService } from '../tokens/token.service.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 import { decodeCompactJws, encodeCompactJws, verifyJwsSignature } from './compact-jws.js';
 import { isJwtAlgorithm, JWS_ALGORITHMS, type JwtAlgorithm } from './jws-algorithm.js';
+import { thrownBy } from '../testing/thrown-by.js';
 
 const SECRET = createSecretKey(Buffer.from('s'.repeat(64)));
 const OTHER_SECRET = createSecretKey(Buffer.from('t'.repeat(64)));
@@ -61,15 +62,6 @@ const json = (value: unknown) => b64(JSON.stringify(value));
 /** A token of raw segments; the signature is whatever is given (decoding does not check it). */
 function raw(header: string, payload: string, signature = b64(randomBytes(32))): string {
   return `${header}.${payload}.${signature}`;
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
 }
 
 /** Asserts `decodeCompactJws(token)` throws a 401 invalid_token with exactly `message`. */

@@ -10,6 +10,7 @@ import { JwksService } from './jwks.service.js';
 import { KeySet } from './key-set.js';
 import type { RemoteKeySet } from './remote-key-set.js';
 import type { VerificationKey } from './verification-key.interface.js';
+import { thrownBy } from '../testing/thrown-by.js';
 
 const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const RSA_PSS = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
@@ -24,15 +25,6 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 function key(algorithm: JwtAlgorithm, material: KeyObject, kid?: string): VerificationKey {
   return kid === undefined ? { algorithm, key: material } : { kid, algorithm, key: material };
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
 }
 
 /** Asserts `keys.find(header)` throws a 401 invalid_token with exactly `message`. */

@@ -8,6 +8,7 @@ import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import type { VerifiedToken } from './jwt-claims.interface.js';
 import type { TokenPolicy } from './token-policy.js';
 import { TokenVerifier } from './token-verifier.js';
+import { thrownBy } from '../testing/thrown-by.js';
 
 const SECRET = 'x'.repeat(32);
 const OTHER_SECRET = 'y'.repeat(32);
@@ -48,15 +49,6 @@ function forge(
 
 function unsigned(payload: unknown, alg: string): string {
   return `${b64url({ alg, typ: 'JWT' })}.${b64url(payload)}.`;
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
 }
 
 /** Asserts `fn` throws a 401 AuthError with `code` (and `message`, when given). */

@@ -8,6 +8,7 @@ import { InvalidAuthOptionError } from '../options/invalid-auth-option.error.js'
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import { TokenService } from './token.service.js';
 import { TokenVerifier } from './token-verifier.js';
+import { thrownBy } from '../testing/thrown-by.js';
 
 const SECRET = 'x'.repeat(32);
 /** 2030-01-01T00:00:00.750Z: the fraction checks that `iat` is floored, not rounded. */
@@ -29,15 +30,6 @@ function part(token: string, index: 0 | 1): Record<string, unknown> {
 
 const headerOf = (token: string) => part(token, 0);
 const payloadOf = (token: string) => part(token, 1);
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 function expectAuthError(fn: () => unknown, code: AuthErrorCode): AuthError {
   const error = thrownBy(fn);
