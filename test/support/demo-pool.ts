@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DemoProcess } from './demo-process.js';
+import { DemoProcess, isPortTaken, PORT_ATTEMPTS } from './demo-process.js';
 import { sparePort } from './redis.js';
 import { TEST_SECRET } from './test-env.js';
 
@@ -96,6 +96,14 @@ export interface StartUpOutcome {
  * configuration that must stop it at start-up. Unlike DemoProcess.start, leaves no timer behind once it has settled.
  */
 export async function startUpOutcome(env: Record<string, string>, timeoutMs = 15_000): Promise<StartUpOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await startUpOutcomeOnce(env, timeoutMs);
+    // A port taken between the probe and the listen says nothing of the configuration: try another port.
+    if (outcome.listening || attempt >= PORT_ATTEMPTS || !isPortTaken(outcome.output)) return outcome;
+  }
+}
+
+async function startUpOutcomeOnce(env: Record<string, string>, timeoutMs: number): Promise<StartUpOutcome> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
   const port = await sparePort();
   const child = spawn(process.execPath, [MAIN], {

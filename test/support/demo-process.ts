@@ -5,6 +5,13 @@ import { sparePort } from './redis.js';
 import { TEST_SECRET } from './test-env.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/apps/demo/main.js', import.meta.url));
+/** Start-ups tried before a port race is reported. */
+export const PORT_ATTEMPTS = 5;
+
+/** Whether a demo's start-up output says its port was taken between the probe and the listen. */
+export function isPortTaken(output: string): boolean {
+  return output.includes('EADDRINUSE');
+}
 
 /** The built demo app in a process of its own, as a second instance of a deployment would run. */
 export class DemoProcess {
@@ -13,7 +20,21 @@ export class DemoProcess {
     readonly url: string,
   ) {}
 
+  /**
+   * Starts the demo on a spare port. Suites run in parallel workers, so a port found free can be taken before the demo
+   * binds it: that start-up (EADDRINUSE) is retried on another port.
+   */
   static async start(env: Record<string, string>): Promise<DemoProcess> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await DemoProcess.startOnce(env);
+      } catch (error) {
+        if (attempt >= PORT_ATTEMPTS || !isPortTaken(error instanceof Error ? error.message : '')) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(env: Record<string, string>): Promise<DemoProcess> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
     const port = await sparePort();
     const child = spawn(process.execPath, [MAIN], {
