@@ -18,7 +18,7 @@
  * node, e.g. --perf-basic-prof to name its JIT code).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,15 +59,11 @@ function callgrindControl(option: string, pid: number): void {
   execFileSync('callgrind_control', [option, String(pid)], { stdio: 'ignore' });
 }
 
-/** The instruction total of the newest dump (callgrind.out.<pid>.<n>, highest n). */
-function lastDumpTotal(dir: string): number {
-  const dumps = readdirSync(dir)
-    .map((name) => ({ name, part: Number(/\.(\d+)$/.exec(name.replace(/^callgrind\.out\.\d+/, ''))?.[1]) }))
-    .filter((dump) => Number.isInteger(dump.part))
-    .sort((a, b) => a.part - b.part);
-  const text = readFileSync(join(dir, dumps.at(-1)!.name), 'utf8');
-  const total = /^(?:totals|summary): (\d+)/m.exec(text);
-  if (!total) throw new Error(`no total in ${dumps.at(-1)!.name}`);
+/** The instruction total of dump number `part` (callgrind numbers them from 1, one per `--dump`). */
+function dumpTotal(dir: string, pid: number, part: number): number {
+  const name = `callgrind.out.${pid}.${part}`;
+  const total = /^(?:totals|summary): (\d+)/m.exec(readFileSync(join(dir, name), 'utf8'));
+  if (!total) throw new Error(`no total in ${name}`);
   return Number(total[1]);
 }
 
@@ -92,6 +88,7 @@ async function measure(adapter: string): Promise<Row[]> {
     for (const route of ROUTES) await send(app.url, route, tokens, requestsFor(route, warmup), agent);
     callgrindControl('--instr=on', app.child.pid!);
     const rows = ROUTES.map((route) => ({ adapter, route: route.name, perRequest: [] as number[] }));
+    let dumps = 0;
     for (let round = 0; round < rounds; round += 1) {
       for (const [index, route] of ROUTES.entries()) {
         const count = requestsFor(route, requests);
@@ -100,7 +97,8 @@ async function measure(adapter: string): Promise<Row[]> {
         callgrindControl('--zero', app.child.pid!);
         await send(app.url, route, tokens, count, agent);
         callgrindControl('--dump', app.child.pid!);
-        rows[index]!.perRequest.push(lastDumpTotal(dir) / count);
+        dumps += 1;
+        rows[index]!.perRequest.push(dumpTotal(dir, app.child.pid!, dumps) / count);
       }
     }
     for (const row of rows) {

@@ -29,7 +29,7 @@ function expectRefused(fn: () => unknown, code: AuthErrorCode): AuthError {
 
 describe('HeaderTokenExtractor', () => {
   describe('one extractor, many headers in turn', () => {
-    it('answers a repeated header with the same token, and any other header on its own merits', () => {
+    it('judges each header on its own, whatever came before it', () => {
       const extractor = makeExtractor();
       const other = TOKEN.replace('c2lnbmF0dXJl', 'b3RoZXI');
       expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
@@ -42,7 +42,7 @@ describe('HeaderTokenExtractor', () => {
       expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
     });
 
-    it('never remembers a refused header', () => {
+    it('refuses a bad header every time it is sent', () => {
       const extractor = makeExtractor();
       for (let i = 0; i < 2; i += 1) {
         expectRefused(() => extractor.extract(request({ authorization: 'Bearer a b' })), AuthErrorCode.InvalidAuthorizationHeader);

@@ -61,7 +61,8 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
 
     /**
      * Answers synchronously when it can (local keys, revocation view in sync): Nest then skips the promise hops of an
-     * awaited guard. A promise only while a remote JWKS or a catching-up revocation view must be waited for.
+     * awaited guard. A promise only while a remote JWKS, an `isTokenRevoked` callback or a catching-up revocation view
+     * must be waited for.
      */
     override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
       const route = this.decide(context);
