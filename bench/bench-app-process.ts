@@ -59,10 +59,15 @@ export async function sparePort(): Promise<number> {
 }
 
 /** Starts the bench app and resolves once it listens; rejects with its output if it exits or takes too long. */
-export async function startBenchApp({ env, wrapper = [], nodeFlags = [], startTimeoutMs = 20_000 }: StartOptions): Promise<BenchApp> {
+export async function startBenchApp({
+  env,
+  wrapper = [],
+  nodeFlags = [],
+  startTimeoutMs = 20_000,
+}: StartOptions): Promise<BenchApp> {
   const port = await sparePort();
   const [command, ...args] = [...wrapper, process.execPath, ...nodeFlags, MAIN];
-  const child = spawn(command!, args, {
+  const child = spawn(command, args, {
     env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: SECRET, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,8 +81,8 @@ export async function startBenchApp({ env, wrapper = [], nodeFlags = [], startTi
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`bench app exited with ${code}:\n${output}`));

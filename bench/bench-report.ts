@@ -28,7 +28,9 @@ export function machine(): string {
 /** Installed version of a package, read from node_modules/<name>/package.json. */
 export function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return 'not installed';
   }

@@ -12,7 +12,18 @@
 import { cpus } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { BASELINE, DOCS_RECIPE, headersFor, login, preflight, PROTECTED, type Route, ROUTES, startBenchApp, type Tokens } from './bench-app-process.js';
+import {
+  BASELINE,
+  DOCS_RECIPE,
+  headersFor,
+  login,
+  preflight,
+  PROTECTED,
+  type Route,
+  ROUTES,
+  startBenchApp,
+  type Tokens,
+} from './bench-app-process.js';
 import { commandLine, machine, median, REPO_ROOT, versions, writeOutput } from './bench-report.js';
 import { type ChartGroup, ratioChartSvg } from './ratio-chart.js';
 
@@ -23,14 +34,21 @@ const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const adapters = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',');
 const stores = (process.env.BENCH_STORES ?? 'memory,redis').split(',');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const chartPath = process.env.BENCH_CHART ? resolve(process.env.BENCH_CHART) : resolve(REPO_ROOT, 'bench/results/ratios.svg');
+const chartPath = process.env.BENCH_CHART
+  ? resolve(process.env.BENCH_CHART)
+  : resolve(REPO_ROOT, 'bench/results/ratios.svg');
 /** Where the chart's 0.90 line is: the share of GET /public a guarded route should keep. */
 const CHART_MARKER = 0.9;
 /** What GET /protected should reach against the docs' recipe (reported, not enforced). */
 const DOCS_RECIPE_TARGET = 3.5;
 const NAME_WIDTH = Math.max(...ROUTES.map((route) => route.name.length));
 
-async function run(url: string, route: Route, tokens: Tokens, duration = seconds): Promise<{ rps: number; non2xx: number }> {
+async function run(
+  url: string,
+  route: Route,
+  tokens: Tokens,
+  duration = seconds,
+): Promise<{ rps: number; non2xx: number }> {
   const result = await autocannon({
     url: `${url}${route.path}`,
     method: route.method,
@@ -75,9 +93,19 @@ async function main(): Promise<void> {
         const baseline = median(results.get(BASELINE)!.rps);
         for (const route of ROUTES) {
           const entry = results.get(route.name)!;
-          const row = { adapter, store, route: route.name, median: median(entry.rps), ratio: median(entry.rps) / baseline, runs: entry.rps, non2xx: entry.non2xx };
+          const row = {
+            adapter,
+            store,
+            route: route.name,
+            median: median(entry.rps),
+            ratio: median(entry.rps) / baseline,
+            runs: entry.rps,
+            non2xx: entry.non2xx,
+          };
           rows.push(row);
-          console.log(`${adapter.padEnd(8)} ${store.padEnd(7)} ${route.name.padEnd(NAME_WIDTH)} ${row.median.toFixed(0).padStart(7)} req/s  x${row.ratio.toFixed(2)}  non2xx=${row.non2xx}`);
+          console.log(
+            `${adapter.padEnd(8)} ${store.padEnd(7)} ${route.name.padEnd(NAME_WIDTH)} ${row.median.toFixed(0).padStart(7)} req/s  x${row.ratio.toFixed(2)}  non2xx=${row.non2xx}`,
+          );
         }
       } finally {
         app.child.kill('SIGTERM');
@@ -85,8 +113,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const configurations = [...new Set(rows.map((row) => `${row.adapter}\t${row.store}`))].map((key) => key.split('\t') as [string, string]);
-  const find = (adapter: string, store: string, route: string) => rows.find((row) => row.adapter === adapter && row.store === store && row.route === route)!;
+  const configurations = [...new Set(rows.map((row) => `${row.adapter}\t${row.store}`))].map(
+    (key) => key.split('\t') as [string, string],
+  );
+  const find = (adapter: string, store: string, route: string) =>
+    rows.find((row) => row.adapter === adapter && row.store === store && row.route === route)!;
   const method = `${rounds} round(s) x ${seconds} s per route after a ${warmupSeconds} s warm-up of each, ${connections} connections, routes interleaved (GET /public first); medians.`;
   const table = [
     `Command: ${commandLine()}`,
@@ -99,7 +130,10 @@ async function main(): Promise<void> {
     '',
     '| adapter | store | route | median req/s | / GET /public | non-2xx |',
     '|---|---|---|---:|---:|---:|',
-    ...rows.map((row) => `| ${row.adapter} | ${row.store} | ${row.route} | ${row.median.toFixed(0)} | ${row.ratio.toFixed(2)} | ${row.non2xx} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.adapter} | ${row.store} | ${row.route} | ${row.median.toFixed(0)} | ${row.ratio.toFixed(2)} | ${row.non2xx} |`,
+    ),
     '',
     `GET /protected against the docs' passport recipe (target >= ${DOCS_RECIPE_TARGET.toFixed(1)}x, reported, not enforced):`,
     '',
@@ -115,14 +149,20 @@ async function main(): Promise<void> {
 
   const groups: ChartGroup[] = configurations.map(([adapter, store]) => ({
     label: `${adapter} / ${store}`,
-    bars: ROUTES.filter((route) => route.name !== BASELINE).map((route) => ({ label: route.name, ratio: find(adapter, store, route.name).ratio })),
+    bars: ROUTES.filter((route) => route.name !== BASELINE).map((route) => ({
+      label: route.name,
+      ratio: find(adapter, store, route.name).ratio,
+    })),
   }));
-  writeOutput(chartPath, ratioChartSvg(groups, {
-    title: 'Throughput of each route / GET /public (same run; higher is better)',
-    subtitle: `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; ${rounds} round(s) x ${seconds} s per route, ${connections} connections; medians`,
-    marker: CHART_MARKER,
-    markerLabel: `${CHART_MARKER.toFixed(2)}`,
-  }));
+  writeOutput(
+    chartPath,
+    ratioChartSvg(groups, {
+      title: 'Throughput of each route / GET /public (same run; higher is better)',
+      subtitle: `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; ${rounds} round(s) x ${seconds} s per route, ${connections} connections; medians`,
+      marker: CHART_MARKER,
+      markerLabel: `${CHART_MARKER.toFixed(2)}`,
+    }),
+  );
   console.log(`\nChart: ${chartPath}`);
   if (process.env.BENCH_OUT) {
     const out = resolve(process.env.BENCH_OUT);

@@ -22,7 +22,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASELINE, DOCS_RECIPE, headersFor, login, preflight, type Route, ROUTES, startBenchApp, type Tokens } from './bench-app-process.js';
+import {
+  BASELINE,
+  DOCS_RECIPE,
+  headersFor,
+  login,
+  preflight,
+  type Route,
+  ROUTES,
+  startBenchApp,
+  type Tokens,
+} from './bench-app-process.js';
 import { commandLine, machine, median, versions, writeOutput } from './bench-report.js';
 
 const adapters = (process.env.INSTR_ADAPTERS ?? 'express,fastify').split(',');
@@ -77,7 +87,13 @@ async function measure(adapter: string): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'instructions-bench-'));
   const app = await startBenchApp({
     env: { HTTP_ADAPTER: adapter },
-    wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--dump-instr=no', `--callgrind-out-file=${join(dir, 'callgrind.out.%p')}`],
+    wrapper: [
+      'valgrind',
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--dump-instr=no',
+      `--callgrind-out-file=${join(dir, 'callgrind.out.%p')}`,
+    ],
     nodeFlags: [...NODE_FLAGS, ...extraNodeFlags],
     startTimeoutMs: 600_000,
   });
@@ -102,14 +118,17 @@ async function measure(adapter: string): Promise<Row[]> {
       }
     }
     for (const row of rows) {
-      console.log(`${adapter.padEnd(8)} ${row.route.padEnd(56)} ${(median(row.perRequest) / 1000).toFixed(1).padStart(8)}k instructions/request`);
+      console.log(
+        `${adapter.padEnd(8)} ${row.route.padEnd(56)} ${(median(row.perRequest) / 1000).toFixed(1).padStart(8)}k instructions/request`,
+      );
     }
     return rows;
   } finally {
     agent.destroy();
     app.child.kill('SIGTERM');
     await new Promise((resolve) => app.child.once('exit', resolve));
-    if (process.env.INSTR_KEEP === '1') console.log(`${adapter}: callgrind dumps kept in ${dir} (part n = round * ${ROUTES.length} + route + 1)`);
+    if (process.env.INSTR_KEEP === '1')
+      console.log(`${adapter}: callgrind dumps kept in ${dir} (part n = round * ${ROUTES.length} + route + 1)`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -132,13 +151,18 @@ async function main(): Promise<void> {
     `Versions: ${versions(['@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify'])}.`,
     '',
     `Server under callgrind (node ${NODE_FLAGS.join(' ')}); ${rounds} round(s) of ${requests.toLocaleString('en')} requests per route ` +
-      `(the docs' recipe ${requestsFor(ROUTES.find((route) => route.name === DOCS_RECIPE)!, requests)}) after ` +
+      `(the docs' recipe ${requestsFor(
+        ROUTES.find((route) => route.name === DOCS_RECIPE)!,
+        requests,
+      )}) after ` +
       `${warmup.toLocaleString('en')} uncounted ones (and a quarter as many before each batch), one keep-alive connection, routes interleaved; medians of the rounds.`,
     '',
     '| adapter | route | instructions per request | min of rounds | over GET /public | GET /public / route |',
     '|---|---|---:|---:|---:|---:|',
     ...rows.map((row) => {
-      const baseline = median(rows.find((other) => other.adapter === row.adapter && other.route === BASELINE)!.perRequest);
+      const baseline = median(
+        rows.find((other) => other.adapter === row.adapter && other.route === BASELINE)!.perRequest,
+      );
       const cost = median(row.perRequest);
       return `| ${row.adapter} | ${row.route} | ${thousands(cost)}k | ${thousands(Math.min(...row.perRequest))}k | ${thousands(cost - baseline)}k | ${(baseline / cost).toFixed(3)} |`;
     }),

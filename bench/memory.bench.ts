@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const root = process.cwd();
   const { createDemoApp } = await import(pathToFileURL(resolve(root, 'dist/apps/demo/demo-app.factory.js')).href);
   // The view is internal; the built library file is the same module instance the demo uses.
-  const { RevocationView } = await import(pathToFileURL(resolve(root, 'libs/auth/dist/revocation/revocation-view.js')).href);
+  const { RevocationView } = await import(
+    pathToFileURL(resolve(root, 'libs/auth/dist/revocation/revocation-view.js')).href
+  );
   const app = await createDemoApp(adapter, { logger: false });
   await app.listen(0, '127.0.0.1');
   await settle();

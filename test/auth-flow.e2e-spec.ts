@@ -35,8 +35,14 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
   });
 
   it('matches the Bearer scheme case-insensitively', async () => {
-    await server.http.get('/protected').set({ Authorization: `bearer ${access}` }).expect(200);
-    await server.http.get('/protected').set({ Authorization: `BEARER ${access}` }).expect(200);
+    await server.http
+      .get('/protected')
+      .set({ Authorization: `bearer ${access}` })
+      .expect(200);
+    await server.http
+      .get('/protected')
+      .set({ Authorization: `BEARER ${access}` })
+      .expect(200);
   });
 
   it('lets the fresh access token do the critical action', async () => {
@@ -50,8 +56,15 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
     await server.http.get('/protected').set(bearer(refreshed)).expect(200, { logged_in_as: 'test', fresh: false });
 
     const refused = await server.http.post('/protected-fresh').set(bearer(refreshed)).expect(401);
-    expect(refused.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Fresh token required', code: 'fresh_token_required' });
-    expect(refused.headers['www-authenticate']).toMatch(/^Bearer error="insufficient_user_authentication", error_description="/);
+    expect(refused.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Fresh token required',
+      code: 'fresh_token_required',
+    });
+    expect(refused.headers['www-authenticate']).toMatch(
+      /^Bearer error="insufficient_user_authentication", error_description="/,
+    );
   });
 
   it('honours an open freshness window', async () => {
@@ -79,14 +92,19 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
     await server.http.post('/logout').set(bearer(mine.access_token)).expect(200, { logged_out: 'session' });
     const res = await server.http.get('/protected').set(bearer(mine.access_token)).expect(401);
     expect(res.body.code).toBe('token_revoked');
-    expect((await server.http.post('/refresh').set(bearer(mine.refresh_token)).expect(401)).body.code).toBe('token_revoked');
+    expect((await server.http.post('/refresh').set(bearer(mine.refresh_token)).expect(401)).body.code).toBe(
+      'token_revoked',
+    );
     await server.http.get('/protected').set(bearer(access)).expect(200);
   });
 
   it('still refuses a bad token at an @OptionalAuth() route', async () => {
     const res = await server.http.get('/optional').set(bearer('not.a.token')).expect(401);
     expect(res.body.code).toBe('invalid_token');
-    const expired = await server.http.get('/optional').set(bearer(forge(accessClaims({ exp: now() - 5 })))).expect(401);
+    const expired = await server.http
+      .get('/optional')
+      .set(bearer(forge(accessClaims({ exp: now() - 5 }))))
+      .expect(401);
     expect(expired.body.code).toBe('token_expired');
     const wrongType = await server.http.get('/optional').set(bearer(refresh)).expect(401);
     expect(wrongType.body.code).toBe('wrong_token_type');

@@ -14,11 +14,14 @@ describe.each(ADAPTERS)('DEMO_USERS and token lifetimes from the environment on 
   });
   afterAll(() => server.close());
 
-  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 
   it('logs in the configured users, including a password containing a colon', async () => {
     const alice = await server.http.post('/login').send({ username: 'alice', password: 'secret' }).expect(200);
-    await server.http.get('/protected').set('Authorization', `Bearer ${alice.body.access_token}`).expect(200, { logged_in_as: 'alice', fresh: true });
+    await server.http
+      .get('/protected')
+      .set('Authorization', `Bearer ${alice.body.access_token}`)
+      .expect(200, { logged_in_as: 'alice', fresh: true });
     await server.http.post('/login').send({ username: 'bob', password: 'pa:ss' }).expect(200);
   });
 

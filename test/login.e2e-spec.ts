@@ -11,7 +11,10 @@ describe.each(ADAPTERS)('POST /login on %s', (adapter) => {
   afterAll(() => server.close());
 
   const post = (body: string | object, type = 'application/json') =>
-    server.http.post('/login').set('Content-Type', type).send(typeof body === 'string' ? body : JSON.stringify(body));
+    server.http
+      .post('/login')
+      .set('Content-Type', type)
+      .send(typeof body === 'string' ? body : JSON.stringify(body));
 
   it('answers good credentials with a fresh access token and a refresh token', async () => {
     const res = await post({ username: 'test', password: 'test' }).expect(200);
@@ -27,7 +30,12 @@ describe.each(ADAPTERS)('POST /login on %s', (adapter) => {
     ['an unknown user', { username: 'nobody', password: 'test' }],
   ])('refuses %s with 401 invalid_credentials', async (_name, body) => {
     const res = await post(body).expect(401);
-    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Bad username or password', code: 'invalid_credentials' });
+    expect(res.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Bad username or password',
+      code: 'invalid_credentials',
+    });
     expect(res.text).not.toContain(body.password);
   });
 
@@ -38,7 +46,11 @@ describe.each(ADAPTERS)('POST /login on %s', (adapter) => {
     ['a numeric username', { username: 1, password: 'test' }, ['username must be a string']],
     ['an object as password', { username: 'test', password: { $gt: '' } }, ['password must be a string']],
     ['an empty username', { username: '', password: 'test' }, ['username should not be empty']],
-    ['an overlong password', { username: 'test', password: 'p'.repeat(2000) }, ['password must be shorter than or equal to 1024 characters']],
+    [
+      'an overlong password',
+      { username: 'test', password: 'p'.repeat(2000) },
+      ['password must be shorter than or equal to 1024 characters'],
+    ],
   ])('refuses %s with 400 validation_failed and field messages', async (_name, body, messages) => {
     const res = await post(body).expect(400);
     expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: messages, code: 'validation_failed' });
@@ -46,7 +58,12 @@ describe.each(ADAPTERS)('POST /login on %s', (adapter) => {
 
   it('refuses broken JSON with 400 invalid_json, without quoting the body back', async () => {
     const res = await post('{"username":"test","password":"hunter2-secret"').expect(400);
-    expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Request body must be a JSON object', code: 'invalid_json' });
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Request body must be a JSON object',
+      code: 'invalid_json',
+    });
     expect(res.text).not.toContain('hunter2');
   });
 

@@ -42,7 +42,12 @@ describeRedis.each(ADAPTERS)('logout and logout-all with the Redis store on %s',
       ['/refresh', 'post', mine.refresh],
     ] as const) {
       const res = await server.http[method](path).set(bearer(token)).expect(401);
-      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Token has been revoked', code: 'token_revoked' });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Token has been revoked',
+        code: 'token_revoked',
+      });
       expect(res.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
     }
     await server.http.get('/protected').set(bearer(other.access)).expect(200);
@@ -56,8 +61,12 @@ describeRedis.each(ADAPTERS)('logout and logout-all with the Redis store on %s',
     await server.http.post('/logout/all').set(bearer(first.access)).expect(200, { logged_out: 'all_sessions' });
 
     for (const tokens of [first, second]) {
-      expect((await server.http.get('/protected').set(bearer(tokens.access)).expect(401)).body.code).toBe('token_revoked');
-      expect((await server.http.post('/refresh').set(bearer(tokens.refresh)).expect(401)).body.code).toBe('token_revoked');
+      expect((await server.http.get('/protected').set(bearer(tokens.access)).expect(401)).body.code).toBe(
+        'token_revoked',
+      );
+      expect((await server.http.post('/refresh').set(bearer(tokens.refresh)).expect(401)).body.code).toBe(
+        'token_revoked',
+      );
     }
     const again = await login(server.http);
     await server.http.get('/protected').set(bearer(again.access)).expect(200);

@@ -64,9 +64,15 @@ describeRedis.each(ADAPTERS)('two demo instances sharing one Redis, on %s', (ada
   it('loads revocations made before it started', async () => {
     const tokens = await login(request(a.url));
     await request(a.url).post('/logout').set(bearer(tokens.access)).expect(200);
-    const late = await DemoProcess.start({ REDIS_URL, REDIS_KEY_PREFIX: `${prefix}${adapter}:`, HTTP_ADAPTER: adapter });
+    const late = await DemoProcess.start({
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `${prefix}${adapter}:`,
+      HTTP_ADAPTER: adapter,
+    });
     try {
-      expect((await request(late.url).get('/protected').set(bearer(tokens.access)).expect(401)).body.code).toBe('token_revoked');
+      expect((await request(late.url).get('/protected').set(bearer(tokens.access)).expect(401)).body.code).toBe(
+        'token_revoked',
+      );
     } finally {
       await late.stop();
     }

@@ -17,7 +17,11 @@ describe.each(ADAPTERS)('per-route guards and non-default options on %s', (adapt
   const auth = (token: string) => ({ 'X-Api-Token': `Token ${token}` });
 
   beforeAll(async () => {
-    app = await NestFactory.create(PerRouteAppModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false });
+    app = await NestFactory.create(
+      PerRouteAppModule,
+      adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+      { logger: false },
+    );
     await app.listen(0, '127.0.0.1');
     http = request(app.getHttpServer());
     tokens = app.get(TokenService);
@@ -55,22 +59,40 @@ describe.each(ADAPTERS)('per-route guards and non-default options on %s', (adapt
       { ...base, iss: 'https://evil.test', aud: 'fixture-api' },
       { ...base, iss: 'https://issuer.test', aud: 'other-api' },
     ]) {
-      const res = await http.get('/route/claims').set(auth(forge(claims))).expect(401);
+      const res = await http
+        .get('/route/claims')
+        .set(auth(forge(claims)))
+        .expect(401);
       expect(res.body.code).toBe('invalid_token');
     }
   });
 
   it('applies FreshJwtGuard and RefreshJwtGuard per route', async () => {
-    await http.post('/route/fresh').set(auth(tokens.createAccessToken('u-1', { fresh: true }))).expect(201, { identity: 'u-1' });
-    const stale = await http.post('/route/fresh').set(auth(tokens.createAccessToken('u-1'))).expect(401);
+    await http
+      .post('/route/fresh')
+      .set(auth(tokens.createAccessToken('u-1', { fresh: true })))
+      .expect(201, { identity: 'u-1' });
+    const stale = await http
+      .post('/route/fresh')
+      .set(auth(tokens.createAccessToken('u-1')))
+      .expect(401);
     expect(stale.body.code).toBe('fresh_token_required');
-    await http.post('/route/refresh').set(auth(tokens.createRefreshToken('u-1'))).expect(201, { identity: 'u-1' });
-    const wrong = await http.post('/route/refresh').set(auth(tokens.createAccessToken('u-1'))).expect(401);
+    await http
+      .post('/route/refresh')
+      .set(auth(tokens.createRefreshToken('u-1')))
+      .expect(201, { identity: 'u-1' });
+    const wrong = await http
+      .post('/route/refresh')
+      .set(auth(tokens.createAccessToken('u-1')))
+      .expect(401);
     expect(wrong.body.code).toBe('wrong_token_type');
   });
 
   it('serves AuthGuard(JWT_ACCESS_STRATEGY) from @nestjs/passport with the same rules', async () => {
-    await http.get('/route/passport').set(auth(tokens.createAccessToken('u-1'))).expect(200, { identity: 'u-1' });
+    await http
+      .get('/route/passport')
+      .set(auth(tokens.createAccessToken('u-1')))
+      .expect(200, { identity: 'u-1' });
     const refused = await http.get('/route/passport').set(auth(tokens.createRefreshToken('u-1')));
     expect(refused.status).toBe(401);
   });
@@ -79,9 +101,18 @@ describe.each(ADAPTERS)('per-route guards and non-default options on %s', (adapt
     await http.get('/class/opened').expect(200, { open: true });
     const closed = await http.get('/class/closed').expect(401);
     expect(closed.body.code).toBe('authorization_required');
-    await http.get('/class/closed').set(auth(tokens.createAccessToken('u-2'))).expect(200, { identity: 'u-2' });
-    await http.post('/class/refresh').set(auth(tokens.createRefreshToken('u-2'))).expect(201, { identity: 'u-2' });
-    const access = await http.post('/class/refresh').set(auth(tokens.createAccessToken('u-2'))).expect(401);
+    await http
+      .get('/class/closed')
+      .set(auth(tokens.createAccessToken('u-2')))
+      .expect(200, { identity: 'u-2' });
+    await http
+      .post('/class/refresh')
+      .set(auth(tokens.createRefreshToken('u-2')))
+      .expect(201, { identity: 'u-2' });
+    const access = await http
+      .post('/class/refresh')
+      .set(auth(tokens.createAccessToken('u-2')))
+      .expect(401);
     expect(access.body.code).toBe('wrong_token_type');
   });
 });

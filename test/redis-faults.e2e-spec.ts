@@ -30,7 +30,11 @@ describeRedis.each(ADAPTERS)('when Redis goes down and comes back, on %s', (adap
   let server: DemoServer;
 
   beforeAll(async () => {
-    server = await startDemo(adapter, { REDIS_URL: redis.url, REVOCATION_TIMEOUT_MS: String(TIMEOUT_MS), REDIS_KEY_PREFIX: 'faults:' });
+    server = await startDemo(adapter, {
+      REDIS_URL: redis.url,
+      REVOCATION_TIMEOUT_MS: String(TIMEOUT_MS),
+      REDIS_KEY_PREFIX: 'faults:',
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -42,7 +46,9 @@ describeRedis.each(ADAPTERS)('when Redis goes down and comes back, on %s', (adap
 
     await redis.stop();
     // The subscriber notices the dead connection on its next event-loop turn.
-    expect(await eventually(async () => (await server.http.get('/protected').set(bearer(access))).status === 503, 5000)).toBe(true);
+    expect(
+      await eventually(async () => (await server.http.get('/protected').set(bearer(access))).status === 503, 5000),
+    ).toBe(true);
 
     const started = Date.now();
     const refused = await server.http.get('/protected').set(bearer(access)).expect(503);
@@ -57,13 +63,19 @@ describeRedis.each(ADAPTERS)('when Redis goes down and comes back, on %s', (adap
     expect(waited).toBeLessThan(TIMEOUT_MS + 4000); // ...for a bounded time
 
     // Writes fail loudly rather than pretending.
-    expect((await server.http.post('/logout').set(bearer(access)).expect(503)).body.code).toBe('revocation_unavailable');
-    expect((await server.http.post('/login').send({ username: 'test', password: 'test' }).expect(503)).body.code).toBe('revocation_unavailable');
+    expect((await server.http.post('/logout').set(bearer(access)).expect(503)).body.code).toBe(
+      'revocation_unavailable',
+    );
+    expect((await server.http.post('/login').send({ username: 'test', password: 'test' }).expect(503)).body.code).toBe(
+      'revocation_unavailable',
+    );
     // Routes that need no token are unaffected.
     await server.http.get('/public').expect(200);
 
     await redis.start();
-    expect(await eventually(async () => (await server.http.get('/protected').set(bearer(access))).status === 200, 10000)).toBe(true);
+    expect(
+      await eventually(async () => (await server.http.get('/protected').set(bearer(access))).status === 200, 10000),
+    ).toBe(true);
     const again = await login(server.http);
     await server.http.post('/logout').set(bearer(again.access)).expect(200);
     expect((await server.http.get('/protected').set(bearer(again.access)).expect(401)).body.code).toBe('token_revoked');

@@ -49,14 +49,20 @@ describeRedis.each(ADAPTERS)('refresh-token rotation without a grace window, on 
     expect(replay.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
 
     // The thief's copy and the victim's newer tokens die together.
-    expect((await server.http.post('/refresh').set(bearer(rotated.refresh_token)).expect(401)).body.code).toBe('token_revoked');
-    expect((await server.http.get('/protected').set(bearer(rotated.access_token)).expect(401)).body.code).toBe('token_revoked');
+    expect((await server.http.post('/refresh').set(bearer(rotated.refresh_token)).expect(401)).body.code).toBe(
+      'token_revoked',
+    );
+    expect((await server.http.get('/protected').set(bearer(rotated.access_token)).expect(401)).body.code).toBe(
+      'token_revoked',
+    );
     expect((await server.http.get('/protected').set(bearer(a0)).expect(401)).body.code).toBe('token_revoked');
   });
 
   it('lets exactly one of 50 concurrent refreshes of one token succeed', async () => {
     const { refresh } = await login(server.http);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => server.http.post('/refresh').set(bearer(refresh))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => server.http.post('/refresh').set(bearer(refresh))),
+    );
     const statuses = answers.map((res) => res.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 401)).toHaveLength(49);

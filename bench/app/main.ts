@@ -20,7 +20,8 @@ async function createBenchApp(adapter: HttpAdapterName): Promise<INestApplicatio
 }
 
 async function bootstrap(): Promise<void> {
-  if (!process.env.JWT_SECRET_KEY) throw new Error('JWT_SECRET_KEY must be set (the docs recipe and the demo share it)');
+  if (!process.env.JWT_SECRET_KEY)
+    throw new Error('JWT_SECRET_KEY must be set (the docs recipe and the demo share it)');
   const adapter = (process.env.HTTP_ADAPTER || 'express') as HttpAdapterName;
   const app = await createBenchApp(adapter);
   app.enableShutdownHooks();

@@ -8,7 +8,13 @@ import { TEST_SECRET } from './test-env.js';
 const MAIN = fileURLToPath(new URL('../../dist/apps/demo/main.js', import.meta.url));
 
 /** The key variables the demo reads. */
-const KEY_VARIABLES = ['JWT_ALGORITHM', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'JWT_KID', 'JWT_VERIFICATION_KEYS'] as const;
+const KEY_VARIABLES = [
+  'JWT_ALGORITHM',
+  'JWT_PRIVATE_KEY',
+  'JWT_PUBLIC_KEY',
+  'JWT_KID',
+  'JWT_VERIFICATION_KEYS',
+] as const;
 
 /**
  * Demo processes inherit this process's environment (DemoProcess spreads it), and an empty variable is not the same
@@ -67,7 +73,9 @@ export class DemoFleet {
   /** Stops every demo that started (waiting for those still starting). */
   async stopAll(): Promise<void> {
     const settled = await Promise.allSettled([...this.demos.values()]);
-    await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    await Promise.all(
+      settled.map((result) => (result.status === 'fulfilled' ? result.value.stop() : Promise.resolve())),
+    );
   }
 
   private async limited<T>(task: () => Promise<T>): Promise<T> {

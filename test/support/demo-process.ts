@@ -38,7 +38,14 @@ export class DemoProcess {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
     const port = await sparePort();
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: TEST_SECRET, PORT: String(port), HOST: '127.0.0.1', ...env },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        JWT_SECRET_KEY: TEST_SECRET,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -51,8 +58,8 @@ export class DemoProcess {
           resolve();
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`demo exited with ${code}:\n${output}`));

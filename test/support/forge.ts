@@ -21,7 +21,11 @@ export function accessClaims(overrides: Record<string, unknown> = {}): Record<st
  */
 export function forge(
   payload: unknown,
-  { alg = 'HS256', secret = TEST_SECRET, header = {} }: { alg?: string; secret?: string; header?: Record<string, unknown> } = {},
+  {
+    alg = 'HS256',
+    secret = TEST_SECRET,
+    header = {},
+  }: { alg?: string; secret?: string; header?: Record<string, unknown> } = {},
 ): string {
   const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg] ?? 'sha256';
   const signingInput = `${b64({ alg, typ: 'JWT', ...header })}.${b64(payload)}`;

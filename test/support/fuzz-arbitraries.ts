@@ -23,9 +23,11 @@ export interface FuzzConfig {
 
 export function fuzzConfig(env: NodeJS.ProcessEnv = process.env): FuzzConfig {
   const seed = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : Math.floor(Math.random() * 0x7fffffff);
-  if (!Number.isSafeInteger(seed)) throw new Error(`FUZZ_SEED must be an integer (got ${JSON.stringify(env.FUZZ_SEED)})`);
+  if (!Number.isSafeInteger(seed))
+    throw new Error(`FUZZ_SEED must be an integer (got ${JSON.stringify(env.FUZZ_SEED)})`);
   const scale = env.FUZZ_RUNS ? Number(env.FUZZ_RUNS) : 1;
-  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`FUZZ_RUNS must be a positive number (got ${JSON.stringify(env.FUZZ_RUNS)})`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw new Error(`FUZZ_RUNS must be a positive number (got ${JSON.stringify(env.FUZZ_RUNS)})`);
   return { seed, scale, ...(env.FUZZ_PATH ? { path: env.FUZZ_PATH } : {}) };
 }
 
@@ -106,7 +108,10 @@ export class FuzzClient {
     } catch (error) {
       // The documented keep-alive race: the server closed an idle socket as it was being reused. A fresh socket
       // gets the request once more; a server that resets the connection on this input fails the second try too.
-      if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      if (
+        (error as { reusedSocket?: boolean }).reusedSocket &&
+        (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+      ) {
         return this.once(request);
       }
       throw error;
@@ -128,12 +133,21 @@ export class FuzzClient {
         if (error) reject(Object.assign(error, { reusedSocket: req.reusedSocket }));
         else resolve(answer!);
       };
-      const req = http.request({ host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => finish(error));
-        res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (error) => finish(error));
+          res.on('end', () =>
+            finish(undefined, {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
       const timer = setTimeout(() => {
         finish(new Error(`no complete answer within ${this.timeoutMs} ms (hang)`));
         req.destroy();
@@ -167,7 +181,8 @@ const sendableChar = (char: string): boolean => canSend(char);
  * A string as a client would put it on the wire: UTF-8 bytes, which Node's server reads back as latin1 characters;
  * bytes Node's client refuses (controls but tab, DEL) are dropped.
  */
-export const asWireLatin1 = (value: string): string => [...Buffer.from(value, 'utf8').toString('latin1')].filter(sendableChar).join('');
+export const asWireLatin1 = (value: string): string =>
+  [...Buffer.from(value, 'utf8').toString('latin1')].filter(sendableChar).join('');
 
 /** The latin1 characters Node sends in a header value, weighted towards visible ASCII. */
 export const headerChar: fc.Arbitrary<string> = fc.oneof(
@@ -181,10 +196,35 @@ export const BASE64URL_ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 const base64urlChar = fc.constantFrom(...BASE64URL_ALPHABET);
 
 /** Characters that matter to a token parser. */
-const trickyChar = fc.constantFrom('.', '=', '+', '/', '-', '_', ' ', '\t', '%', '"', "'", '\\', ',', ';', ':', '\u00a0', '\u00ff', '\u0080', '~', '*');
+const trickyChar = fc.constantFrom(
+  '.',
+  '=',
+  '+',
+  '/',
+  '-',
+  '_',
+  ' ',
+  '\t',
+  '%',
+  '"',
+  "'",
+  '\\',
+  ',',
+  ';',
+  ':',
+  '\u00a0',
+  '\u00ff',
+  '\u0080',
+  '~',
+  '*',
+);
 
 /** One character to put into a token: mostly its own alphabet, then tricky ones, then any sendable one. */
-export const tokenChar: fc.Arbitrary<string> = fc.oneof({ weight: 4, arbitrary: base64urlChar }, { weight: 2, arbitrary: trickyChar }, { weight: 1, arbitrary: headerChar });
+export const tokenChar: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: base64urlChar },
+  { weight: 2, arbitrary: trickyChar },
+  { weight: 1, arbitrary: headerChar },
+);
 
 /** Fully random header values: latin1, unicode as UTF-8 bytes, unicode with the unsendable characters dropped. */
 export const randomHeaderValue: fc.Arbitrary<string> = fc
@@ -192,7 +232,12 @@ export const randomHeaderValue: fc.Arbitrary<string> = fc
     { weight: 4, arbitrary: fc.string({ unit: headerChar, maxLength: 300 }) },
     { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }).map(asWireLatin1) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 120 }).map(asWireLatin1) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 120 }).map((value) => [...value].filter(sendableChar).join('')) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .string({ unit: 'binary-ascii', maxLength: 120 })
+        .map((value) => [...value].filter(sendableChar).join('')),
+    },
   )
   .filter(canSend);
 
@@ -202,7 +247,24 @@ export const schemeVariant: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.mixedCase(fc.constant('bearer')) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('Basic', 'Token', 'JWT', 'Bearer:', 'Bearer,', 'Bearer=', 'Bear', 'Bearerx', 'xBearer', '"Bearer"', 'Bearer\u00a0', 'Be arer', 'bearer;', 'Digest', 'Negotiate', 'DPoP'),
+    arbitrary: fc.constantFrom(
+      'Basic',
+      'Token',
+      'JWT',
+      'Bearer:',
+      'Bearer,',
+      'Bearer=',
+      'Bear',
+      'Bearerx',
+      'xBearer',
+      '"Bearer"',
+      'Bearer\u00a0',
+      'Be arer',
+      'bearer;',
+      'Digest',
+      'Negotiate',
+      'DPoP',
+    ),
   },
   { weight: 1, arbitrary: fc.string({ unit: headerChar, maxLength: 12 }) },
 );
@@ -214,7 +276,10 @@ export const separator: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', '\u00a0', ',', ', ', ':', '=') },
 );
 
-const optionalWhitespace = fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(' ', '\t'), maxLength: 3 }) });
+const optionalWhitespace = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(' ', '\t'), maxLength: 3 }) },
+);
 
 /** Credentials after the scheme: random sendable strings, unicode as bytes, or base64url-looking runs. */
 const randomCredentials: fc.Arbitrary<string> = fc.oneof(
@@ -225,8 +290,18 @@ const randomCredentials: fc.Arbitrary<string> = fc.oneof(
 
 /** `<scheme><sep><credentials>[<sep><more>...]`, with optional whitespace around. */
 export const schemeHeaderValue: fc.Arbitrary<string> = fc
-  .tuple(optionalWhitespace, schemeVariant, separator, randomCredentials, fc.array(fc.tuple(separator, randomCredentials), { maxLength: 3 }), optionalWhitespace)
-  .map(([lead, scheme, sep, credentials, extra, trail]) => `${lead}${scheme}${sep}${credentials}${extra.map(([s, c]) => s + c).join('')}${trail}`)
+  .tuple(
+    optionalWhitespace,
+    schemeVariant,
+    separator,
+    randomCredentials,
+    fc.array(fc.tuple(separator, randomCredentials), { maxLength: 3 }),
+    optionalWhitespace,
+  )
+  .map(
+    ([lead, scheme, sep, credentials, extra, trail]) =>
+      `${lead}${scheme}${sep}${credentials}${extra.map(([s, c]) => s + c).join('')}${trail}`,
+  )
   .filter(canSend);
 
 const jsonSegment = (value: unknown): string => Buffer.from(JSON.stringify(value) ?? 'undefined').toString('base64url');
@@ -234,7 +309,25 @@ const jsonSegment = (value: unknown): string => Buffer.from(JSON.stringify(value
 /** A JWT header such as an attacker would write. */
 const plausibleHeader: fc.Arbitrary<Record<string, unknown>> = fc.record(
   {
-    alg: fc.oneof(fc.constantFrom('HS256', 'HS384', 'HS512', 'none', 'None', 'NONE', 'nOnE', 'RS256', 'ES256', 'PS256', 'EdDSA', 'hs256', 'HS256 ', ''), fc.jsonValue({ maxDepth: 1 })),
+    alg: fc.oneof(
+      fc.constantFrom(
+        'HS256',
+        'HS384',
+        'HS512',
+        'none',
+        'None',
+        'NONE',
+        'nOnE',
+        'RS256',
+        'ES256',
+        'PS256',
+        'EdDSA',
+        'hs256',
+        'HS256 ',
+        '',
+      ),
+      fc.jsonValue({ maxDepth: 1 }),
+    ),
     typ: fc.constantFrom('JWT', 'jwt', 'at+jwt', 'JOSE'),
     kid: fc.string({ maxLength: 20 }),
     jku: fc.constant('http://127.0.0.1:1/jwks.json'),
@@ -245,20 +338,24 @@ const plausibleHeader: fc.Arbitrary<Record<string, unknown>> = fc.record(
 );
 
 /** Claims the demo would accept if they were signed, or close to it. */
-const plausibleClaims: fc.Arbitrary<Record<string, unknown>> = fc
-  .record(
-    {
-      sub: fc.oneof(fc.constantFrom('test', 'admin', ''), fc.jsonValue({ maxDepth: 1 })),
-      type: fc.oneof(fc.constantFrom('access', 'refresh', 'id'), fc.jsonValue({ maxDepth: 1 })),
-      fresh: fc.oneof(fc.boolean(), fc.integer(), fc.jsonValue({ maxDepth: 1 })),
-      jti: fc.oneof(fc.uuid(), fc.string({ maxLength: 300 })),
-      sid: fc.uuid(),
-      iat: fc.oneof(fc.constant(Math.floor(Date.now() / 1000)), fc.integer(), fc.double()),
-      nbf: fc.oneof(fc.constant(Math.floor(Date.now() / 1000)), fc.integer()),
-      exp: fc.oneof(fc.constant(Math.floor(Date.now() / 1000) + 900), fc.integer(), fc.constant(1e308), fc.jsonValue({ maxDepth: 1 })),
-    },
-    { requiredKeys: [] },
-  );
+const plausibleClaims: fc.Arbitrary<Record<string, unknown>> = fc.record(
+  {
+    sub: fc.oneof(fc.constantFrom('test', 'admin', ''), fc.jsonValue({ maxDepth: 1 })),
+    type: fc.oneof(fc.constantFrom('access', 'refresh', 'id'), fc.jsonValue({ maxDepth: 1 })),
+    fresh: fc.oneof(fc.boolean(), fc.integer(), fc.jsonValue({ maxDepth: 1 })),
+    jti: fc.oneof(fc.uuid(), fc.string({ maxLength: 300 })),
+    sid: fc.uuid(),
+    iat: fc.oneof(fc.constant(Math.floor(Date.now() / 1000)), fc.integer(), fc.double()),
+    nbf: fc.oneof(fc.constant(Math.floor(Date.now() / 1000)), fc.integer()),
+    exp: fc.oneof(
+      fc.constant(Math.floor(Date.now() / 1000) + 900),
+      fc.integer(),
+      fc.constant(1e308),
+      fc.jsonValue({ maxDepth: 1 }),
+    ),
+  },
+  { requiredKeys: [] },
+);
 
 /** The content of one token segment. */
 export const segmentContent: fc.Arbitrary<string> = fc.oneof(
@@ -282,11 +379,17 @@ export const MAX_HEADER_VALUE = 14_000;
 /** `Bearer ` and dot-separated segments: mostly three, some of them huge (past the 8192-character limit). */
 export const segmentsHeaderValue: fc.Arbitrary<string> = fc
   .tuple(
-    fc.oneof({ weight: 6, arbitrary: fc.constant(3) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) }).chain((count) =>
-      fc.array(segmentContent, { minLength: count, maxLength: count }),
+    fc
+      .oneof({ weight: 6, arbitrary: fc.constant(3) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) })
+      .chain((count) => fc.array(segmentContent, { minLength: count, maxLength: count })),
+    fc.oneof(
+      { weight: 12, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 7000, max: 11000 }) },
     ),
-    fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 7000, max: 11000 }) }),
-    fc.oneof({ weight: 8, arbitrary: fc.constant('Bearer') }, { weight: 1, arbitrary: fc.mixedCase(fc.constant('bearer')) }),
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constant('Bearer') },
+      { weight: 1, arbitrary: fc.mixedCase(fc.constant('bearer')) },
+    ),
   )
   .map(([segments, pad, scheme]) => `${scheme} ${segments.join('.')}${'A'.repeat(pad)}`)
   .filter((value) => value.length <= MAX_HEADER_VALUE && canSend(value));
@@ -315,18 +418,46 @@ const position = fc.nat({ max: 0xffff });
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('replace' as const), at: position, char: tokenChar }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('insert' as const), at: position, char: tokenChar }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('flip-bit' as const), at: position, bit: fc.integer({ min: 0, max: 7 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 4 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('flip-bit' as const), at: position, bit: fc.integer({ min: 0, max: 7 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('toggle-case' as const), at: position }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('swap-segments' as const), i: fc.nat({ max: 3 }), j: fc.nat({ max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('swap-segments' as const), i: fc.nat({ max: 3 }), j: fc.nat({ max: 3 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: position }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate-segment' as const), i: fc.nat({ max: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop-segment' as const), i: fc.nat({ max: 3 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('set-segment' as const), i: fc.nat({ max: 2 }), value: segmentContent }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('set-segment' as const), i: fc.nat({ max: 2 }), value: segmentContent }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('splice-other' as const), i: fc.nat({ max: 2 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('reencode' as const), style: fc.constantFrom('padding' as const, 'standard' as const, 'standard-padding' as const) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('concat-other' as const), sep: fc.constantFrom('', '.', '..', ' ', ',') }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('wrap' as const), left: fc.constantFrom('', '"', "'", '<', '{', '.', ' '), right: fc.constantFrom('', '"', "'", '>', '}', '.', '=', '==') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('reencode' as const),
+      style: fc.constantFrom('padding' as const, 'standard' as const, 'standard-padding' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('concat-other' as const), sep: fc.constantFrom('', '.', '..', ' ', ',') }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('wrap' as const),
+      left: fc.constantFrom('', '"', "'", '<', '{', '.', ' '),
+      right: fc.constantFrom('', '"', "'", '>', '}', '.', '=', '=='),
+    }),
+  },
 );
 
 const toStandardBase64 = (segment: string): string => segment.replaceAll('-', '+').replaceAll('_', '/');
@@ -378,7 +509,13 @@ export function mutate(token: string, other: string, m: Mutation): string {
     }
     case 'reencode':
       return segments
-        .map((segment) => (m.style === 'padding' ? padded(segment) : m.style === 'standard' ? toStandardBase64(segment) : padded(toStandardBase64(segment))))
+        .map((segment) =>
+          m.style === 'padding'
+            ? padded(segment)
+            : m.style === 'standard'
+              ? toStandardBase64(segment)
+              : padded(toStandardBase64(segment)),
+        )
         .join('.');
     case 'concat-other':
       return token + m.sep + other;
@@ -400,8 +537,14 @@ export const mutatedTokenCase = (routes: number): fc.Arbitrary<MutatedTokenCase>
     token: fc.constantFrom('access' as const, 'refresh' as const),
     route: fc.nat({ max: routes - 1 }),
     mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
-    scheme: fc.oneof({ weight: 8, arbitrary: fc.constant('Bearer') }, { weight: 2, arbitrary: fc.mixedCase(fc.constant('bearer')) }),
-    sep: fc.oneof({ weight: 8, arbitrary: fc.constant(' ') }, { weight: 1, arbitrary: fc.constantFrom('  ', '\t', ' \t ') }),
+    scheme: fc.oneof(
+      { weight: 8, arbitrary: fc.constant('Bearer') },
+      { weight: 2, arbitrary: fc.mixedCase(fc.constant('bearer')) },
+    ),
+    sep: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(' ') },
+      { weight: 1, arbitrary: fc.constantFrom('  ', '\t', ' \t ') },
+    ),
   });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -413,7 +556,23 @@ const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype'];
 const bodyKey: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
-  { weight: 2, arbitrary: fc.constantFrom('username', 'password', 'Username', 'PASSWORD', 'user', 'pass', 'access_token', 'refresh_token', ...DANGEROUS_KEYS, 'toString', 'hasOwnProperty', '') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'username',
+      'password',
+      'Username',
+      'PASSWORD',
+      'user',
+      'pass',
+      'access_token',
+      'refresh_token',
+      ...DANGEROUS_KEYS,
+      'toString',
+      'hasOwnProperty',
+      '',
+    ),
+  },
 );
 
 /** A field value of any JSON type and size, strings included (so a body may or may not pass validation). */
@@ -422,7 +581,15 @@ export const fieldValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', 'test', 'TEST', 'test ', '\u0000', 'null') },
   { weight: 1, arbitrary: fc.integer({ min: 257, max: 3000 }).map((n) => 'x'.repeat(n)) },
-  { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)) },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+    ),
+  },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
   { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }) },
   { weight: 1, arbitrary: fc.constantFrom({ $gt: '' }, { $ne: null }, ['test'], { toString: 'test' }) },
@@ -439,7 +606,10 @@ export const loginObjectText: fc.Arbitrary<string> = fc
     fc.option(fieldValue, { nil: undefined, freq: 5 }),
     fc.array(fc.tuple(bodyKey, fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 }),
     fc.nat(),
-    fc.oneof({ weight: 30, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 110 * 1024, max: 200 * 1024 }) }),
+    fc.oneof(
+      { weight: 30, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 110 * 1024, max: 200 * 1024 }) },
+    ),
   )
   .map(([username, password, extra, shift, pad]) => {
     const entries: Array<readonly [string, unknown]> = [...extra];
@@ -463,11 +633,23 @@ export const jsonBodyText: fc.Arbitrary<string> = fc.oneof(
   // Deep nesting: parsers cope, but recursive transformers and validators may not (see MAX_RANDOM_NESTING).
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.integer({ min: 20, max: MAX_RANDOM_NESTING }), fc.boolean()).map(([depth, inUsername]) =>
-      inUsername ? `{"username":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"password":"test"}` : `${'['.repeat(depth)}${']'.repeat(depth)}`,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 20, max: MAX_RANDOM_NESTING }), fc.boolean())
+      .map(([depth, inUsername]) =>
+        inUsername
+          ? `{"username":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"password":"test"}`
+          : `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '[{"username":"test","password":"test"}]',
+      '{"username":["test"],"password":["test"]}',
+      '{"credentials":{"username":"test","password":"test"}}',
+      '{"username":"test","password":"test","__proto__":{"username":"x"}}',
     ),
   },
-  { weight: 1, arbitrary: fc.constantFrom('[{"username":"test","password":"test"}]', '{"username":["test"],"password":["test"]}', '{"credentials":{"username":"test","password":"test"}}', '{"username":"test","password":"test","__proto__":{"username":"x"}}') },
 );
 
 /** Bodies that are not JSON, or break off, or carry syntax JSON does not have. */
@@ -481,10 +663,16 @@ export const rawBodyText: fc.Arbitrary<string> = fc.oneof(
   },
   {
     weight: 3,
-    arbitrary: fc.tuple(loginObjectText, fc.nat(), fc.constantFrom(',', '}', '{', ']', '"', ':', "'", '\\', '\u0000', ' ', 'x', '\u2028')).map(([text, n, char]) => {
-      const i = n % (text.length + 1);
-      return text.slice(0, i) + char + text.slice(i);
-    }),
+    arbitrary: fc
+      .tuple(
+        loginObjectText,
+        fc.nat(),
+        fc.constantFrom(',', '}', '{', ']', '"', ':', "'", '\\', '\u0000', ' ', 'x', '\u2028'),
+      )
+      .map(([text, n, char]) => {
+        const i = n % (text.length + 1);
+        return text.slice(0, i) + char + text.slice(i);
+      }),
   },
   {
     weight: 2,
@@ -520,10 +708,7 @@ export const rawBodyText: fc.Arbitrary<string> = fc.oneof(
 
 /** What the guards get out of an Authorization header. */
 export type Extracted =
-  | { kind: 'none' }
-  | { kind: 'other-scheme' }
-  | { kind: 'bad-header' }
-  | { kind: 'token'; token: string };
+  { kind: 'none' } | { kind: 'other-scheme' } | { kind: 'bad-header' } | { kind: 'token'; token: string };
 
 /**
  * How the demo reads an Authorization header (README, "Refusals"): Node trims spaces and tabs around the value;
@@ -624,7 +809,8 @@ export function parseAsServer(text: string): ParsedBody {
 const EXPRESS_BODY_LIMIT = 100 * 1024;
 
 /** Over Express' limit, a 413 is allowed (Fastify parses the body and answers as for any other). */
-const tooLargeFor = (text: string): Outcome[] => (Buffer.byteLength(text) > EXPRESS_BODY_LIMIT ? [{ status: 413, code: 'payload_too_large' }] : []);
+const tooLargeFor = (text: string): Outcome[] =>
+  Buffer.byteLength(text) > EXPRESS_BODY_LIMIT ? [{ status: 413, code: 'payload_too_large' }] : [];
 
 const PARSE_REFUSALS: Outcome[] = [
   { status: 400, code: 'invalid_json' },
@@ -647,7 +833,10 @@ export function loginVerdict(body: object): 'valid' | 'invalid' | 'ambiguous' {
   if (Array.isArray(body)) return 'invalid';
   const own = (key: string): unknown => (Object.hasOwn(body, key) ? (body as Record<string, unknown>)[key] : undefined);
   let verdict: 'valid' | 'ambiguous' = 'valid';
-  for (const [key, max] of [['username', 256], ['password', 1024]] as const) {
+  for (const [key, max] of [
+    ['username', 256],
+    ['password', 1024],
+  ] as const) {
     const value = own(key);
     if (typeof value !== 'string' || value === '') return 'invalid';
     const length = lengthVerdict(value, max);
@@ -681,7 +870,11 @@ export function loginOutcomes(text: string): Outcome[] {
       if (verdict !== 'valid') outcomes.push({ status: 400, code: 'validation_failed' });
       if (verdict !== 'invalid') {
         const { username, password } = parsed.value as Record<string, unknown>;
-        outcomes.push(username === 'test' && password === 'test' ? { status: 200, success: 'login-tokens' } : refusal('invalid_credentials'));
+        outcomes.push(
+          username === 'test' && password === 'test'
+            ? { status: 200, success: 'login-tokens' }
+            : refusal('invalid_credentials'),
+        );
       }
       return outcomes;
     }

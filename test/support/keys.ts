@@ -14,15 +14,24 @@ import { promisify } from 'node:util';
 import type { JwtAlgorithm } from 'nest-jwt-extended';
 import { b64 } from './forge.js';
 
-const generate = promisify(generateKeyPair) as unknown as (type: string, options: object) => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+const generate = promisify(generateKeyPair) as unknown as (
+  type: string,
+  options: object,
+) => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
 
 /** The asymmetric algorithms, each with the kind of key it takes and how node:crypto signs with it. */
 export type AsymmetricAlgorithm = Exclude<JwtAlgorithm, 'HS256' | 'HS384' | 'HS512'>;
 
 const HASH: Record<AsymmetricAlgorithm, string | null> = {
-  RS256: 'sha256', RS384: 'sha384', RS512: 'sha512',
-  PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
-  ES256: 'sha256', ES384: 'sha384', ES512: 'sha512',
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
   EdDSA: null,
 };
 
@@ -49,7 +58,8 @@ export interface KeyPairOptions {
 export async function generateKeys(algorithm: AsymmetricAlgorithm, options: KeyPairOptions = {}): Promise<TestKeyPair> {
   const type = options.type ?? (algorithm.startsWith('ES') ? 'ec' : algorithm === 'EdDSA' ? 'ed25519' : 'rsa');
   const curve = options.namedCurve ?? { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[algorithm as 'ES256'];
-  const params = type === 'ec' ? { namedCurve: curve } : type === 'ed25519' ? {} : { modulusLength: options.modulusLength ?? 2048 };
+  const params =
+    type === 'ec' ? { namedCurve: curve } : type === 'ed25519' ? {} : { modulusLength: options.modulusLength ?? 2048 };
   const { privateKey, publicKey } = await generate(type, params);
   return {
     privateKey,
@@ -72,7 +82,10 @@ export class KeyDir {
 
   /** Writes both halves of a pair: `{ privatePath, publicPath }`. */
   writePair(name: string, pair: TestKeyPair): { privatePath: string; publicPath: string } {
-    return { privatePath: this.write(`${name}.pem`, pair.privatePem), publicPath: this.write(`${name}.pub.pem`, pair.publicPem) };
+    return {
+      privatePath: this.write(`${name}.pem`, pair.privatePem),
+      publicPath: this.write(`${name}.pub.pem`, pair.publicPem),
+    };
   }
 
   remove(): void {
@@ -81,7 +94,8 @@ export class KeyDir {
 }
 
 function signOptions(algorithm: AsymmetricAlgorithm, key: KeyObject) {
-  if (algorithm.startsWith('PS')) return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+  if (algorithm.startsWith('PS'))
+    return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
   if (algorithm.startsWith('ES')) return { key, dsaEncoding: 'ieee-p1363' as const };
   return { key };
 }
@@ -90,7 +104,12 @@ function signOptions(algorithm: AsymmetricAlgorithm, key: KeyObject) {
  * Signs any header and payload with an asymmetric key, by hand (node:crypto only): tokens the library would never
  * issue, such as a kid that names another key. The header's `alg` defaults to `algorithm`.
  */
-export function signToken(algorithm: AsymmetricAlgorithm, privateKey: KeyObject, payload: unknown, header: Record<string, unknown> = {}): string {
+export function signToken(
+  algorithm: AsymmetricAlgorithm,
+  privateKey: KeyObject,
+  payload: unknown,
+  header: Record<string, unknown> = {},
+): string {
   const signingInput = `${b64({ alg: algorithm, typ: 'JWT', ...header })}.${b64(payload)}`;
   const signature = sign(HASH[algorithm], Buffer.from(signingInput), signOptions(algorithm, privateKey));
   return `${signingInput}.${signature.toString('base64url')}`;
@@ -105,11 +124,17 @@ export function verifiesWithJwk(token: string, jwk: JsonWebKey): boolean {
   const algorithm = jwk.alg as AsymmetricAlgorithm;
   if (headerOf(token).alg !== algorithm || !(algorithm in HASH)) return false;
   const key = createPublicKey({ key: jwk, format: 'jwk' });
-  return verify(HASH[algorithm], Buffer.from(`${header}.${payload}`), signOptions(algorithm, key), Buffer.from(signature!, 'base64url'));
+  return verify(
+    HASH[algorithm],
+    Buffer.from(`${header}.${payload}`),
+    signOptions(algorithm, key),
+    Buffer.from(signature!, 'base64url'),
+  );
 }
 
 /** The JOSE header of a JWT, unverified. */
-export const headerOf = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
+export const headerOf = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
 
 /** The JWK members that only a private key has (RFC 7518 sections 6.2.2, 6.3.2; RFC 8037). */
 export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
@@ -121,7 +146,9 @@ export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 export function privateParts(pair: TestKeyPair): string[] {
   try {
     const jwk = pair.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    return PRIVATE_JWK_MEMBERS.map((member) => jwk[member]).filter((value): value is string => typeof value === 'string');
+    return PRIVATE_JWK_MEMBERS.map((member) => jwk[member]).filter(
+      (value): value is string => typeof value === 'string',
+    );
   } catch {
     return pemBodyLines(pair.privatePem);
   }

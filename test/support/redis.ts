@@ -8,7 +8,13 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Whether a Redis answers PING at `url` within a second. */
 export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -28,7 +34,9 @@ export async function describeWithRedis(): Promise<typeof describe> {
   if (await redisAnswers()) return describe;
   const message = `No Redis answers at ${REDIS_URL}: the Redis suites cannot run`;
   if (process.env.CI === 'true') throw new Error(`${message} (CI=true makes this a failure)`);
-  console.warn(`\n${'!'.repeat(80)}\nSKIPPED: ${message}.\nStart one: redis-server --daemonize yes --port 6379 --save ""\n${'!'.repeat(80)}\n`);
+  console.warn(
+    `\n${'!'.repeat(80)}\nSKIPPED: ${message}.\nStart one: redis-server --daemonize yes --port 6379 --save ""\n${'!'.repeat(80)}\n`,
+  );
   return describe.skip as typeof describe;
 }
 
@@ -74,7 +82,11 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     this.process = child;
     // Never outlive the test run, whatever happens to it.
     const reap = () => child.kill('SIGKILL');

@@ -27,7 +27,12 @@ export interface RefusalOptions extends SendOptions {
  * Sends `token` and asserts the refusal: 401, the JSON body `{ statusCode, error, message, code }`, the RFC 6750
  * challenge, and a body that does not echo the token. `label` names the case in a failure.
  */
-export async function expectRefused(http: HttpClient, label: string, token: string, { code = 'invalid_token', message, ...route }: RefusalOptions = {}): Promise<void> {
+export async function expectRefused(
+  http: HttpClient,
+  label: string,
+  token: string,
+  { code = 'invalid_token', message, ...route }: RefusalOptions = {},
+): Promise<void> {
   const res = await send(http, token, route);
   expect({
     case: label,
@@ -40,14 +45,24 @@ export async function expectRefused(http: HttpClient, label: string, token: stri
     case: label,
     status: 401,
     contentType: expect.stringMatching(/^application\/json/),
-    body: { statusCode: 401, error: 'Unauthorized', message: message === undefined ? expect.any(String) : expect.stringMatching(message), code },
+    body: {
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: message === undefined ? expect.any(String) : expect.stringMatching(message),
+      code,
+    },
     challenge: expect.stringMatching(INVALID_TOKEN_CHALLENGE),
     echoesToken: false,
   });
 }
 
 /** Sends `token` and asserts it was accepted: 200 (201 for POST) and the identity the route read from it. */
-export async function expectAccepted(http: HttpClient, label: string, token: string, { identity = 'test', ...route }: SendOptions & { identity?: string } = {}): Promise<void> {
+export async function expectAccepted(
+  http: HttpClient,
+  label: string,
+  token: string,
+  { identity = 'test', ...route }: SendOptions & { identity?: string } = {},
+): Promise<void> {
   const res = await send(http, token, route);
   expect({ case: label, status: res.status, body: res.body }).toEqual({
     case: label,

@@ -2,19 +2,35 @@ import { constants, createHmac, type KeyObject, sign } from 'node:crypto';
 
 /** Every algorithm the library knows (RFC 7518 section 3, RFC 8037). */
 export const ALGORITHMS = [
-  'HS256', 'HS384', 'HS512',
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
   'EdDSA',
 ] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 const HASH: Record<Algorithm, string | null> = {
-  HS256: 'sha256', HS384: 'sha384', HS512: 'sha512',
-  RS256: 'sha256', RS384: 'sha384', RS512: 'sha512',
-  PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
-  ES256: 'sha256', ES384: 'sha384', ES512: 'sha512',
+  HS256: 'sha256',
+  HS384: 'sha384',
+  HS512: 'sha512',
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
   EdDSA: null,
 };
 
@@ -34,12 +50,22 @@ export const encodeSegment = (content: SegmentContent): string => bytesOf(conten
  * The JWS signature of `signingInput` with `algorithm`, made by hand with node:crypto, whatever the header says.
  * `dsaEncoding: 'der'` makes an ECDSA signature in DER instead of the raw r || s JWS requires.
  */
-export function signature(algorithm: Algorithm, signingInput: string, key: SigningMaterial, { dsaEncoding = 'ieee-p1363' as 'ieee-p1363' | 'der' } = {}): Buffer {
+export function signature(
+  algorithm: Algorithm,
+  signingInput: string,
+  key: SigningMaterial,
+  { dsaEncoding = 'ieee-p1363' }: { dsaEncoding?: 'ieee-p1363' | 'der' } = {},
+): Buffer {
   const hash = HASH[algorithm];
   const data = Buffer.from(signingInput);
   if (algorithm.startsWith('HS')) return createHmac(hash!, key).update(data).digest();
   if (typeof key === 'string' || Buffer.isBuffer(key)) throw new TypeError(`${algorithm} needs a private KeyObject`);
-  if (algorithm.startsWith('PS')) return sign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+  if (algorithm.startsWith('PS'))
+    return sign(hash, data, {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    });
   if (algorithm.startsWith('ES')) return sign(hash, data, { key, dsaEncoding });
   return sign(hash, data, key);
 }
@@ -55,7 +81,10 @@ export function jws(
   key: SigningMaterial,
   { signAs, dsaEncoding }: { signAs?: Algorithm; dsaEncoding?: 'ieee-p1363' | 'der' } = {},
 ): string {
-  return signSegments(encodeSegment(header), encodeSegment(payload), key, { signAs: signAs ?? (header as { alg?: Algorithm }).alg, dsaEncoding });
+  return signSegments(encodeSegment(header), encodeSegment(payload), key, {
+    signAs: signAs ?? (header as { alg?: Algorithm }).alg,
+    dsaEncoding,
+  });
 }
 
 /** Signs two already-encoded segments as they are (padding, base64 alphabet and all): the signature itself is right. */

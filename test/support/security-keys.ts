@@ -60,7 +60,11 @@ export function securityKeys(): SecurityKeys {
     dsa: generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }),
     hmac: randomBytes(64),
     mixedHmac: randomBytes(32),
-    ...certificates({ rsaCertificate: rsa.privateKey, p256Certificate: p256.privateKey, attackerCertificate: attackerRsa.privateKey }),
+    ...certificates({
+      rsaCertificate: rsa.privateKey,
+      p256Certificate: p256.privateKey,
+      attackerCertificate: attackerRsa.privateKey,
+    }),
   };
   return cached;
 }
@@ -88,7 +92,11 @@ function certificates<K extends string>(keys: Record<K, KeyObject>): Record<K, s
       const keyFile = join(dir, `${name}.key.pem`);
       const certFile = join(dir, `${name}.cert.pem`);
       writeFileSync(keyFile, key.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-      execFileSync('openssl', ['req', '-x509', '-new', '-key', keyFile, '-subj', '/CN=test', '-days', '1', '-out', certFile], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-new', '-key', keyFile, '-subj', '/CN=test', '-days', '1', '-out', certFile],
+        { stdio: 'pipe' },
+      );
       out[name] = readFileSync(certFile, 'utf8');
     }
     return out;
@@ -132,8 +140,19 @@ export function ecPublicForms(keys: SecurityKeys): PublicKeyForm[] {
 }
 
 /** Names of the forms, for test tables built before the keys exist. */
-export const RSA_FORM_NAMES = ['SPKI PEM', 'PKCS#1 PEM', 'X.509 certificate PEM', 'JWK JSON', 'JWKS entry as the app publishes it'] as const;
-export const EC_FORM_NAMES = ['SPKI PEM', 'X.509 certificate PEM', 'JWK JSON', 'JWKS entry as the app publishes it'] as const;
+export const RSA_FORM_NAMES = [
+  'SPKI PEM',
+  'PKCS#1 PEM',
+  'X.509 certificate PEM',
+  'JWK JSON',
+  'JWKS entry as the app publishes it',
+] as const;
+export const EC_FORM_NAMES = [
+  'SPKI PEM',
+  'X.509 certificate PEM',
+  'JWK JSON',
+  'JWKS entry as the app publishes it',
+] as const;
 
 /**
  * Ways a key's text gets bent between where it is published and where it is used: jsonwebtoken 9.0.3 accepted a

@@ -17,4 +17,5 @@ export async function login(http: HttpClient, username = 'test', password = 'tes
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** The payload of a JWT, unverified. */
-export const claimsOf = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+export const claimsOf = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());

@@ -15,7 +15,11 @@ export interface Verifier {
 }
 
 /** Starts test/fixtures/verify-only.app.ts on `adapter`, trusting the JWKS at `jwks.uri`. */
-export async function startVerifier(adapter: 'express' | 'fastify', jwks: RemoteJwksOptions, algorithm: JwtAlgorithm = 'ES256'): Promise<Verifier> {
+export async function startVerifier(
+  adapter: 'express' | 'fastify',
+  jwks: RemoteJwksOptions,
+  algorithm: JwtAlgorithm = 'ES256',
+): Promise<Verifier> {
   const platform = adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = await NestFactory.create(verifyOnlyModule(algorithm, jwks), platform, { logger: false });
   await app.listen(0, '127.0.0.1');

@@ -7,7 +7,10 @@ import { answerClientErrorsAsJson } from './http/client-error.handler.js';
 export type HttpAdapterName = 'express' | 'fastify';
 
 /** Builds the demo app on Express or Fastify, not yet listening (the e2e tests call this too). */
-export async function createDemoApp(adapter: HttpAdapterName, options: { logger?: false } = {}): Promise<INestApplication> {
+export async function createDemoApp(
+  adapter: HttpAdapterName,
+  options: { logger?: false } = {},
+): Promise<INestApplication> {
   // Only the platform in use is loaded.
   const platform =
     adapter === 'fastify'

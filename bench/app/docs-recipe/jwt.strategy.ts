@@ -17,6 +17,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
+  // As printed in the NestJS docs, whose recipe this bench measures.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async validate(payload: any) {
     return { userId: payload.sub, username: payload.username };
   }

@@ -1,6 +1,16 @@
 export { AuthModule } from './auth.module.js';
-export { AUTH_MODULE_OPTIONS, type AuthModuleAsyncOptions, type AuthModuleForRootOptions } from './auth.module-definition.js';
-export { IS_PUBLIC_KEY, JWT_ACCESS_STRATEGY, JWT_FRESH_STRATEGY, JWT_REFRESH_STRATEGY, OPTIONAL_AUTH_KEY } from './auth.constants.js';
+export {
+  AUTH_MODULE_OPTIONS,
+  type AuthModuleAsyncOptions,
+  type AuthModuleForRootOptions,
+} from './auth.module-definition.js';
+export {
+  IS_PUBLIC_KEY,
+  JWT_ACCESS_STRATEGY,
+  JWT_FRESH_STRATEGY,
+  JWT_REFRESH_STRATEGY,
+  OPTIONAL_AUTH_KEY,
+} from './auth.constants.js';
 export type {
   AuthModuleOptions,
   HmacAlgorithm,
@@ -18,7 +28,11 @@ export { AuthErrorFilter } from './errors/auth-error.filter.js';
 export { TokenService } from './tokens/token.service.js';
 export type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
 export { isFreshToken } from './tokens/token-policy.js';
-export type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './tokens/token-options.interface.js';
+export type {
+  CreateAccessTokenOptions,
+  CreateRefreshTokenOptions,
+  VerifyTokenOptions,
+} from './tokens/token-options.interface.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 export { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';

@@ -15,6 +15,8 @@ export class TokenRefreshController {
   @HttpCode(200)
   async refresh(@CurrentClaims() claims: JwtClaims) {
     const { accessToken, refreshToken } = await this.sessions.refresh(claims);
-    return refreshToken === undefined ? { access_token: accessToken } : { access_token: accessToken, refresh_token: refreshToken };
+    return refreshToken === undefined
+      ? { access_token: accessToken }
+      : { access_token: accessToken, refresh_token: refreshToken };
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigService } from '@nestjs/config';
+import { type ConfigService } from '@nestjs/config';
 import { type AuthModuleOptions, MemoryRevocationStore, RedisRevocationStore } from 'nest-jwt-extended';
 import type { DemoEnv } from './demo-env.js';
 import { keyOptionsFromEnv } from './key-options.factory.js';
@@ -12,7 +12,13 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>): AuthMo
     accessTokenExpiresIn: config.get('JWT_ACCESS_TOKEN_EXPIRES', { infer: true }),
     refreshTokenExpiresIn: config.get('JWT_REFRESH_TOKEN_EXPIRES', { infer: true }),
     // One process: memory is enough. Several instances: Redis, so a logout on one is enforced by all.
-    revocationStore: redisUrl ? new RedisRevocationStore({ url: redisUrl, keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }), commandTimeoutMs: timeoutMs }) : new MemoryRevocationStore(),
+    revocationStore: redisUrl
+      ? new RedisRevocationStore({
+          url: redisUrl,
+          keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+          commandTimeoutMs: timeoutMs,
+        })
+      : new MemoryRevocationStore(),
     revocationTimeoutMs: timeoutMs,
     rotateRefreshTokens: config.get('JWT_ROTATE_REFRESH_TOKENS', { infer: true }),
     refreshTokenGracePeriod: config.get('JWT_REFRESH_GRACE_SECONDS', { infer: true }),

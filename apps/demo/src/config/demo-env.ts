@@ -1,82 +1,135 @@
 import { plainToInstance } from 'class-transformer';
 import type { JwtAlgorithm } from 'nest-jwt-extended';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 /** The demo's environment, checked once at start-up (the @nestjs/config `validate` hook). */
 export class DemoEnv {
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT: number = 3000;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   HOST: string = '127.0.0.1';
 
   /** HS256/384/512 use JWT_SECRET_KEY; RS*, PS*, ES* and EdDSA use JWT_PRIVATE_KEY / JWT_PUBLIC_KEY. */
-  @IsIn(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])
+  @IsIn([
+    'HS256',
+    'HS384',
+    'HS512',
+    'RS256',
+    'RS384',
+    'RS512',
+    'PS256',
+    'PS384',
+    'PS512',
+    'ES256',
+    'ES384',
+    'ES512',
+    'EdDSA',
+  ])
   JWT_ALGORITHM: JwtAlgorithm = 'HS256';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_SECRET_KEY?: string;
 
   /** PEM text or the path of a PEM file; when unset with an asymmetric algorithm, a random key pair (with a warning). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_PRIVATE_KEY?: string;
 
   /** PEM text or a file path; checked against JWT_PRIVATE_KEY. Default: derived from it. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_PUBLIC_KEY?: string;
 
   /** Key id written in every token's header and published in the JWKS. */
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   JWT_KID?: string;
 
   /**
    * More keys that verify but never sign, as JSON: `[{"kid":"2026-05","key":"/keys/old.pub.pem"}]` (key: PEM text or a
    * file path; "algorithm" optional). The old key of a rotation goes here until its tokens have expired.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_VERIFICATION_KEYS?: string;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   JWT_ACCESS_TOKEN_EXPIRES: number = 15 * 60;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   JWT_REFRESH_TOKEN_EXPIRES: number = 30 * 24 * 60 * 60;
 
   @IsIn(['express', 'fastify'])
   HTTP_ADAPTER: 'express' | 'fastify' = 'express';
 
   /** With it, revocations and rotation state live in Redis and are shared by every instance. */
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
   /** Prefix of the demo's Redis keys, so several apps (or test runs) can share one Redis. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   REDIS_KEY_PREFIX: string = 'nest-jwt-extended:';
 
   @IsBoolean()
   JWT_ROTATE_REFRESH_TOKENS: boolean = false;
 
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   JWT_REFRESH_GRACE_SECONDS: number = 0;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   REVOCATION_TIMEOUT_MS: number = 1000;
 
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DEMO_USERS?: string;
 }
 
-const OPTIONAL_VARIABLES = ['JWT_SECRET_KEY', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'JWT_KID', 'JWT_VERIFICATION_KEYS', 'DEMO_USERS', 'REDIS_URL'];
+const OPTIONAL_VARIABLES = [
+  'JWT_SECRET_KEY',
+  'JWT_PRIVATE_KEY',
+  'JWT_PUBLIC_KEY',
+  'JWT_KID',
+  'JWT_VERIFICATION_KEYS',
+  'DEMO_USERS',
+  'REDIS_URL',
+];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
 export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
-  const known = Object.fromEntries(Object.keys(new DemoEnv()).concat(OPTIONAL_VARIABLES)
-    .filter((key) => raw[key] !== undefined && raw[key] !== '')
-    .map((key) => [key, raw[key]]));
+  const known = Object.fromEntries(
+    Object.keys(new DemoEnv())
+      .concat(OPTIONAL_VARIABLES)
+      .filter((key) => raw[key] !== undefined && raw[key] !== '')
+      .map((key) => [key, raw[key]]),
+  );
   // Implicit conversion would read the string 'false' as true.
   if (typeof known.JWT_ROTATE_REFRESH_TOKENS === 'string') {
-    known.JWT_ROTATE_REFRESH_TOKENS = { true: true, false: false }[known.JWT_ROTATE_REFRESH_TOKENS] ?? known.JWT_ROTATE_REFRESH_TOKENS;
+    known.JWT_ROTATE_REFRESH_TOKENS =
+      { true: true, false: false }[known.JWT_ROTATE_REFRESH_TOKENS] ?? known.JWT_ROTATE_REFRESH_TOKENS;
   }
   const env = plainToInstance(DemoEnv, known, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false });

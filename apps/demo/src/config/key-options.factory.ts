@@ -4,7 +4,10 @@ import type { ConfigService } from '@nestjs/config';
 import type { AuthModuleOptions, JwtAlgorithm, VerificationKeyOptions } from 'nest-jwt-extended';
 import type { DemoEnv } from './demo-env.js';
 
-type KeyOptions = Pick<AuthModuleOptions, 'algorithm' | 'secret' | 'privateKey' | 'publicKey' | 'kid' | 'verificationKeys'>;
+type KeyOptions = Pick<
+  AuthModuleOptions,
+  'algorithm' | 'secret' | 'privateKey' | 'publicKey' | 'kid' | 'verificationKeys'
+>;
 
 /**
  * The signing and verification keys from the environment. The library checks them at start-up (size, type, curve,
@@ -16,7 +19,12 @@ export function keyOptionsFromEnv(config: ConfigService<DemoEnv, true>): KeyOpti
   const kid = config.get('JWT_KID', { infer: true }) || undefined;
   const verificationKeys = verificationKeysOf(config.get('JWT_VERIFICATION_KEYS', { infer: true }));
   if (algorithm.startsWith('HS')) {
-    return { algorithm, kid, verificationKeys, secret: config.get('JWT_SECRET_KEY', { infer: true }) || randomSecret() };
+    return {
+      algorithm,
+      kid,
+      verificationKeys,
+      secret: config.get('JWT_SECRET_KEY', { infer: true }) || randomSecret(),
+    };
   }
   const publicKey = config.get('JWT_PUBLIC_KEY', { infer: true }) || undefined;
   const privateKey = config.get('JWT_PRIVATE_KEY', { infer: true }) || undefined;
@@ -40,7 +48,9 @@ function randomSecret(): string {
 }
 
 function randomPrivateKey(algorithm: JwtAlgorithm) {
-  new Logger('Demo').warn(`JWT_PRIVATE_KEY is not set: using a random ${algorithm} key pair, so tokens will not survive a restart`);
+  new Logger('Demo').warn(
+    `JWT_PRIVATE_KEY is not set: using a random ${algorithm} key pair, so tokens will not survive a restart`,
+  );
   if (algorithm === 'EdDSA') return generateKeyPairSync('ed25519').privateKey;
   if (algorithm.startsWith('ES')) {
     const namedCurve = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[algorithm as 'ES256' | 'ES384' | 'ES512'];

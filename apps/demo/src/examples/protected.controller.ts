@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { CurrentClaims, CurrentIdentity, FreshJwtGuard, isFreshToken, type JwtClaims, OptionalAuth, Public } from 'nest-jwt-extended';
+import {
+  CurrentClaims,
+  CurrentIdentity,
+  FreshJwtGuard,
+  isFreshToken,
+  type JwtClaims,
+  OptionalAuth,
+  Public,
+} from 'nest-jwt-extended';
 
 /** Routes that show each kind of protection. The global JwtAuthGuard (see AppModule) covers the rest. */
 @Controller()

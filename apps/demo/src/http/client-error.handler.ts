@@ -1,7 +1,12 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-const CODES: Record<number, string> = { 400: 'bad_request', 408: 'request_timeout', 413: 'payload_too_large', 431: 'request_header_fields_too_large' };
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  431: 'request_header_fields_too_large',
+};
 
 /**
  * Answers what Node's HTTP parser refuses before any framework sees the request (a header section over 16 KiB, a

@@ -39,16 +39,36 @@ export class HttpErrorFilter implements ExceptionFilter {
     // An HttpException chose its status (a 503 from the revocation store is deliberate); anything else is a bug.
     if (status === undefined || (status >= 500 && !(exception instanceof HttpException))) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-      return { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error', code: 'internal_error' } };
+      return {
+        status: 500,
+        body: {
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'Internal server error',
+          code: 'internal_error',
+        },
+      };
     }
     const code = CODES[status] ?? `http_${status}`;
     if (isBodyParseError(exception)) {
-      return { status, body: { statusCode: status, error: 'Bad Request', message: 'Request body must be a JSON object', code: 'invalid_json' } };
+      return {
+        status,
+        body: {
+          statusCode: status,
+          error: 'Bad Request',
+          message: 'Request body must be a JSON object',
+          code: 'invalid_json',
+        },
+      };
     }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
-      const body: Record<string, unknown> = typeof response === 'object' ? { ...response } : { statusCode: status, message: response };
-      return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', ...body, code: body.code ?? code } };
+      const body: Record<string, unknown> =
+        typeof response === 'object' ? { ...response } : { statusCode: status, message: response };
+      return {
+        status,
+        body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', ...body, code: body.code ?? code },
+      };
     }
     const error = STATUS_CODES[status] ?? 'Error';
     return { status, body: { statusCode: status, error, message: error, code } };
@@ -58,7 +78,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 function statusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
   // Errors from Express' body parser and Fastify's content-type parser carry their status.
-  const status = (exception as { status?: unknown; statusCode?: unknown })?.statusCode ?? (exception as { status?: unknown })?.status;
+  const status =
+    (exception as { status?: unknown; statusCode?: unknown })?.statusCode ??
+    (exception as { status?: unknown })?.status;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 

@@ -18,7 +18,9 @@ export class UserStore implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const users = parseUsers(this.config.get('DEMO_USERS', { infer: true }) || 'test:test');
-    await Promise.all(users.map(async ([username, password]) => this.hashes.set(username, await argon2.hash(password))));
+    await Promise.all(
+      users.map(async ([username, password]) => this.hashes.set(username, await argon2.hash(password))),
+    );
     this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'));
   }
 
@@ -36,7 +38,8 @@ export function parseUsers(spec: string): Array<[string, string]> {
     const colon = entry.indexOf(':');
     const username = colon === -1 ? '' : entry.slice(0, colon).trim();
     const password = colon === -1 ? '' : entry.slice(colon + 1);
-    if (!username || !password) throw new Error('DEMO_USERS: each entry must be username:password, separated by commas');
+    if (!username || !password)
+      throw new Error('DEMO_USERS: each entry must be username:password, separated by commas');
     return [username, password];
   });
 }

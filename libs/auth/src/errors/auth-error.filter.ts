@@ -23,7 +23,10 @@ export class AuthErrorFilter extends BaseExceptionFilter {
 
 /** Express' res.header and Fastify's reply.header share this signature; raw Node responses have setHeader. */
 export function setChallenge(response: unknown, challenge: string): void {
-  const target = response as { header?: (name: string, value: string) => unknown; setHeader?: (name: string, value: string) => unknown };
+  const target = response as {
+    header?: (name: string, value: string) => unknown;
+    setHeader?: (name: string, value: string) => unknown;
+  };
   if (typeof target?.header === 'function') target.header('WWW-Authenticate', challenge);
   else if (typeof target?.setHeader === 'function') target.setHeader('WWW-Authenticate', challenge);
 }

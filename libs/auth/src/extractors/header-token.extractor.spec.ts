@@ -35,8 +35,14 @@ describe('HeaderTokenExtractor', () => {
       expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
       expect(extractor.extract(request({ authorization: ['Bearer', TOKEN].join(' ') }))).toBe(TOKEN);
       expect(extractor.extract(request({ authorization: `Bearer ${other}` }))).toBe(other);
-      expectRefused(() => extractor.extract(request({ authorization: `Bearer ${TOKEN} ${TOKEN}` })), AuthErrorCode.InvalidAuthorizationHeader);
-      expectRefused(() => extractor.extract(request({ authorization: `Basic ${TOKEN}` })), AuthErrorCode.InvalidAuthorizationHeader);
+      expectRefused(
+        () => extractor.extract(request({ authorization: `Bearer ${TOKEN} ${TOKEN}` })),
+        AuthErrorCode.InvalidAuthorizationHeader,
+      );
+      expectRefused(
+        () => extractor.extract(request({ authorization: `Basic ${TOKEN}` })),
+        AuthErrorCode.InvalidAuthorizationHeader,
+      );
       expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
       expect(extractor.extract(request({}))).toBeUndefined();
       expect(extractor.extract(request({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
@@ -45,8 +51,14 @@ describe('HeaderTokenExtractor', () => {
     it('refuses a bad header every time it is sent', () => {
       const extractor = makeExtractor();
       for (let i = 0; i < 2; i += 1) {
-        expectRefused(() => extractor.extract(request({ authorization: 'Bearer a b' })), AuthErrorCode.InvalidAuthorizationHeader);
-        expectRefused(() => extractor.extract(request({ authorization: ['Bearer a', 'Bearer b'] })), AuthErrorCode.InvalidAuthorizationHeader);
+        expectRefused(
+          () => extractor.extract(request({ authorization: 'Bearer a b' })),
+          AuthErrorCode.InvalidAuthorizationHeader,
+        );
+        expectRefused(
+          () => extractor.extract(request({ authorization: ['Bearer a', 'Bearer b'] })),
+          AuthErrorCode.InvalidAuthorizationHeader,
+        );
       }
     });
   });
@@ -83,7 +95,10 @@ describe('HeaderTokenExtractor', () => {
     it.each(['Basic abc', 'Basic dXNlcjpwYXNz', 'Token abc', `Bearerx ${TOKEN}`, TOKEN, `JWT ${TOKEN}`])(
       'refuses the wrong scheme in %p with a bare Bearer challenge',
       (authorization) => {
-        const error = expectRefused(() => extractor.extract(request({ authorization })), AuthErrorCode.InvalidAuthorizationHeader);
+        const error = expectRefused(
+          () => extractor.extract(request({ authorization })),
+          AuthErrorCode.InvalidAuthorizationHeader,
+        );
         expect(error.challenge).toBe('Bearer');
         expect(error.message).toMatch(/Missing 'Bearer' type in 'Authorization' header/i);
         expect(error.getResponse()).toMatchObject({ statusCode: 401, code: 'invalid_authorization_header' });
@@ -93,7 +108,10 @@ describe('HeaderTokenExtractor', () => {
     it.each(['Bearer', 'Bearer    ', 'Bearer a b', `Bearer ${TOKEN} ${TOKEN}`, 'Bearer a\tb'])(
       'refuses %p as an invalid_request',
       (authorization) => {
-        const error = expectRefused(() => extractor.extract(request({ authorization })), AuthErrorCode.InvalidAuthorizationHeader);
+        const error = expectRefused(
+          () => extractor.extract(request({ authorization })),
+          AuthErrorCode.InvalidAuthorizationHeader,
+        );
         expect(error.challenge).toMatch(/^Bearer error="invalid_request", error_description="[^"]+"$/);
         expect(error.message).toMatch(/^Bad Authorization header\. Expected 'Authorization: Bearer <JWT>'$/i);
       },
@@ -112,9 +130,14 @@ describe('HeaderTokenExtractor', () => {
     const extractor = makeExtractor({ maxTokenLength: 64 });
 
     it('refuses a token longer than maxTokenLength with invalid_token', () => {
-      const error = expectRefused(() => extractor.extract(request({ authorization: `Bearer ${'a'.repeat(65)}` })), AuthErrorCode.InvalidToken);
+      const error = expectRefused(
+        () => extractor.extract(request({ authorization: `Bearer ${'a'.repeat(65)}` })),
+        AuthErrorCode.InvalidToken,
+      );
       expect(error.message).toBe('Token is larger than 64 characters');
-      expect(error.challenge).toBe('Bearer error="invalid_token", error_description="Token is larger than 64 characters"');
+      expect(error.challenge).toBe(
+        'Bearer error="invalid_token", error_description="Token is larger than 64 characters"',
+      );
     });
 
     it('accepts a token of exactly maxTokenLength', () => {
@@ -124,7 +147,10 @@ describe('HeaderTokenExtractor', () => {
 
     it('applies the default limit of 8192 characters', () => {
       const defaults = makeExtractor();
-      expectRefused(() => defaults.extract(request({ authorization: `Bearer ${'a'.repeat(8193)}` })), AuthErrorCode.InvalidToken);
+      expectRefused(
+        () => defaults.extract(request({ authorization: `Bearer ${'a'.repeat(8193)}` })),
+        AuthErrorCode.InvalidToken,
+      );
       expect(defaults.extract(request({ authorization: `Bearer ${'a'.repeat(8192)}` }))).toHaveLength(8192);
     });
   });
@@ -155,7 +181,10 @@ describe('HeaderTokenExtractor', () => {
     });
 
     it('refuses a header of only whitespace', () => {
-      expectRefused(() => extractor.extract(request({ 'x-access-token': '   ' })), AuthErrorCode.InvalidAuthorizationHeader);
+      expectRefused(
+        () => extractor.extract(request({ 'x-access-token': '   ' })),
+        AuthErrorCode.InvalidAuthorizationHeader,
+      );
     });
   });
 

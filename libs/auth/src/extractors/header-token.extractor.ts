@@ -42,7 +42,10 @@ export class HeaderTokenExtractor {
     // The canonical form, `Bearer <token>` as configured, needs no trimming or case folding, and a token the verifier
     // has already accepted holds no whitespace, so only an unknown one is scanned (the scan is most of this method's
     // cost). Anything else (other case, extra spaces) takes the general path, which accepts the same headers.
-    let token = this.canonicalPrefix !== '' && value.startsWith(this.canonicalPrefix) ? value.slice(this.canonicalPrefix.length) : '';
+    let token =
+      this.canonicalPrefix !== '' && value.startsWith(this.canonicalPrefix)
+        ? value.slice(this.canonicalPrefix.length)
+        : '';
     if (token.length === 0 || (!this.verifier.isVerified(token) && WHITESPACE.test(token))) {
       token = this.scheme === '' ? value.trim() : this.afterScheme(value);
       if (token.length === 0 || WHITESPACE.test(token)) {

@@ -27,7 +27,10 @@ interface FakeResponse {
 }
 
 function httpContext(handler: keyof RoutesController, authorization?: string) {
-  const request = { headers: authorization === undefined ? {} : { authorization } } as { headers: Record<string, string>; user?: unknown };
+  const request = { headers: authorization === undefined ? {} : { authorization } } as {
+    headers: Record<string, string>;
+    user?: unknown;
+  };
   const response: FakeResponse = {
     headers: {},
     header(name, value) {

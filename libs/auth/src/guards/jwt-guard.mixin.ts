@@ -77,7 +77,12 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
         const verified = this.verifier.verify(token, policy);
         if (verified instanceof Promise) return this.acceptLater(verified, request, context);
         const pending = this.revocations.assertNotRevoked(verified);
-        if (pending) return this.acceptLater(pending.then(() => verified), request, context);
+        if (pending)
+          return this.acceptLater(
+            pending.then(() => verified),
+            request,
+            context,
+          );
         this.accept(verified, request, context);
         return true;
       } catch (error) {
@@ -91,7 +96,11 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
       return context.getArgByIndex(0);
     }
 
-    private async acceptLater(verifying: Promise<VerifiedToken>, request: GuardedRequest, context: ExecutionContext): Promise<boolean> {
+    private async acceptLater(
+      verifying: Promise<VerifiedToken>,
+      request: GuardedRequest,
+      context: ExecutionContext,
+    ): Promise<boolean> {
       try {
         const verified = await verifying;
         const pending = this.revocations.assertNotRevoked(verified);
@@ -109,7 +118,14 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
     }
 
     /** passport-jwt reports a bad token in `info`; turn it into our error instead of a bare 401. */
-    override handleRequest<TUser = unknown>(error: unknown, user: unknown, info: unknown, _context?: ExecutionContext): TUser {
+    override handleRequest<TUser = unknown>(
+      error: unknown,
+      user: unknown,
+      info: unknown,
+      _context?: ExecutionContext,
+    ): TUser {
+      // passport hands over whatever a strategy failed with; rethrow it as it is.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (error) throw error;
       if (!user) throw this.verifier.toAuthError(info);
       return user as TUser;
@@ -122,7 +138,8 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
 
     /** Sets `WWW-Authenticate` and returns the error to throw. Override to reshape refusals. */
     protected refuse(error: AuthError, context: ExecutionContext): Error {
-      if (error.getStatus() === HttpStatus.UNAUTHORIZED) setChallenge(context.switchToHttp().getResponse(), error.challenge);
+      if (error.getStatus() === HttpStatus.UNAUTHORIZED)
+        setChallenge(context.switchToHttp().getResponse(), error.challenge);
       return error;
     }
 
@@ -141,7 +158,10 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
 
     /** True for `@OptionalAuth()` routes. */
     protected isOptional(context: ExecutionContext): boolean {
-      return this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, [context.getHandler(), context.getClass()]) === true;
+      return (
+        this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, [context.getHandler(), context.getClass()]) ===
+        true
+      );
     }
 
     protected missingTokenMessage(): string {
@@ -160,7 +180,6 @@ export function JwtGuardMixin(strategy: string, policy: TokenPolicy): Type<JwtGu
       }
       return false;
     }
-
   }
   return MixinJwtGuard;
 }

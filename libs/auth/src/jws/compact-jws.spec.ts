@@ -1,4 +1,13 @@
-import { constants, createHmac, createSecretKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createHmac,
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
 import { AuthError } from '../errors/auth-error.js';
@@ -26,7 +35,19 @@ const ED25519 = generateKeyPairSync('ed25519');
 const OTHER_ED25519 = generateKeyPairSync('ed25519');
 
 const ALL_ALGORITHMS: readonly JwtAlgorithm[] = [
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
 ];
 
 interface KeyPair {
@@ -97,7 +118,12 @@ function unevenSegment(prefix: Record<string, unknown>): string {
   }
 }
 
-function signed(algorithm: JwtAlgorithm, header: object = { alg: algorithm, typ: 'JWT' }, payload: object = PAYLOAD, key = keysFor(algorithm).sign): string {
+function signed(
+  algorithm: JwtAlgorithm,
+  header: object = { alg: algorithm, typ: 'JWT' },
+  payload: object = PAYLOAD,
+  key = keysFor(algorithm).sign,
+): string {
   return encodeCompactJws(header, payload, JWS_ALGORITHMS[algorithm], key);
 }
 
@@ -137,7 +163,9 @@ describe('decodeCompactJws', () => {
     });
 
     it('decodes multi-byte UTF-8 in header and payload', () => {
-      const decoded = decodeCompactJws(raw(json({ alg: 'HS256', kid: 'clé-🔑' }), json({ sub: 'Zoë', note: '日本語 😀' })));
+      const decoded = decodeCompactJws(
+        raw(json({ alg: 'HS256', kid: 'clé-🔑' }), json({ sub: 'Zoë', note: '日本語 😀' })),
+      );
       expect(decoded.header.kid).toBe('clé-🔑');
       expect(decoded.payload).toEqual({ sub: 'Zoë', note: '日本語 😀' });
     });
@@ -195,21 +223,33 @@ describe('decodeCompactJws', () => {
       // A lenient decoder reads the padded text as the same bytes.
       expect(Buffer.from(padded(payload), 'base64url').equals(Buffer.from(payload, 'base64url'))).toBe(true);
       const token =
-        part === 'header' ? raw(padded(header), payload, signature) : part === 'payload' ? raw(header, padded(payload), signature) : raw(header, payload, padded(signature));
+        part === 'header'
+          ? raw(padded(header), payload, signature)
+          : part === 'payload'
+            ? raw(header, padded(payload), signature)
+            : raw(header, payload, padded(signature));
       expectRefused(token, 'Token is not canonical base64url');
     });
 
-    it.each(['header', 'payload', 'signature'] as const)('refuses the base64 alphabet ("+" and "/") in the %s as not canonical', (part) => {
-      const plus = (segment: string) => segment.replaceAll('-', '+').replaceAll('_', '/');
-      const header = segmentWithUrlOnlyCharacters({ alg: 'HS256' });
-      const payload = segmentWithUrlOnlyCharacters(PAYLOAD);
-      // 0xfb 0xff encode to "-_8" in base64url and "+/8" in base64.
-      const signature = b64(Buffer.from([0xfb, 0xff, 0xfb, 0xff, 0xfb, 0xff]));
-      const changed = { header: plus(header), payload: plus(payload), signature: plus(signature) }[part];
-      expect(changed).toMatch(/[+/]/);
-      const token = part === 'header' ? raw(changed, payload, signature) : part === 'payload' ? raw(header, changed, signature) : raw(header, payload, changed);
-      expectRefused(token, 'Token is not canonical base64url');
-    });
+    it.each(['header', 'payload', 'signature'] as const)(
+      'refuses the base64 alphabet ("+" and "/") in the %s as not canonical',
+      (part) => {
+        const plus = (segment: string) => segment.replaceAll('-', '+').replaceAll('_', '/');
+        const header = segmentWithUrlOnlyCharacters({ alg: 'HS256' });
+        const payload = segmentWithUrlOnlyCharacters(PAYLOAD);
+        // 0xfb 0xff encode to "-_8" in base64url and "+/8" in base64.
+        const signature = b64(Buffer.from([0xfb, 0xff, 0xfb, 0xff, 0xfb, 0xff]));
+        const changed = { header: plus(header), payload: plus(payload), signature: plus(signature) }[part];
+        expect(changed).toMatch(/[+/]/);
+        const token =
+          part === 'header'
+            ? raw(changed, payload, signature)
+            : part === 'payload'
+              ? raw(header, changed, signature)
+              : raw(header, payload, changed);
+        expectRefused(token, 'Token is not canonical base64url');
+      },
+    );
 
     it.each(['header', 'payload', 'signature'] as const)('refuses a %s of 4n+1 characters as malformed', (part) => {
       const fourN = (prefix: Record<string, unknown>) => {
@@ -221,31 +261,47 @@ describe('decodeCompactJws', () => {
       const header = fourN(HEADER);
       const payload = fourN(PAYLOAD);
       const token =
-        part === 'header' ? raw(`${header}A`, payload) : part === 'payload' ? raw(header, `${payload}A`) : raw(header, payload, `${b64(randomBytes(30))}A`);
+        part === 'header'
+          ? raw(`${header}A`, payload)
+          : part === 'payload'
+            ? raw(header, `${payload}A`)
+            : raw(header, payload, `${b64(randomBytes(30))}A`);
       expectRefused(token, 'Token is malformed');
     });
 
-    it.each(['header', 'payload', 'signature'] as const)('refuses non-zero trailing bits in the %s as not canonical', (part) => {
-      const header = unevenSegment(HEADER);
-      const payload = unevenSegment(PAYLOAD);
-      const signature = b64(randomBytes(32));
-      const dirty = withDirtyTrailingBits({ header, payload, signature }[part]);
-      // The point: a lenient decoder reads both strings as the same bytes, so the token would be malleable.
-      expect(Buffer.from(dirty, 'base64url').equals(Buffer.from({ header, payload, signature }[part], 'base64url'))).toBe(true);
-      const token = part === 'header' ? raw(dirty, payload, signature) : part === 'payload' ? raw(header, dirty, signature) : raw(header, payload, dirty);
-      expect(() => decodeCompactJws(raw(header, payload, signature))).not.toThrow();
-      expectRefused(token, 'Token is not canonical base64url');
-    });
+    it.each(['header', 'payload', 'signature'] as const)(
+      'refuses non-zero trailing bits in the %s as not canonical',
+      (part) => {
+        const header = unevenSegment(HEADER);
+        const payload = unevenSegment(PAYLOAD);
+        const signature = b64(randomBytes(32));
+        const dirty = withDirtyTrailingBits({ header, payload, signature }[part]);
+        // The point: a lenient decoder reads both strings as the same bytes, so the token would be malleable.
+        expect(
+          Buffer.from(dirty, 'base64url').equals(Buffer.from({ header, payload, signature }[part], 'base64url')),
+        ).toBe(true);
+        const token =
+          part === 'header'
+            ? raw(dirty, payload, signature)
+            : part === 'payload'
+              ? raw(header, dirty, signature)
+              : raw(header, payload, dirty);
+        expect(() => decodeCompactJws(raw(header, payload, signature))).not.toThrow();
+        expectRefused(token, 'Token is not canonical base64url');
+      },
+    );
 
     it('checks both trailing-bit widths: 4 bits after 4n+2 characters, 2 bits after 4n+3', () => {
       const header = json(HEADER);
       const payload = json(PAYLOAD);
       // One byte: 2 characters, the second carries 4 unused bits. "QQ" is 0x41; "QR".."QP" differ only in them.
       expect(decodeCompactJws(raw(header, payload, 'QQ')).signature).toEqual(Buffer.from([0x41]));
-      for (const dirty of ['QR', 'QS', 'QU', 'QY', 'Qf']) expectRefused(raw(header, payload, dirty), 'Token is not canonical base64url');
+      for (const dirty of ['QR', 'QS', 'QU', 'QY', 'Qf'])
+        expectRefused(raw(header, payload, dirty), 'Token is not canonical base64url');
       // Two bytes: 3 characters, the third carries 2 unused bits. "QUE" is 0x41 0x41.
       expect(decodeCompactJws(raw(header, payload, 'QUE')).signature).toEqual(Buffer.from([0x41, 0x41]));
-      for (const dirty of ['QUF', 'QUG', 'QUH']) expectRefused(raw(header, payload, dirty), 'Token is not canonical base64url');
+      for (const dirty of ['QUF', 'QUG', 'QUH'])
+        expectRefused(raw(header, payload, dirty), 'Token is not canonical base64url');
     });
   });
 
@@ -306,13 +362,25 @@ describe('decodeCompactJws', () => {
       expectRefused(raw(json(HEADER), b64('{"sub":"alice","sub":"admin"}')), 'Token payload has a duplicate key');
     });
 
-    it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %p in the header and in the payload', (name) => {
-      expectRefused(raw(b64(`{"alg":"HS256","${name}":{}}`), json(PAYLOAD)), 'Token header has a forbidden key (__proto__, constructor or prototype)');
-      expectRefused(raw(json(HEADER), b64(`{"sub":"alice","x":[{"${name}":{"admin":true}}]}`)), 'Token payload has a forbidden key (__proto__, constructor or prototype)');
-    });
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'refuses the key %p in the header and in the payload',
+      (name) => {
+        expectRefused(
+          raw(b64(`{"alg":"HS256","${name}":{}}`), json(PAYLOAD)),
+          'Token header has a forbidden key (__proto__, constructor or prototype)',
+        );
+        expectRefused(
+          raw(json(HEADER), b64(`{"sub":"alice","x":[{"${name}":{"admin":true}}]}`)),
+          'Token payload has a forbidden key (__proto__, constructor or prototype)',
+        );
+      },
+    );
 
     it('accepts those names as values', () => {
-      expect(decodeCompactJws(raw(json(HEADER), json({ sub: '__proto__', role: 'constructor' }))).payload).toEqual({ sub: '__proto__', role: 'constructor' });
+      expect(decodeCompactJws(raw(json(HEADER), json({ sub: '__proto__', role: 'constructor' }))).payload).toEqual({
+        sub: '__proto__',
+        role: 'constructor',
+      });
     });
 
     it('judges the header before the payload, and both before the signature', () => {
@@ -357,22 +425,31 @@ describe('encodeCompactJws', () => {
     const input = Buffer.from(token.slice(0, token.lastIndexOf('.')));
     expect(signatureOf(token)).toHaveLength(256);
     expect(verify(hash, input, RSA.publicKey, signatureOf(token))).toBe(true);
-    expect(verify(hash, input, { key: RSA.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING }, signatureOf(token))).toBe(false);
+    expect(
+      verify(hash, input, { key: RSA.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING }, signatureOf(token)),
+    ).toBe(false);
   });
 
   it.each([
     ['PS256', 'sha256', 32],
     ['PS384', 'sha384', 48],
     ['PS512', 'sha512', 64],
-  ] as const)('signs %s with RSASSA-PSS, %s and a salt as long as the hash (randomised)', (algorithm, hash, saltLength) => {
-    const token = signed(algorithm);
-    expect(signed(algorithm)).not.toBe(token);
-    const input = Buffer.from(token.slice(0, token.lastIndexOf('.')));
-    const pss = (salt: number) => ({ key: RSA.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: salt });
-    expect(verify(hash, input, pss(saltLength), signatureOf(token))).toBe(true);
-    expect(verify(hash, input, pss(saltLength + 1), signatureOf(token))).toBe(false);
-    expect(verify(hash, input, RSA.publicKey, signatureOf(token))).toBe(false);
-  });
+  ] as const)(
+    'signs %s with RSASSA-PSS, %s and a salt as long as the hash (randomised)',
+    (algorithm, hash, saltLength) => {
+      const token = signed(algorithm);
+      expect(signed(algorithm)).not.toBe(token);
+      const input = Buffer.from(token.slice(0, token.lastIndexOf('.')));
+      const pss = (salt: number) => ({
+        key: RSA.publicKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: salt,
+      });
+      expect(verify(hash, input, pss(saltLength), signatureOf(token))).toBe(true);
+      expect(verify(hash, input, pss(saltLength + 1), signatureOf(token))).toBe(false);
+      expect(verify(hash, input, RSA.publicKey, signatureOf(token))).toBe(false);
+    },
+  );
 
   it.each([
     ['ES256', 'sha256', 64],
@@ -382,14 +459,18 @@ describe('encodeCompactJws', () => {
     const token = signed(algorithm);
     const input = Buffer.from(token.slice(0, token.lastIndexOf('.')));
     expect(signatureOf(token)).toHaveLength(bytes);
-    expect(verify(hash, input, { key: keysFor(algorithm).verify, dsaEncoding: 'ieee-p1363' }, signatureOf(token))).toBe(true);
+    expect(verify(hash, input, { key: keysFor(algorithm).verify, dsaEncoding: 'ieee-p1363' }, signatureOf(token))).toBe(
+      true,
+    );
   });
 
   it('signs EdDSA with Ed25519: 64 bytes, deterministic', () => {
     const token = signed('EdDSA');
     expect(signed('EdDSA')).toBe(token);
     expect(signatureOf(token)).toHaveLength(64);
-    expect(verify(null, Buffer.from(token.slice(0, token.lastIndexOf('.'))), ED25519.publicKey, signatureOf(token))).toBe(true);
+    expect(
+      verify(null, Buffer.from(token.slice(0, token.lastIndexOf('.'))), ED25519.publicKey, signatureOf(token)),
+    ).toBe(true);
   });
 });
 
@@ -411,13 +492,15 @@ describe('verifyJwsSignature', () => {
 
     it('refuses a token whose header changed after signing', () => {
       const [, payload, signature] = signed(algorithm).split('.');
-      expect(verifies(`${json({ alg: algorithm, typ: 'JWT', kid: 'x' })}.${payload}.${signature}`, algorithm)).toBe(false);
+      expect(verifies(`${json({ alg: algorithm, typ: 'JWT', kid: 'x' })}.${payload}.${signature}`, algorithm)).toBe(
+        false,
+      );
     });
 
     it('refuses a flipped bit in the signature', () => {
       const token = signed(algorithm);
       const signature = signatureOf(token);
-      signature[signature.length >> 1] ^= 0x01;
+      signature[signature.length >> 1]! ^= 0x01;
       expect(verifies(withSignature(token, signature), algorithm)).toBe(false);
     });
 
@@ -483,8 +566,28 @@ describe('isJwtAlgorithm', () => {
   });
 
   it.each([
-    'none', 'None', 'NONE', 'hs256', 'Hs256', 'HS256 ', ' HS256', 'HS256\u0000', 'rs256', 'eddsa', 'EDDSA', 'EdDsa', 'Ed25519', 'ES256K', 'HS1024', 'RSA-OAEP',
-    'toString', 'hasOwnProperty', '__proto__', 'constructor', 'valueOf', '',
+    'none',
+    'None',
+    'NONE',
+    'hs256',
+    'Hs256',
+    'HS256 ',
+    ' HS256',
+    'HS256\u0000',
+    'rs256',
+    'eddsa',
+    'EDDSA',
+    'EdDsa',
+    'Ed25519',
+    'ES256K',
+    'HS1024',
+    'RSA-OAEP',
+    'toString',
+    'hasOwnProperty',
+    '__proto__',
+    'constructor',
+    'valueOf',
+    '',
   ])('refuses the string %p', (name) => {
     expect(isJwtAlgorithm(name)).toBe(false);
   });
@@ -500,11 +603,16 @@ describe('isJwtAlgorithm', () => {
 });
 
 describe('round trip: TokenService signs, TokenVerifier verifies, jose agrees', () => {
-  const HMAC_SECRETS: Record<'HS256' | 'HS384' | 'HS512', Buffer> = { HS256: randomBytes(32), HS384: randomBytes(48), HS512: randomBytes(64) };
+  const HMAC_SECRETS: Record<'HS256' | 'HS384' | 'HS512', Buffer> = {
+    HS256: randomBytes(32),
+    HS384: randomBytes(48),
+    HS512: randomBytes(64),
+  };
 
   /** PEM text for asymmetric algorithms (as users configure them), raw bytes for HMAC. */
   function material(algorithm: JwtAlgorithm): { privatePem?: string; publicPem?: string; secret?: Buffer } {
-    if (JWS_ALGORITHMS[algorithm].family === 'hmac') return { secret: HMAC_SECRETS[algorithm as 'HS256' | 'HS384' | 'HS512'] };
+    if (JWS_ALGORITHMS[algorithm].family === 'hmac')
+      return { secret: HMAC_SECRETS[algorithm as 'HS256' | 'HS384' | 'HS512'] };
     const { sign: privateKey, verify: publicKey } = keysFor(algorithm);
     return {
       privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
@@ -515,7 +623,9 @@ describe('round trip: TokenService signs, TokenVerifier verifies, jose agrees', 
   function moduleFor(algorithm: JwtAlgorithm) {
     const { privatePem, publicPem, secret } = material(algorithm);
     const resolved = resolveAuthOptions(
-      secret ? { algorithm, secret, kid: `kid-${algorithm}` } : { algorithm, privateKey: privatePem, publicKey: publicPem, kid: `kid-${algorithm}` },
+      secret
+        ? { algorithm, secret, kid: `kid-${algorithm}` }
+        : { algorithm, privateKey: privatePem, publicKey: publicPem, kid: `kid-${algorithm}` },
     );
     const verifier = new TokenVerifier(resolved);
     return { service: new TokenService(resolved, verifier), verifier };
@@ -561,12 +671,17 @@ describe('round trip: TokenService signs, TokenVerifier verifies, jose agrees', 
     expect(verified.claims.jti).toBe(`jti-${algorithm}`);
   });
 
-  it.each(ALL_ALGORITHMS)('%s: jose and our verifier both refuse our token once its payload is changed', async (algorithm) => {
-    const { service, verifier } = moduleFor(algorithm);
-    const [header, payload, signature] = service.createAccessToken('alice').split('.');
-    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const forged = `${header}.${json({ ...claims, sub: 'admin' })}.${signature}`;
-    expect(() => verifier.verify(forged)).toThrow('Signature verification failed');
-    await expect(jwtVerify(forged, await joseVerifyKey(algorithm), { algorithms: [algorithm] })).rejects.toThrow('signature verification failed');
-  });
+  it.each(ALL_ALGORITHMS)(
+    '%s: jose and our verifier both refuse our token once its payload is changed',
+    async (algorithm) => {
+      const { service, verifier } = moduleFor(algorithm);
+      const [header, payload, signature] = service.createAccessToken('alice').split('.');
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const forged = `${header}.${json({ ...claims, sub: 'admin' })}.${signature}`;
+      expect(() => verifier.verify(forged)).toThrow('Signature verification failed');
+      await expect(jwtVerify(forged, await joseVerifyKey(algorithm), { algorithms: [algorithm] })).rejects.toThrow(
+        'signature verification failed',
+      );
+    },
+  );
 });

@@ -1,4 +1,10 @@
-import { createHmac, sign as signAsymmetric, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  sign as signAsymmetric,
+  timingSafeEqual,
+  verify as verifyAsymmetric,
+  type KeyObject,
+} from 'node:crypto';
 import { invalidToken } from '../errors/auth-error.js';
 import { asymmetricKeyOptions, type JwsAlgorithmSpec } from './jws-algorithm.js';
 import { parseStrictJsonObject, StrictJsonError } from './strict-json.js';
@@ -25,7 +31,10 @@ const SEXTET = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
  * Everything else is refused with `invalid_token`; nothing here trusts the header yet. `knownHeaders` holds header
  * segments already decoded and checked (those of verified tokens), so they are not decoded again.
  */
-export function decodeCompactJws(token: string, knownHeaders?: ReadonlyMap<string, Record<string, unknown>>): DecodedJws {
+export function decodeCompactJws(
+  token: string,
+  knownHeaders?: ReadonlyMap<string, Record<string, unknown>>,
+): DecodedJws {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second === -1 || token.indexOf('.', second + 1) !== -1) throw invalidToken('Token is malformed');
@@ -64,7 +73,9 @@ export function verifyJwsSignature(jws: DecodedJws, spec: JwsAlgorithmSpec, key:
 function decodeSegment(segment: string): Buffer {
   if (!BASE64URL.test(segment)) {
     // Padding or the base64 (not base64url) alphabet: readable by a lenient decoder, so worth naming.
-    throw invalidToken(/^[A-Za-z0-9_\-+/]*=*$/.test(segment) ? 'Token is not canonical base64url' : 'Token is malformed');
+    throw invalidToken(
+      /^[A-Za-z0-9_\-+/]*=*$/.test(segment) ? 'Token is not canonical base64url' : 'Token is malformed',
+    );
   }
   if (segment.length % 4 === 1) throw invalidToken('Token is malformed');
   if (!hasZeroTrailingBits(segment)) throw invalidToken('Token is not canonical base64url');
@@ -93,7 +104,8 @@ function decodeJson(segment: string, part: 'header' | 'payload'): Record<string,
   } catch (error) {
     const fault = error instanceof StrictJsonError ? error.fault : 'syntax';
     if (fault === 'duplicate-key') throw invalidToken(`Token ${part} has a duplicate key`);
-    if (fault === 'forbidden-key') throw invalidToken(`Token ${part} has a forbidden key (__proto__, constructor or prototype)`);
+    if (fault === 'forbidden-key')
+      throw invalidToken(`Token ${part} has a forbidden key (__proto__, constructor or prototype)`);
     throw invalidToken(`Token ${part} must be a JSON object`);
   }
 }

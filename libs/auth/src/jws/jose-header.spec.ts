@@ -29,7 +29,16 @@ describe('assertHeaderUnderstood', () => {
       ['kid and cty', { alg: 'ES256', kid: 'k-1', cty: 'JWT' }],
       ['unknown, non-critical parameters', { alg: 'EdDSA', 'x-custom': { nested: true }, b64: false }],
       // Never fetched nor trusted, so harmless to leave in the header.
-      ['jku, x5u, jwk and x5c', { alg: 'RS256', jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5u', jwk: { kty: 'oct', k: 'AA' }, x5c: ['MII'] }],
+      [
+        'jku, x5u, jwk and x5c',
+        {
+          alg: 'RS256',
+          jku: 'https://evil.example/jwks',
+          x5u: 'https://evil.example/x5u',
+          jwk: { kty: 'oct', k: 'AA' },
+          x5c: ['MII'],
+        },
+      ],
       ['an empty header (alg is judged by the key set)', {}],
     ])('%s', (_, header) => {
       expect(() => assertHeaderUnderstood(header)).not.toThrow();
@@ -56,12 +65,33 @@ describe('assertHeaderUnderstood', () => {
       expectRefused({ alg: 'HS256', crit: ['ext', 'ext'], ext: 1 }, 'Token header crit lists a name twice');
     });
 
-    it.each(['alg', 'kid', 'typ', 'cty', 'crit', 'jku', 'jwk', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c'])(
-      'that lists the registered parameter %p, even when present',
-      (name) => {
-        expectRefused({ alg: 'HS256', kid: 'k', typ: 'JWT', [name]: 'x', crit: [name] }, 'Token header crit lists a registered header parameter');
-      },
-    );
+    it.each([
+      'alg',
+      'kid',
+      'typ',
+      'cty',
+      'crit',
+      'jku',
+      'jwk',
+      'x5u',
+      'x5c',
+      'x5t',
+      'x5t#S256',
+      'enc',
+      'zip',
+      'epk',
+      'apu',
+      'apv',
+      'iv',
+      'tag',
+      'p2s',
+      'p2c',
+    ])('that lists the registered parameter %p, even when present', (name) => {
+      expectRefused(
+        { alg: 'HS256', kid: 'k', typ: 'JWT', [name]: 'x', crit: [name] },
+        'Token header crit lists a registered header parameter',
+      );
+    });
 
     it('that lists a parameter the header lacks', () => {
       expectRefused({ alg: 'HS256', crit: ['ext'] }, 'Token header crit lists a parameter the header lacks');
@@ -80,12 +110,18 @@ describe('assertHeaderUnderstood', () => {
     });
 
     it('that lists several present extensions', () => {
-      expectRefused({ alg: 'HS256', crit: ['exp', 'ext'], exp: 1, ext: 2 }, 'Token header crit lists an unsupported extension');
+      expectRefused(
+        { alg: 'HS256', crit: ['exp', 'ext'], exp: 1, ext: 2 },
+        'Token header crit lists an unsupported extension',
+      );
     });
 
     it('checks duplicates before registered names, and registered names before missing ones', () => {
       expectRefused({ alg: 'HS256', crit: ['alg', 'alg'] }, 'Token header crit lists a name twice');
-      expectRefused({ alg: 'HS256', crit: ['missing', 'alg'] }, 'Token header crit lists a registered header parameter');
+      expectRefused(
+        { alg: 'HS256', crit: ['missing', 'alg'] },
+        'Token header crit lists a registered header parameter',
+      );
     });
   });
 

@@ -2,10 +2,18 @@ import { constants, type KeyObject } from 'node:crypto';
 
 /** Every algorithm the library signs and verifies with (RFC 7518 section 3, RFC 8037 for EdDSA). */
 export type JwtAlgorithm =
-  | 'HS256' | 'HS384' | 'HS512'
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512'
+  | 'HS256'
+  | 'HS384'
+  | 'HS512'
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
   | 'EdDSA';
 
 /** How one algorithm signs, and which keys it takes. */

@@ -28,7 +28,12 @@ describe('parseStrictJsonObject', () => {
 
     it('the same key in different objects and at different depths', () => {
       const text = '{"a":{"a":{"a":1}},"b":{"a":2},"c":[{"a":3},{"a":4}],"d":[[{"a":5}]]}';
-      expect(parseStrictJsonObject(text)).toEqual({ a: { a: { a: 1 } }, b: { a: 2 }, c: [{ a: 3 }, { a: 4 }], d: [[{ a: 5 }]] });
+      expect(parseStrictJsonObject(text)).toEqual({
+        a: { a: { a: 1 } },
+        b: { a: 2 },
+        c: [{ a: 3 }, { a: 4 }],
+        d: [[{ a: 5 }]],
+      });
     });
 
     it('sibling objects in an array that each use the same keys', () => {
@@ -40,14 +45,17 @@ describe('parseStrictJsonObject', () => {
       });
     });
 
-    it.each(['__proto__', 'constructor', 'prototype'])('%p as a value, in an array, and inside string values', (name) => {
-      const text = `{"k":"${name}","list":["${name}"],"s":"x \\"${name}\\": 1","t":"{\\"${name}\\":1}"}`;
-      const parsed = parseStrictJsonObject(text);
-      expect(parsed.k).toBe(name);
-      expect(parsed.list).toEqual([name]);
-      expect(parsed.s).toBe(`x "${name}": 1`);
-      expect(parsed.t).toBe(`{"${name}":1}`);
-    });
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      '%p as a value, in an array, and inside string values',
+      (name) => {
+        const text = `{"k":"${name}","list":["${name}"],"s":"x \\"${name}\\": 1","t":"{\\"${name}\\":1}"}`;
+        const parsed = parseStrictJsonObject(text);
+        expect(parsed.k).toBe(name);
+        expect(parsed.list).toEqual([name]);
+        expect(parsed.s).toBe(`x "${name}": 1`);
+        expect(parsed.t).toBe(`{"${name}":1}`);
+      },
+    );
 
     it('a value string that repeats a key of the same object', () => {
       expect(parseStrictJsonObject('{"a":"a","b":["a","a"]}')).toEqual({ a: 'a', b: ['a', 'a'] });
@@ -64,7 +72,15 @@ describe('parseStrictJsonObject', () => {
 
     it('keys that only differ in case or are close to the forbidden names', () => {
       const text = '{"A":1,"a":2,"Constructor":3,"__proto":4,"proto":5,"prototypes":6,"__proto__ ":7}';
-      expect(Object.keys(parseStrictJsonObject(text))).toEqual(['A', 'a', 'Constructor', '__proto', 'proto', 'prototypes', '__proto__ ']);
+      expect(Object.keys(parseStrictJsonObject(text))).toEqual([
+        'A',
+        'a',
+        'Constructor',
+        '__proto',
+        'proto',
+        'prototypes',
+        '__proto__ ',
+      ]);
     });
 
     it('escaped keys that decode to different names', () => {

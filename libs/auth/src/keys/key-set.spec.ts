@@ -1,4 +1,4 @@
-import { createPublicKey, createSecretKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { describe, expect, it, jest } from '@jest/globals';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
@@ -43,16 +43,20 @@ function fakeRemote(algorithms: JwtAlgorithm[], found: VerificationKey = key('RS
   return { remote: remote as unknown as RemoteKeySet, find };
 }
 
-const spki = (material: KeyObject) => (material.type === 'public' ? material : createPublicKey(material)).export({ format: 'der', type: 'spki' });
+const spki = (material: KeyObject) =>
+  (material.type === 'public' ? material : createPublicKey(material)).export({ format: 'der', type: 'spki' });
 
 describe('KeySet.find', () => {
   const hmac = key('HS256', SECRET);
   const single = new KeySet([hmac]);
 
   describe('alg', () => {
-    it.each([undefined, null, 256, true, ['HS256'], { name: 'HS256' }])('refuses a non-string alg (%p) as unsigned', (alg) => {
-      expectRefused(single, { alg }, 'The token algorithm is not allowed (the token is unsigned)');
-    });
+    it.each([undefined, null, 256, true, ['HS256'], { name: 'HS256' }])(
+      'refuses a non-string alg (%p) as unsigned',
+      (alg) => {
+        expectRefused(single, { alg }, 'The token algorithm is not allowed (the token is unsigned)');
+      },
+    );
 
     it.each(['none', 'None', 'NONE', 'nOnE', 'NoNe'])('refuses %p in any casing as unsigned', (alg) => {
       expectRefused(single, { alg }, 'The token algorithm is not allowed (the token is unsigned)');
@@ -62,9 +66,12 @@ describe('KeySet.find', () => {
       expectRefused(single, { alg: 'none', kid: 42 }, 'The token algorithm is not allowed (the token is unsigned)');
     });
 
-    it.each(['hs256', 'Hs256', 'HS256 ', 'HS1024', 'ES256K', 'toString', '__proto__', 'constructor', ''])('refuses the unknown alg %p', (alg) => {
-      expectRefused(single, { alg }, 'The token algorithm is not allowed');
-    });
+    it.each(['hs256', 'Hs256', 'HS256 ', 'HS1024', 'ES256K', 'toString', '__proto__', 'constructor', ''])(
+      'refuses the unknown alg %p',
+      (alg) => {
+        expectRefused(single, { alg }, 'The token algorithm is not allowed');
+      },
+    );
 
     it.each(['HS384', 'HS512', 'RS256', 'ES256', 'EdDSA'])('refuses the known but unconfigured alg %p', (alg) => {
       expectRefused(single, { alg }, 'The token algorithm is not allowed');
@@ -77,7 +84,11 @@ describe('KeySet.find', () => {
     });
 
     it('refuses an alg configured for another key than the one the kid names', () => {
-      const keys = new KeySet([key('HS256', SECRET, 'h'), key('ES256', P256.publicKey, 'e'), key('RS256', RSA.publicKey, 'r')]);
+      const keys = new KeySet([
+        key('HS256', SECRET, 'h'),
+        key('ES256', P256.publicKey, 'e'),
+        key('RS256', RSA.publicKey, 'r'),
+      ]);
       expectRefused(keys, { alg: 'HS256', kid: 'e' }, 'The token algorithm is not allowed');
       expectRefused(keys, { alg: 'ES256', kid: 'r' }, 'The token algorithm is not allowed');
       expectRefused(keys, { alg: 'RS256', kid: 'h' }, 'The token algorithm is not allowed');
@@ -91,7 +102,11 @@ describe('KeySet.find', () => {
   });
 
   describe('kid', () => {
-    const keys = new KeySet([key('HS256', SECRET, 'k-1'), key('ES256', P256.publicKey, 'k-2'), key('HS256', SECRET_512, 'x'.repeat(256))]);
+    const keys = new KeySet([
+      key('HS256', SECRET, 'k-1'),
+      key('ES256', P256.publicKey, 'k-2'),
+      key('HS256', SECRET_512, 'x'.repeat(256)),
+    ]);
 
     it('finds the key by exact kid and returns it as configured', () => {
       const [first, second] = [key('HS256', SECRET, 'k-1'), key('ES256', P256.publicKey, 'k-2')];
@@ -116,12 +131,20 @@ describe('KeySet.find', () => {
       expectRefused(keys, { alg: 'HS256', kid }, 'Token has an invalid kid');
     });
 
-    it.each(['K-1', 'k-1 ', ' k-1', 'k-', 'k-1\u0000', 'k\u20111', '__proto__', 'constructor', 'toString', 'x'.repeat(255)])(
-      'does not match %p to any key',
-      (kid) => {
-        expectRefused(keys, { alg: 'HS256', kid }, 'Token key id (kid) is not known');
-      },
-    );
+    it.each([
+      'K-1',
+      'k-1 ',
+      ' k-1',
+      'k-',
+      'k-1\u0000',
+      'k\u20111',
+      '__proto__',
+      'constructor',
+      'toString',
+      'x'.repeat(255),
+    ])('does not match %p to any key', (kid) => {
+      expectRefused(keys, { alg: 'HS256', kid }, 'Token key id (kid) is not known');
+    });
   });
 
   describe('a token without kid', () => {
@@ -261,7 +284,11 @@ describe('KeySet.toJwks', () => {
 
   it('publishes keys that import back to the same public keys', () => {
     const pairs = [RSA, P256, ED25519];
-    const jwks = new KeySet([key('RS512', RSA.publicKey, 'a'), key('ES256', P256.publicKey, 'b'), key('EdDSA', ED25519.publicKey, 'c')]).toJwks();
+    const jwks = new KeySet([
+      key('RS512', RSA.publicKey, 'a'),
+      key('ES256', P256.publicKey, 'b'),
+      key('EdDSA', ED25519.publicKey, 'c'),
+    ]).toJwks();
     jwks.keys.forEach((jwk, index) => {
       expect(spki(createPublicKey({ key: jwk, format: 'jwk' })).equals(spki(pairs[index]!.publicKey))).toBe(true);
     });
@@ -325,7 +352,7 @@ describe('JwksService', () => {
 
   it('publishes for a verify-only module (publicKey alone)', () => {
     const jwks = service({ algorithm: 'EdDSA', publicKey: ED25519.publicKey });
-    expect(jwks.getJwks().keys).toEqual([{ ...(ED25519.publicKey.export({ format: 'jwk' }) as JsonWebKey), alg: 'EdDSA', use: 'sig' }]);
+    expect(jwks.getJwks().keys).toEqual([{ ...ED25519.publicKey.export({ format: 'jwk' }), alg: 'EdDSA', use: 'sig' }]);
   });
 
   it('does not republish the keys of a remote JWKS', () => {
@@ -347,7 +374,9 @@ describe('JwksService', () => {
 
   it('never meets an RSA-PSS-typed key (refused at start-up, naming the option), and publishes a PS256 RSA key', () => {
     // Node cannot export an "rsa-pss" key as a JWK, so accepting one would break JwksService at start-up.
-    expect(() => resolveAuthOptions({ algorithm: 'PS256', privateKey: RSA_PSS.privateKey, kid: 'pss' })).toThrow(/option "privateKey" must be a rsa key for PS256/);
+    expect(() => resolveAuthOptions({ algorithm: 'PS256', privateKey: RSA_PSS.privateKey, kid: 'pss' })).toThrow(
+      /option "privateKey" must be a rsa key for PS256/,
+    );
     const resolved = resolveAuthOptions({ algorithm: 'PS256', privateKey: RSA.privateKey, kid: 'pss' });
     const jwks = new JwksService(new TokenVerifier(resolved)).getJwks();
     expect(jwks.keys).toHaveLength(1);

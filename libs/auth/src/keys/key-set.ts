@@ -1,6 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
-import { type AuthError, invalidToken } from '../errors/auth-error.js';
-import { isJwtAlgorithm, JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
+import { invalidToken } from '../errors/auth-error.js';
+import { isJwtAlgorithm, JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
 import type { RemoteKeySet } from './remote-key-set.js';
 import type { VerificationKey } from './verification-key.interface.js';
 
@@ -44,7 +44,8 @@ export class KeySet {
       if (local.algorithm !== alg) throw invalidToken('The token algorithm is not allowed');
       return local;
     }
-    if (this.remote === undefined) throw invalidToken(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
+    if (this.remote === undefined)
+      throw invalidToken(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
     // A local key's algorithm never opens the remote set to it: jwks.algorithms alone says what the remote keys verify.
     if (!this.remote.allows(alg)) throw invalidToken('The token algorithm is not allowed');
     return this.remote.find(alg, kid);
@@ -55,7 +56,12 @@ export class KeySet {
     return {
       keys: this.keys
         .filter((entry) => JWS_ALGORITHMS[entry.algorithm].family !== 'hmac')
-        .map((entry) => ({ ...entry.key.export({ format: 'jwk' }), ...(entry.kid && { kid: entry.kid }), alg: entry.algorithm, use: 'sig' })),
+        .map((entry) => ({
+          ...entry.key.export({ format: 'jwk' }),
+          ...(entry.kid && { kid: entry.kid }),
+          alg: entry.algorithm,
+          use: 'sig',
+        })),
     };
   }
 

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +18,11 @@ const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const RSA_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const RSA_PSS = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
 /** An RSA-PSS key restricted to SHA-256 (as `openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_pss_keygen_md:sha256` makes). */
-const RSA_PSS_SHA256 = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' });
+const RSA_PSS_SHA256 = generateKeyPairSync('rsa-pss', {
+  modulusLength: 2048,
+  hashAlgorithm: 'sha256',
+  mgf1HashAlgorithm: 'sha256',
+});
 const P256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const P384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const P521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
@@ -34,8 +45,10 @@ NF4QfDgEye8s/0bVqn51jXzoI7Mv+/APO6Q2Bxk=
 -----END CERTIFICATE-----
 `;
 
-const pem = (key: KeyObject, type: 'spki' | 'pkcs8' | 'pkcs1' | 'sec1') => key.export({ format: 'pem', type }) as string;
-const spkiDer = (key: KeyObject) => (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' });
+const pem = (key: KeyObject, type: 'spki' | 'pkcs8' | 'pkcs1' | 'sec1') =>
+  key.export({ format: 'pem', type }) as string;
+const spkiDer = (key: KeyObject) =>
+  (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' });
 
 /** Whether `key` is the public key of `pair` (compared as SPKI bytes). */
 function isPublicOf(key: KeyObject, pair: { publicKey: KeyObject }): boolean {
@@ -55,7 +68,13 @@ function refusal(fn: () => unknown): InvalidAuthOptionError {
 }
 
 /** Asserts `loadKey` refuses, naming `option` (the default `'key'`) and matching `reason`. */
-function expectRefused(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | 'verify', reason: RegExp, option = 'key'): InvalidAuthOptionError {
+function expectRefused(
+  input: unknown,
+  algorithm: JwtAlgorithm,
+  use: 'sign' | 'verify',
+  reason: RegExp,
+  option = 'key',
+): InvalidAuthOptionError {
   const error = refusal(() => loadKey(input, algorithm, use, option));
   expect(error.option).toBe(option);
   expect(error.message).toContain(`nest-jwt-extended: option "${option}"`);
@@ -81,11 +100,14 @@ function file(name: string, content: string | Buffer): string {
 
 describe('loadKey', () => {
   describe('a missing key', () => {
-    it.each([undefined, null, '', Buffer.alloc(0)])('is refused as required (%p), for HMAC and asymmetric algorithms', (input) => {
-      expectRefused(input, 'HS256', 'sign', /is required/, 'secret');
-      expectRefused(input, 'RS256', 'sign', /is required/, 'privateKey');
-      expectRefused(input, 'ES256', 'verify', /is required/, 'publicKey');
-    });
+    it.each([undefined, null, '', Buffer.alloc(0)])(
+      'is refused as required (%p), for HMAC and asymmetric algorithms',
+      (input) => {
+        expectRefused(input, 'HS256', 'sign', /is required/, 'secret');
+        expectRefused(input, 'RS256', 'sign', /is required/, 'privateKey');
+        expectRefused(input, 'ES256', 'verify', /is required/, 'publicKey');
+      },
+    );
   });
 
   describe('HMAC secrets', () => {
@@ -102,13 +124,20 @@ describe('loadKey', () => {
 
     it('takes an "oct" JWK object, decoding k', () => {
       const secret = Buffer.alloc(64, 3);
-      const key = loadKey({ kty: 'oct', k: secret.toString('base64url') }, 'HS512', 'verify', 'verificationKeys[0].key');
+      const key = loadKey(
+        { kty: 'oct', k: secret.toString('base64url') },
+        'HS512',
+        'verify',
+        'verificationKeys[0].key',
+      );
       expect(key.export().equals(secret)).toBe(true);
     });
 
     it('takes an "oct" JWK whose alg and use agree', () => {
       const secret = Buffer.alloc(32, 3).toString('base64url');
-      expect(loadKey({ kty: 'oct', k: secret, alg: 'HS256', use: 'sig' }, 'HS256', 'sign', 'secret').symmetricKeySize).toBe(32);
+      expect(
+        loadKey({ kty: 'oct', k: secret, alg: 'HS256', use: 'sig' }, 'HS256', 'sign', 'secret').symmetricKeySize,
+      ).toBe(32);
     });
 
     it('takes a secret KeyObject and returns it unchanged', () => {
@@ -128,19 +157,36 @@ describe('loadKey', () => {
       ['HS512', 64],
     ] as const)('%s needs at least %i bytes, whatever form the secret takes', (algorithm, min) => {
       const short = Buffer.alloc(min - 1, 1);
-      expectRefused('k'.repeat(min - 1), algorithm, 'sign', new RegExp(`must be at least ${min} bytes for ${algorithm} \\(got ${min - 1}\\)`), 'secret');
+      expectRefused(
+        'k'.repeat(min - 1),
+        algorithm,
+        'sign',
+        new RegExp(`must be at least ${min} bytes for ${algorithm} \\(got ${min - 1}\\)`),
+        'secret',
+      );
       expectRefused(short, algorithm, 'sign', new RegExp(`at least ${min} bytes`), 'secret');
-      expectRefused({ kty: 'oct', k: short.toString('base64url') }, algorithm, 'sign', new RegExp(`at least ${min} bytes`), 'secret');
+      expectRefused(
+        { kty: 'oct', k: short.toString('base64url') },
+        algorithm,
+        'sign',
+        new RegExp(`at least ${min} bytes`),
+        'secret',
+      );
       expectRefused(createSecretKey(short), algorithm, 'sign', new RegExp(`at least ${min} bytes`), 'secret');
       expect(loadKey(Buffer.alloc(min, 1), algorithm, 'sign', 'secret').symmetricKeySize).toBe(min);
     });
 
     it.each([
       ['a public KeyObject', () => RSA.publicKey, /must be a secret key for an HMAC algorithm \(got a public key\)/],
-      ['a private KeyObject', () => P256.privateKey, /must be a secret key for an HMAC algorithm \(got a private key\)/],
+      [
+        'a private KeyObject',
+        () => P256.privateKey,
+        /must be a secret key for an HMAC algorithm \(got a private key\)/,
+      ],
       ['an RSA JWK', () => RSA.publicKey.export({ format: 'jwk' }), /must be an "oct" JWK for an HMAC algorithm/],
       ['an "oct" JWK without k', () => ({ kty: 'oct' }), /must be an "oct" JWK/],
       ['an "oct" JWK whose k is not a string', () => ({ kty: 'oct', k: 42 }), /must be an "oct" JWK/],
+      // eslint-disable-next-line no-loss-of-precision -- any large number will do
       ['a number', () => 12345678901234567890123456789012345, /must be a string or a Buffer/],
       ['an array', () => ['x'.repeat(32)], /must be a string or a Buffer/],
       ['a Uint8Array', () => new Uint8Array(32), /must be a string or a Buffer/],
@@ -160,20 +206,35 @@ describe('loadKey', () => {
         ['JWK JSON text', () => JSON.stringify(RSA.publicKey.export({ format: 'jwk' }))],
         ['JWK JSON text with spaces around the colon', () => `{ "kty" : "oct", "k": "${'A'.repeat(43)}" }`],
         ['JWK JSON text as a Buffer', () => Buffer.from(JSON.stringify(P256.publicKey.export({ format: 'jwk' })))],
-        ['JWK JSON text with an escaped "kty" name', () => JSON.stringify(RSA.publicKey.export({ format: 'jwk' })).replace('"kty"', '"k\\u0074y"')],
+        [
+          'JWK JSON text with an escaped "kty" name',
+          () => JSON.stringify(RSA.publicKey.export({ format: 'jwk' })).replace('"kty"', '"k\\u0074y"'),
+        ],
         ['an SPKI public key as DER bytes', () => RSA.publicKey.export({ format: 'der', type: 'spki' })],
         ['a PKCS#1 public key as DER bytes', () => RSA.publicKey.export({ format: 'der', type: 'pkcs1' })],
         ['an EC public key as DER bytes', () => P256.publicKey.export({ format: 'der', type: 'spki' })],
         ['a private key as DER bytes', () => ED25519.privateKey.export({ format: 'der', type: 'pkcs8' })],
       ])('%s', (_, input) => {
         const value = input();
-        const error = expectRefused(value, 'HS256', 'sign', /looks like a PEM, DER or JWK key, not an HMAC secret/, 'secret');
+        const error = expectRefused(
+          value,
+          'HS256',
+          'sign',
+          /looks like a PEM, DER or JWK key, not an HMAC secret/,
+          'secret',
+        );
         expect(error.message).not.toContain(value.toString().slice(30, 60));
       });
     });
 
     it('refuses a JWK whose alg is another HMAC algorithm', () => {
-      expectRefused({ kty: 'oct', k: Buffer.alloc(64).toString('base64url'), alg: 'HS512' }, 'HS256', 'sign', /is a JWK for HS512, not HS256/, 'secret');
+      expectRefused(
+        { kty: 'oct', k: Buffer.alloc(64).toString('base64url'), alg: 'HS512' },
+        'HS256',
+        'sign',
+        /is a JWK for HS512, not HS256/,
+        'secret',
+      );
     });
   });
 
@@ -216,15 +277,25 @@ describe('loadKey', () => {
     });
 
     it('accepts PEM text as a Buffer and with surrounding whitespace', () => {
-      expect(isPublicOf(loadKey(Buffer.from(pem(RSA.publicKey, 'spki')), 'RS256', 'verify', 'publicKey'), RSA)).toBe(true);
-      expect(isPublicOf(loadKey(`\n\n${pem(ED25519.publicKey, 'spki')}\n\n`, 'EdDSA', 'verify', 'publicKey'), ED25519)).toBe(true);
+      expect(isPublicOf(loadKey(Buffer.from(pem(RSA.publicKey, 'spki')), 'RS256', 'verify', 'publicKey'), RSA)).toBe(
+        true,
+      );
+      expect(
+        isPublicOf(loadKey(`\n\n${pem(ED25519.publicKey, 'spki')}\n\n`, 'EdDSA', 'verify', 'publicKey'), ED25519),
+      ).toBe(true);
     });
 
     it.each([
       ['a public key', 'RS256', (): string => pem(RSA.publicKey, 'spki')],
       ['a certificate', 'ES256', (): string => CERTIFICATE],
     ] as const)('refuses %s where a private key is needed to sign', (_, algorithm, input) => {
-      expectRefused(input(), algorithm, 'sign', /is not a valid private key \(PEM, JWK or a file holding one\)/, 'privateKey');
+      expectRefused(
+        input(),
+        algorithm,
+        'sign',
+        /is not a valid private key \(PEM, JWK or a file holding one\)/,
+        'privateKey',
+      );
     });
 
     it('refuses a truncated PEM without quoting it', () => {
@@ -260,19 +331,37 @@ describe('loadKey', () => {
 
     it('refuses a path that does not exist, without quoting it', () => {
       const missing = join(dir, 'no-such-key.pem');
-      const error = expectRefused(missing, 'RS256', 'verify', /is neither PEM text, a JWK, nor the path of a readable file/, 'publicKey');
+      const error = expectRefused(
+        missing,
+        'RS256',
+        'verify',
+        /is neither PEM text, a JWK, nor the path of a readable file/,
+        'publicKey',
+      );
       expect(error.message).not.toContain(missing);
     });
 
     it('refuses a file that holds neither PEM nor a JWK', () => {
       const path = file('garbage.txt', 'just some text');
-      expectRefused(path, 'RS256', 'verify', /is neither PEM text, a JWK, nor the path of a readable file/, 'publicKey');
+      expectRefused(
+        path,
+        'RS256',
+        'verify',
+        /is neither PEM text, a JWK, nor the path of a readable file/,
+        'publicKey',
+      );
     });
 
     it('refuses a file that holds a path (never followed twice)', () => {
       const inner = file('inner.pem', pem(RSA.publicKey, 'spki'));
       const outer = file('outer.txt', inner);
-      expectRefused(outer, 'RS256', 'verify', /is neither PEM text, a JWK, nor the path of a readable file/, 'publicKey');
+      expectRefused(
+        outer,
+        'RS256',
+        'verify',
+        /is neither PEM text, a JWK, nor the path of a readable file/,
+        'publicKey',
+      );
     });
 
     it('refuses a file holding a key of the wrong type, naming the option', () => {
@@ -301,7 +390,9 @@ describe('loadKey', () => {
       ['ES512', P521],
       ['EdDSA', ED25519],
     ] as const)('%s: a public JWK object verifies, a private one signs', (algorithm, pair) => {
-      expect(isPublicOf(loadKey(pair.publicKey.export({ format: 'jwk' }), algorithm, 'verify', 'publicKey'), pair)).toBe(true);
+      expect(
+        isPublicOf(loadKey(pair.publicKey.export({ format: 'jwk' }), algorithm, 'verify', 'publicKey'), pair),
+      ).toBe(true);
       const signing = loadKey(pair.privateKey.export({ format: 'jwk' }), algorithm, 'sign', 'privateKey');
       expect(signing.type).toBe('private');
       expect(spkiDer(signing).equals(spkiDer(pair.publicKey))).toBe(true);
@@ -330,7 +421,13 @@ describe('loadKey', () => {
     });
 
     it('refuses a public JWK where a private key is needed to sign', () => {
-      expectRefused(RSA.publicKey.export({ format: 'jwk' }), 'RS256', 'sign', /is not a valid private key/, 'privateKey');
+      expectRefused(
+        RSA.publicKey.export({ format: 'jwk' }),
+        'RS256',
+        'sign',
+        /is not a valid private key/,
+        'privateKey',
+      );
     });
 
     it.each([
@@ -408,8 +505,20 @@ describe('loadKey', () => {
     });
 
     it('refuses a secret key for an asymmetric algorithm', () => {
-      expectRefused(createSecretKey(Buffer.alloc(64)), 'RS256', 'sign', /must be an asymmetric key \(got a secret key\)/, 'privateKey');
-      expectRefused(createSecretKey(Buffer.alloc(64)), 'EdDSA', 'verify', /must be an asymmetric key \(got a secret key\)/, 'publicKey');
+      expectRefused(
+        createSecretKey(Buffer.alloc(64)),
+        'RS256',
+        'sign',
+        /must be an asymmetric key \(got a secret key\)/,
+        'privateKey',
+      );
+      expectRefused(
+        createSecretKey(Buffer.alloc(64)),
+        'EdDSA',
+        'verify',
+        /must be an asymmetric key \(got a secret key\)/,
+        'publicKey',
+      );
     });
   });
 
@@ -442,21 +551,48 @@ describe('loadKey', () => {
     });
 
     it('refuses a JWK on another curve', () => {
-      expectRefused(P384.publicKey.export({ format: 'jwk' }), 'ES256', 'verify', /must be on curve prime256v1 for ES256 \(got secp384r1\)/, 'publicKey');
-      expectRefused(P256.privateKey.export({ format: 'jwk' }), 'ES512', 'sign', /must be on curve secp521r1 for ES512 \(got prime256v1\)/, 'privateKey');
+      expectRefused(
+        P384.publicKey.export({ format: 'jwk' }),
+        'ES256',
+        'verify',
+        /must be on curve prime256v1 for ES256 \(got secp384r1\)/,
+        'publicKey',
+      );
+      expectRefused(
+        P256.privateKey.export({ format: 'jwk' }),
+        'ES512',
+        'sign',
+        /must be on curve secp521r1 for ES512 \(got prime256v1\)/,
+        'privateKey',
+      );
     });
 
-    it.each(['RS256', 'RS512', 'PS256', 'PS512'] as const)('%s refuses an RSA key under 2048 bits, and takes one of 2048', (algorithm) => {
-      expectRefused(RSA_1024.publicKey, algorithm, 'verify', /must be an RSA key of at least 2048 bits \(got 1024\)/, 'publicKey');
-      expectRefused(pem(RSA_1024.privateKey, 'pkcs8'), algorithm, 'sign', /at least 2048 bits/, 'privateKey');
-      expect(loadKey(RSA.publicKey, algorithm, 'verify', 'publicKey').asymmetricKeyDetails?.modulusLength).toBe(2048);
-    });
+    it.each(['RS256', 'RS512', 'PS256', 'PS512'] as const)(
+      '%s refuses an RSA key under 2048 bits, and takes one of 2048',
+      (algorithm) => {
+        expectRefused(
+          RSA_1024.publicKey,
+          algorithm,
+          'verify',
+          /must be an RSA key of at least 2048 bits \(got 1024\)/,
+          'publicKey',
+        );
+        expectRefused(pem(RSA_1024.privateKey, 'pkcs8'), algorithm, 'sign', /at least 2048 bits/, 'privateKey');
+        expect(loadKey(RSA.publicKey, algorithm, 'verify', 'publicKey').asymmetricKeyDetails?.modulusLength).toBe(2048);
+      },
+    );
 
     it('PS algorithms take a plain RSA key and refuse an RSA-PSS-typed one (it cannot be published as a JWK)', () => {
       expect(loadKey(RSA.privateKey, 'PS256', 'sign', 'privateKey').asymmetricKeyType).toBe('rsa');
       expect(loadKey(pem(RSA.publicKey, 'spki'), 'PS512', 'verify', 'publicKey').asymmetricKeyType).toBe('rsa');
       expectRefused(RSA_PSS.privateKey, 'PS256', 'sign', /must be a rsa key for PS256 \(got rsa-pss\)/, 'privateKey');
-      expectRefused(pem(RSA_PSS.publicKey, 'spki'), 'PS512', 'verify', /must be a rsa key for PS512 \(got rsa-pss\)/, 'publicKey');
+      expectRefused(
+        pem(RSA_PSS.publicKey, 'spki'),
+        'PS512',
+        'verify',
+        /must be a rsa key for PS512 \(got rsa-pss\)/,
+        'publicKey',
+      );
     });
 
     it('PS algorithms refuse an RSA-PSS key restricted to a hash, for its own hash as for another', () => {
@@ -489,7 +625,13 @@ describe('loadKey', () => {
 
     it('refuses random text without quoting it', () => {
       const text = 'definitely-not-a-key-material-XYZ';
-      const error = expectRefused(text, 'ES256', 'sign', /is neither PEM text, a JWK, nor the path of a readable file/, 'privateKey');
+      const error = expectRefused(
+        text,
+        'ES256',
+        'sign',
+        /is neither PEM text, a JWK, nor the path of a readable file/,
+        'privateKey',
+      );
       expect(error.message).not.toContain(text);
     });
 
@@ -512,7 +654,9 @@ describe('assertKeyFits', () => {
   });
 
   it('refuses a secret key for an asymmetric algorithm', () => {
-    expect(refusal(() => assertKeyFits(createSecretKey(Buffer.alloc(64)), 'ES256', 'jwks')).message).toMatch(/must be a ec key for ES256 \(got secret\)/);
+    expect(refusal(() => assertKeyFits(createSecretKey(Buffer.alloc(64)), 'ES256', 'jwks')).message).toMatch(
+      /must be a ec key for ES256 \(got secret\)/,
+    );
   });
 
   it('refuses a private key created from PEM just like a public one, by its details', () => {

@@ -2,7 +2,6 @@ import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, type Jso
 import { existsSync, readFileSync } from 'node:fs';
 import { JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { InvalidAuthOptionError } from '../options/invalid-auth-option.error.js';
-import type { KeyInput } from './key-input.js';
 
 const MIN_RSA_BITS = 2048;
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
@@ -18,25 +17,32 @@ export function loadKey(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | '
   if (input === undefined || input === null || input === '' || (Buffer.isBuffer(input) && input.length === 0)) {
     throw new InvalidAuthOptionError(option, 'is required');
   }
-  const key = spec.family === 'hmac' ? secretKeyOf(input, algorithm, option) : asymmetricKeyOf(input, algorithm, use, option);
+  const key =
+    spec.family === 'hmac' ? secretKeyOf(input, algorithm, option) : asymmetricKeyOf(input, algorithm, use, option);
   assertKeyFits(key, algorithm, option);
   return key;
 }
 
 function secretKeyOf(input: unknown, algorithm: JwtAlgorithm, option: string): KeyObject {
   if (input instanceof KeyObject) {
-    if (input.type !== 'secret') throw new InvalidAuthOptionError(option, `must be a secret key for an HMAC algorithm (got a ${input.type} key)`);
+    if (input.type !== 'secret')
+      throw new InvalidAuthOptionError(option, `must be a secret key for an HMAC algorithm (got a ${input.type} key)`);
     return input;
   }
   if (isJwk(input)) {
     assertJwkFits(input, algorithm, option);
-    if (input.kty !== 'oct' || typeof input.k !== 'string') throw new InvalidAuthOptionError(option, 'must be an "oct" JWK for an HMAC algorithm');
+    if (input.kty !== 'oct' || typeof input.k !== 'string')
+      throw new InvalidAuthOptionError(option, 'must be an "oct" JWK for an HMAC algorithm');
     return createSecretKey(Buffer.from(input.k, 'base64url'));
   }
-  if (typeof input !== 'string' && !Buffer.isBuffer(input)) throw new InvalidAuthOptionError(option, 'must be a string or a Buffer');
+  if (typeof input !== 'string' && !Buffer.isBuffer(input))
+    throw new InvalidAuthOptionError(option, 'must be a string or a Buffer');
   // The classic confusion: a public key pasted where a secret belongs would let anyone who has it sign tokens.
   if (looksLikeKey(input)) {
-    throw new InvalidAuthOptionError(option, 'looks like a PEM, DER or JWK key, not an HMAC secret: asymmetric keys go in privateKey / publicKey with an RS, PS, ES or EdDSA algorithm');
+    throw new InvalidAuthOptionError(
+      option,
+      'looks like a PEM, DER or JWK key, not an HMAC secret: asymmetric keys go in privateKey / publicKey with an RS, PS, ES or EdDSA algorithm',
+    );
   }
   return createSecretKey(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
 }
@@ -71,18 +77,22 @@ function looksLikeKey(input: string | Buffer): boolean {
 
 function asymmetricKeyOf(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | 'verify', option: string): KeyObject {
   if (input instanceof KeyObject) {
-    if (input.type === 'secret') throw new InvalidAuthOptionError(option, 'must be an asymmetric key (got a secret key)');
+    if (input.type === 'secret')
+      throw new InvalidAuthOptionError(option, 'must be an asymmetric key (got a secret key)');
     if (use === 'sign' && input.type !== 'private') throw new InvalidAuthOptionError(option, 'must be a private key');
     return use === 'verify' && input.type === 'private' ? createPublicKey(input) : input;
   }
   const material = materialOf(input, option);
   if (typeof material === 'object' && !Buffer.isBuffer(material)) assertJwkFits(material.key, algorithm, option);
   try {
-    if (use === 'sign') return createPrivateKey(material as Parameters<typeof createPrivateKey>[0]);
+    if (use === 'sign') return createPrivateKey(material);
     // A private key or a certificate also yields the public key.
-    return createPublicKey(material as Parameters<typeof createPublicKey>[0]);
+    return createPublicKey(material);
   } catch {
-    throw new InvalidAuthOptionError(option, `is not a valid ${use === 'sign' ? 'private' : 'public'} key (PEM, JWK or a file holding one)`);
+    throw new InvalidAuthOptionError(
+      option,
+      `is not a valid ${use === 'sign' ? 'private' : 'public'} key (PEM, JWK or a file holding one)`,
+    );
   }
 }
 
@@ -118,12 +128,20 @@ function materialOf(input: unknown, option: string): string | Buffer | { key: Js
 
 // A JWK that states its algorithm or use must agree with the configuration (RFC 7517 sections 4.2 and 4.4).
 function assertJwkFits(jwk: JsonWebKey, algorithm: JwtAlgorithm, option: string): void {
-  if (jwk.alg !== undefined && jwk.alg !== algorithm) throw new InvalidAuthOptionError(option, `is a JWK for ${String(jwk.alg)}, not ${algorithm}`);
-  if (jwk.use !== undefined && jwk.use !== 'sig') throw new InvalidAuthOptionError(option, `is a JWK for use "${String(jwk.use)}", not "sig"`);
+  if (jwk.alg !== undefined && jwk.alg !== algorithm)
+    throw new InvalidAuthOptionError(option, `is a JWK for ${shown(jwk.alg)}, not ${algorithm}`);
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    throw new InvalidAuthOptionError(option, `is a JWK for use "${shown(jwk.use)}", not "sig"`);
 }
 
 function isJwk(value: unknown): value is JsonWebKey {
-  return typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof KeyObject) && typeof (value as JsonWebKey).kty === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Buffer.isBuffer(value) &&
+    !(value instanceof KeyObject) &&
+    typeof (value as JsonWebKey).kty === 'string'
+  );
 }
 
 /** Key type, size and curve for `algorithm` (RFC 7518 sections 3.2, 3.3, 3.4; RFC 8037). */
@@ -132,18 +150,33 @@ export function assertKeyFits(key: KeyObject, algorithm: JwtAlgorithm, option: s
   if (spec.family === 'hmac') {
     const size = key.symmetricKeySize ?? 0;
     if (key.type !== 'secret') throw new InvalidAuthOptionError(option, `must be a secret for ${algorithm}`);
-    if (size < spec.bytes!) throw new InvalidAuthOptionError(option, `must be at least ${spec.bytes} bytes for ${algorithm} (got ${size})`);
+    if (size < spec.bytes!)
+      throw new InvalidAuthOptionError(option, `must be at least ${spec.bytes} bytes for ${algorithm} (got ${size})`);
     return;
   }
   const type = key.asymmetricKeyType;
   if (type === undefined || !spec.keyTypes.includes(type)) {
-    throw new InvalidAuthOptionError(option, `must be a ${spec.keyTypes.join(' or ')} key for ${algorithm} (got ${type ?? key.type})`);
+    throw new InvalidAuthOptionError(
+      option,
+      `must be a ${spec.keyTypes.join(' or ')} key for ${algorithm} (got ${type ?? key.type})`,
+    );
   }
   const details = key.asymmetricKeyDetails ?? {};
   if ((type === 'rsa' || type === 'rsa-pss') && (details.modulusLength ?? 0) < MIN_RSA_BITS) {
-    throw new InvalidAuthOptionError(option, `must be an RSA key of at least ${MIN_RSA_BITS} bits (got ${details.modulusLength})`);
+    throw new InvalidAuthOptionError(
+      option,
+      `must be an RSA key of at least ${MIN_RSA_BITS} bits (got ${details.modulusLength})`,
+    );
   }
   if (spec.namedCurve !== undefined && details.namedCurve !== spec.namedCurve) {
-    throw new InvalidAuthOptionError(option, `must be on curve ${spec.namedCurve} for ${algorithm} (got ${details.namedCurve})`);
+    throw new InvalidAuthOptionError(
+      option,
+      `must be on curve ${spec.namedCurve} for ${algorithm} (got ${details.namedCurve})`,
+    );
   }
+}
+
+/** A JWK member as text for a message: strings as they are, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -61,7 +61,14 @@ function json(document: () => unknown, status = 200): Route {
 }
 
 function remote(uri: string, options: Partial<RemoteKeySetOptions> = {}): RemoteKeySet {
-  return new RemoteKeySet({ uri, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'], cacheMaxAgeMs: 60_000, cooldownMs: 30_000, timeoutMs: 2_000, ...options });
+  return new RemoteKeySet({
+    uri,
+    algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+    cacheMaxAgeMs: 60_000,
+    cooldownMs: 30_000,
+    timeoutMs: 2_000,
+    ...options,
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {
@@ -156,7 +163,8 @@ describe('RemoteKeySet', () => {
       const spec = JWS_ALGORITHMS[algorithm];
       const token = encodeCompactJws({ alg: algorithm, kid }, { sub: 'alice' }, spec, pair.privateKey);
       expect(verifyJwsSignature(decodeCompactJws(token), spec, found.key)).toBe(true);
-      const otherKey = { RS256: IDP.rsa2, PS256: IDP.rsa2, ES256: LOCAL_P256, EdDSA: OTHER_ED25519 }[algorithm].privateKey;
+      const otherKey = { RS256: IDP.rsa2, PS256: IDP.rsa2, ES256: LOCAL_P256, EdDSA: OTHER_ED25519 }[algorithm]
+        .privateKey;
       const other = encodeCompactJws({ alg: algorithm, kid }, { sub: 'alice' }, spec, otherKey);
       expect(verifyJwsSignature(decodeCompactJws(other), spec, found.key)).toBe(false);
     });
@@ -174,7 +182,11 @@ describe('RemoteKeySet', () => {
     it('shares one fetch between concurrent lookups', async () => {
       const { uri, hits: count } = serve(json(() => ({ keys: STANDARD_KEYS })));
       const keys = remote(uri);
-      const found = await Promise.all([keys.find('RS256', 'rsa-1'), keys.find('ES256', 'ec-1'), keys.find('EdDSA', 'ed-1')]);
+      const found = await Promise.all([
+        keys.find('RS256', 'rsa-1'),
+        keys.find('ES256', 'ec-1'),
+        keys.find('EdDSA', 'ed-1'),
+      ]);
       expect(found.map((entry) => entry.kid)).toEqual(['rsa-1', 'ec-1', 'ed-1']);
       expect(count()).toBe(1);
     });
@@ -232,8 +244,11 @@ describe('RemoteKeySet', () => {
     });
 
     it.each([
-      ['a secret ("oct") key', () => ({ kty: 'oct', k: Buffer.alloc(32, 1).toString('base64url'), kid: 'secret', alg: 'RS256' })],
-      ['a private key', () => ({ ...(IDP.p256.privateKey.export({ format: 'jwk' }) as JsonWebKey), kid: 'private' })],
+      [
+        'a secret ("oct") key',
+        () => ({ kty: 'oct', k: Buffer.alloc(32, 1).toString('base64url'), kid: 'secret', alg: 'RS256' }),
+      ],
+      ['a private key', () => ({ ...IDP.p256.privateKey.export({ format: 'jwk' }), kid: 'private' })],
     ])('never takes %s from the document', async (_, member) => {
       const entry = member();
       const { uri } = serve(json(() => ({ keys: [entry] })));
@@ -252,7 +267,8 @@ describe('RemoteKeySet', () => {
       const { uri, hits: count } = serve(json(() => ({ keys: STANDARD_KEYS })));
       const keys = remote(uri, { cooldownMs: 60_000 });
       await keys.find('RS256', 'rsa-1');
-      for (let i = 0; i < 5; i++) await expectInvalid(keys.find('RS256', `unknown-${i}`), 'Token key id (kid) is not known');
+      for (let i = 0; i < 5; i++)
+        await expectInvalid(keys.find('RS256', `unknown-${i}`), 'Token key id (kid) is not known');
       expect(count()).toBe(1);
     });
 
@@ -283,7 +299,10 @@ describe('RemoteKeySet', () => {
     it.each([
       ['a 500 answer', json(() => ({ error: 'boom' }), 500)],
       ['a 404 answer', json(() => ({ keys: STANDARD_KEYS }), 404)],
-      ['a redirect-less 302', (_request: IncomingMessage, response: ServerResponse) => void response.writeHead(302).end()],
+      [
+        'a redirect-less 302',
+        (_request: IncomingMessage, response: ServerResponse) => void response.writeHead(302).end(),
+      ],
       ['invalid JSON', json(() => '{"keys": [')],
       ['JSON that is not a key set', json(() => ({ keys: 'none' }))],
       ['a JSON array', json(() => [STANDARD_KEYS])],
@@ -313,7 +332,9 @@ describe('RemoteKeySet', () => {
 
     it('recovers once the document can be fetched again', async () => {
       let up = false;
-      const { uri } = serve((request, response) => (up ? json(() => ({ keys: STANDARD_KEYS })) : json(() => ({}), 502))(request, response));
+      const { uri } = serve((request, response) =>
+        (up ? json(() => ({ keys: STANDARD_KEYS })) : json(() => ({}), 502))(request, response),
+      );
       const keys = remote(uri, { cooldownMs: 0 });
       await expectUnavailable(keys.find('RS256', 'rsa-1'), uri);
       up = true;
@@ -324,7 +345,12 @@ describe('RemoteKeySet', () => {
 
 describe('TokenVerifier with a remote JWKS', () => {
   /** Tokens as the identity provider issues them: our own TokenService, configured with the provider's private key. */
-  function idpToken(algorithm: JwtAlgorithm, privateKey: KeyObject, kid: string | undefined, identity = 'alice'): string {
+  function idpToken(
+    algorithm: JwtAlgorithm,
+    privateKey: KeyObject,
+    kid: string | undefined,
+    identity = 'alice',
+  ): string {
     const resolved = resolveAuthOptions({ algorithm, privateKey, ...(kid !== undefined && { kid }) });
     return new TokenService(resolved, new TokenVerifier(resolved)).createAccessToken(identity);
   }
@@ -350,16 +376,23 @@ describe('TokenVerifier with a remote JWKS', () => {
   });
 
   it('verifies each algorithm listed in jwks.algorithms', async () => {
-    const { verifier } = module({ algorithm: 'RS256', jwks: { uri, algorithms: ['RS256', 'ES256', 'EdDSA', 'PS256'] } });
+    const { verifier } = module({
+      algorithm: 'RS256',
+      jwks: { uri, algorithms: ['RS256', 'ES256', 'EdDSA', 'PS256'] },
+    });
     expect((await verifier.verify(idpToken('ES256', IDP.p256.privateKey, 'ec-1', 'ec-user'))).identity).toBe('ec-user');
-    expect((await verifier.verify(idpToken('EdDSA', IDP.ed25519.privateKey, 'ed-1', 'ed-user'))).identity).toBe('ed-user');
+    expect((await verifier.verify(idpToken('EdDSA', IDP.ed25519.privateKey, 'ed-1', 'ed-user'))).identity).toBe(
+      'ed-user',
+    );
     expect((await verifier.verify(idpToken('PS256', IDP.rsa.privateKey, 'rsa-1', 'ps-user'))).identity).toBe('ps-user');
     expect(count()).toBe(1);
   });
 
   it('refuses an algorithm not listed in jwks.algorithms before fetching anything', async () => {
     const { verifier } = module({ algorithm: 'RS256', jwks: { uri } });
-    expect(() => verifier.verify(idpToken('ES256', IDP.p256.privateKey, 'ec-1'))).toThrow('The token algorithm is not allowed');
+    expect(() => verifier.verify(idpToken('ES256', IDP.p256.privateKey, 'ec-1'))).toThrow(
+      'The token algorithm is not allowed',
+    );
     expect(count()).toBe(0);
   });
 
@@ -367,27 +400,44 @@ describe('TokenVerifier with a remote JWKS', () => {
     const { tokens } = module({ algorithm: 'RS256', jwks: { uri } });
     const token = idpToken('RS256', IDP.rsa.privateKey, 'rsa-1');
     expect(() => tokens.verifyToken(token)).toThrow(/use verifyTokenAsync\(\)/);
-    await expect(tokens.verifyTokenAsync(token, { type: 'access' })).resolves.toMatchObject({ sub: 'alice', type: 'access' });
+    await expect(tokens.verifyTokenAsync(token, { type: 'access' })).resolves.toMatchObject({
+      sub: 'alice',
+      type: 'access',
+    });
   });
 
   it('refuses a token with an unknown kid with 401 invalid_token', async () => {
     const { verifier } = module({ algorithm: 'RS256', jwks: { uri } });
-    await expectInvalid(Promise.resolve().then(() => verifier.verify(idpToken('RS256', IDP.rsa2.privateKey, 'rsa-2'))), 'Token key id (kid) is not known');
+    await expectInvalid(
+      Promise.resolve().then(() => verifier.verify(idpToken('RS256', IDP.rsa2.privateKey, 'rsa-2'))),
+      'Token key id (kid) is not known',
+    );
   });
 
   it('refuses a token signed by another key under a known kid', async () => {
     const { verifier } = module({ algorithm: 'RS256', jwks: { uri } });
-    await expectInvalid(Promise.resolve().then(() => verifier.verify(idpToken('RS256', IDP.rsa2.privateKey, 'rsa-1'))), 'Signature verification failed');
+    await expectInvalid(
+      Promise.resolve().then(() => verifier.verify(idpToken('RS256', IDP.rsa2.privateKey, 'rsa-1'))),
+      'Signature verification failed',
+    );
   });
 
   it('answers 503 key_set_unavailable when the document cannot be fetched', async () => {
     const down = serve(json(() => ({}), 503));
     const { verifier } = module({ algorithm: 'RS256', jwks: { uri: down.uri } });
-    await expectUnavailable(Promise.resolve().then(() => verifier.verify(idpToken('RS256', IDP.rsa.privateKey, 'rsa-1'))), down.uri);
+    await expectUnavailable(
+      Promise.resolve().then(() => verifier.verify(idpToken('RS256', IDP.rsa.privateKey, 'rsa-1'))),
+      down.uri,
+    );
   });
 
   it('uses its own signing key for its own tokens, and the remote keys for the provider’s', async () => {
-    const { verifier, tokens } = module({ algorithm: 'ES256', privateKey: LOCAL_P256.privateKey, kid: 'local', jwks: { uri, algorithms: ['RS256'] } });
+    const { verifier, tokens } = module({
+      algorithm: 'ES256',
+      privateKey: LOCAL_P256.privateKey,
+      kid: 'local',
+      jwks: { uri, algorithms: ['RS256'] },
+    });
     const own = verifier.verify(tokens.createAccessToken('me'));
     expect(own).not.toBeInstanceOf(Promise);
     expect((await own).identity).toBe('me');
@@ -398,7 +448,12 @@ describe('TokenVerifier with a remote JWKS', () => {
   it('does not accept, through the remote document, an algorithm left out of jwks.algorithms that only a local key uses', async () => {
     // The module signs ES256 itself and trusts the provider for RS256 only. The provider's document also holds an EC
     // key ("ec-1"); an ES256 token naming it must be refused, not verified with that key.
-    const { verifier } = module({ algorithm: 'ES256', privateKey: LOCAL_P256.privateKey, kid: 'local', jwks: { uri, algorithms: ['RS256'] } });
+    const { verifier } = module({
+      algorithm: 'ES256',
+      privateKey: LOCAL_P256.privateKey,
+      kid: 'local',
+      jwks: { uri, algorithms: ['RS256'] },
+    });
     const token = idpToken('ES256', IDP.p256.privateKey, 'ec-1', 'intruder');
     const error = await rejection(Promise.resolve().then(() => verifier.verify(token)));
     expect(error.code).toBe(AuthErrorCode.InvalidToken);

@@ -49,10 +49,16 @@ export class RemoteKeySet {
     try {
       cryptoKey = await this.resolve(kid === undefined ? { alg: algorithm } : { alg: algorithm, kid });
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) throw invalidToken(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
+      if (error instanceof errors.JWKSNoMatchingKey)
+        throw invalidToken(kid === undefined ? 'Token has no kid' : 'Token key id (kid) is not known');
       if (error instanceof errors.JWKSMultipleMatchingKeys) throw invalidToken('Token has no kid');
       // The key set could not be fetched or read: not the client's fault, and no token can be judged without it.
-      throw new AuthError(AuthErrorCode.KeySetUnavailable, 'The key set to verify tokens with is unavailable', undefined, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new AuthError(
+        AuthErrorCode.KeySetUnavailable,
+        'The key set to verify tokens with is unavailable',
+        undefined,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     let key = this.keyObjects.get(cryptoKey);
     if (key === undefined) {

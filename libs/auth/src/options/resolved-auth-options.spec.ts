@@ -132,6 +132,7 @@ describe('resolveAuthOptions', () => {
       expectRefused({}, 'secret', /is required/);
     });
 
+    // eslint-disable-next-line no-loss-of-precision -- any large number will do
     it.each([12345678901234567890123456789012345, {}, ['x'.repeat(32)], true, new Uint8Array(32)])(
       'must be a string or a Buffer (%p)',
       (secret) => {
@@ -144,7 +145,11 @@ describe('resolveAuthOptions', () => {
       ['HS384', 48],
       ['HS512', 64],
     ] as const)('%s needs at least %i bytes', (algorithm, min) => {
-      expectRefused({ secret: 'k'.repeat(min - 1), algorithm }, 'secret', new RegExp(`at least ${min} bytes for ${algorithm} \\(got ${min - 1}\\)`));
+      expectRefused(
+        { secret: 'k'.repeat(min - 1), algorithm },
+        'secret',
+        new RegExp(`at least ${min} bytes for ${algorithm} \\(got ${min - 1}\\)`),
+      );
       expectRefused({ secret: Buffer.alloc(min - 1, 1), algorithm }, 'secret', new RegExp(`at least ${min} bytes`));
       expect(resolveAuthOptions({ secret: 'k'.repeat(min), algorithm }).algorithm).toBe(algorithm);
     });
@@ -158,13 +163,19 @@ describe('resolveAuthOptions', () => {
   });
 
   describe('algorithm', () => {
-    it.each(['none', 'NONE', 'hs256', 'rs256', 'eddsa', 'Ed25519', 'ES256K', '', 'HS1024'])('refuses %p', (algorithm) => {
-      expectRefused({ secret: SECRET, algorithm }, 'algorithm', /must be one of HS256, HS384, HS512, RS256, .*EdDSA/);
-    });
+    it.each(['none', 'NONE', 'hs256', 'rs256', 'eddsa', 'Ed25519', 'ES256K', '', 'HS1024'])(
+      'refuses %p',
+      (algorithm) => {
+        expectRefused({ secret: SECRET, algorithm }, 'algorithm', /must be one of HS256, HS384, HS512, RS256, .*EdDSA/);
+      },
+    );
 
-    it.each(['RS256', 'ES256', 'EdDSA'])('refuses an HMAC secret with the asymmetric %p, naming "secret"', (algorithm) => {
-      expectRefused({ secret: SECRET, algorithm }, 'secret', /is for HS algorithms/);
-    });
+    it.each(['RS256', 'ES256', 'EdDSA'])(
+      'refuses an HMAC secret with the asymmetric %p, naming "secret"',
+      (algorithm) => {
+        expectRefused({ secret: SECRET, algorithm }, 'secret', /is for HS algorithms/);
+      },
+    );
 
     it('refuses an inherited property name such as "toString"', () => {
       expectRefused({ secret: SECRET, algorithm: 'toString' }, 'algorithm');
@@ -176,9 +187,16 @@ describe('resolveAuthOptions', () => {
   });
 
   describe('identityClaim', () => {
-    it.each(['iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud'])('refuses the reserved claim %p', (identityClaim) => {
-      expectRefused({ secret: SECRET, identityClaim }, 'identityClaim', new RegExp(`must not be the reserved claim "${identityClaim}"`));
-    });
+    it.each(['iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud'])(
+      'refuses the reserved claim %p',
+      (identityClaim) => {
+        expectRefused(
+          { secret: SECRET, identityClaim },
+          'identityClaim',
+          new RegExp(`must not be the reserved claim "${identityClaim}"`),
+        );
+      },
+    );
 
     it.each(['', 42])('refuses %p', (identityClaim) => {
       expectRefused({ secret: SECRET, identityClaim }, 'identityClaim', /must be a non-empty string/);
@@ -202,9 +220,12 @@ describe('resolveAuthOptions', () => {
   });
 
   describe('headerName', () => {
-    it.each(['X Access Token', ' Authorization', 'Authorization ', '', 'Auth:orization', 'Authorization\n', 42])('refuses %p', (headerName) => {
-      expectRefused({ secret: SECRET, headerName }, 'headerName', /must be a valid HTTP header name/);
-    });
+    it.each(['X Access Token', ' Authorization', 'Authorization ', '', 'Auth:orization', 'Authorization\n', 42])(
+      'refuses %p',
+      (headerName) => {
+        expectRefused({ secret: SECRET, headerName }, 'headerName', /must be a valid HTTP header name/);
+      },
+    );
   });
 
   describe('headerScheme', () => {
@@ -264,13 +285,24 @@ describe('keys', () => {
 
   type Pair = { publicKey: CryptoKeyObject; privateKey: CryptoKeyObject };
   const PAIRS: Record<Exclude<JwtAlgorithm, 'HS256' | 'HS384' | 'HS512'>, Pair> = {
-    RS256: RSA, RS384: RSA, RS512: RSA, PS256: RSA, PS384: RSA, PS512: RSA, ES256: P256, ES384: P384, ES512: P521, EdDSA: ED25519,
+    RS256: RSA,
+    RS384: RSA,
+    RS512: RSA,
+    PS256: RSA,
+    PS384: RSA,
+    PS512: RSA,
+    ES256: P256,
+    ES384: P384,
+    ES512: P521,
+    EdDSA: ED25519,
   };
   const ASYMMETRIC = Object.keys(PAIRS) as Array<keyof typeof PAIRS>;
   const HMAC = ['HS256', 'HS384', 'HS512'] as const;
 
-  const pem = (key: CryptoKeyObject) => key.export({ format: 'pem', type: key.type === 'private' ? 'pkcs8' : 'spki' }) as string;
-  const spki = (key: CryptoKeyObject) => (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' });
+  const pem = (key: CryptoKeyObject) =>
+    key.export({ format: 'pem', type: key.type === 'private' ? 'pkcs8' : 'spki' }) as string;
+  const spki = (key: CryptoKeyObject) =>
+    (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' });
   const sameKey = (a: CryptoKeyObject, b: CryptoKeyObject) => spki(a).equals(spki(b));
   const JWKS_URI = 'https://issuer.example/.well-known/jwks.json';
 
@@ -298,18 +330,34 @@ describe('keys', () => {
 
     it.each(HMAC)('%s refuses privateKey and publicKey, naming each', (algorithm) => {
       const secret = 'k'.repeat(64);
-      expectRefused({ algorithm, secret, privateKey: RSA.privateKey }, 'privateKey', new RegExp(`is for asymmetric algorithms; ${algorithm} takes "secret"`));
-      expectRefused({ algorithm, secret, publicKey: RSA.publicKey }, 'publicKey', new RegExp(`is for asymmetric algorithms; ${algorithm} takes "secret"`));
+      expectRefused(
+        { algorithm, secret, privateKey: RSA.privateKey },
+        'privateKey',
+        new RegExp(`is for asymmetric algorithms; ${algorithm} takes "secret"`),
+      );
+      expectRefused(
+        { algorithm, secret, publicKey: RSA.publicKey },
+        'publicKey',
+        new RegExp(`is for asymmetric algorithms; ${algorithm} takes "secret"`),
+      );
       expectRefused({ algorithm, publicKey: pem(RSA.publicKey) }, 'publicKey', /is for asymmetric algorithms/);
     });
 
     it.each(ASYMMETRIC)('%s refuses a secret, even beside a private key', (algorithm) => {
-      const error = expectRefused({ algorithm, secret: 'k'.repeat(64), privateKey: PAIRS[algorithm].privateKey }, 'secret', /is for HS algorithms/);
+      const error = expectRefused(
+        { algorithm, secret: 'k'.repeat(64), privateKey: PAIRS[algorithm].privateKey },
+        'secret',
+        /is for HS algorithms/,
+      );
       expect(error.message).toContain(`${algorithm} takes "privateKey" and/or "publicKey"`);
     });
 
     it.each(ASYMMETRIC)('%s needs privateKey or publicKey', (algorithm) => {
-      expectRefused({ algorithm }, 'privateKey', new RegExp(`is required for ${algorithm} \\(or "publicKey" alone, to only verify\\)`));
+      expectRefused(
+        { algorithm },
+        'privateKey',
+        new RegExp(`is required for ${algorithm} \\(or "publicKey" alone, to only verify\\)`),
+      );
       expectRefused({ algorithm, verificationKeys: [] }, 'privateKey', /is required/);
     });
 
@@ -343,7 +391,11 @@ describe('keys', () => {
     });
 
     it('refuses a publicKey of the wrong kind beside a good privateKey, naming publicKey', () => {
-      expectRefused({ algorithm: 'ES256', privateKey: P256.privateKey, publicKey: P384.publicKey }, 'publicKey', /must be on curve prime256v1/);
+      expectRefused(
+        { algorithm: 'ES256', privateKey: P256.privateKey, publicKey: P384.publicKey },
+        'publicKey',
+        /must be on curve prime256v1/,
+      );
     });
 
     it.each([
@@ -353,13 +405,25 @@ describe('keys', () => {
       ['ES384', () => P384.privateKey, () => OTHER_P384.publicKey],
       ['EdDSA', () => ED25519.privateKey, () => OTHER_ED25519.publicKey],
     ] as const)('%s refuses a publicKey that does not match privateKey', (algorithm, privateKey, publicKey) => {
-      expectRefused({ algorithm, privateKey: privateKey(), publicKey: publicKey() }, 'publicKey', /does not match privateKey/);
-      expectRefused({ algorithm, privateKey: pem(privateKey()), publicKey: pem(publicKey()) }, 'publicKey', /does not match privateKey/);
+      expectRefused(
+        { algorithm, privateKey: privateKey(), publicKey: publicKey() },
+        'publicKey',
+        /does not match privateKey/,
+      );
+      expectRefused(
+        { algorithm, privateKey: pem(privateKey()), publicKey: pem(publicKey()) },
+        'publicKey',
+        /does not match privateKey/,
+      );
     });
 
     it.each(ASYMMETRIC)('%s accepts the matching publicKey beside privateKey, and verifies with it', (algorithm) => {
       const { privateKey, publicKey } = PAIRS[algorithm];
-      const resolved = resolveAuthOptions({ algorithm, privateKey: pem(privateKey), publicKey: publicKey.export({ format: 'jwk' }) });
+      const resolved = resolveAuthOptions({
+        algorithm,
+        privateKey: pem(privateKey),
+        publicKey: publicKey.export({ format: 'jwk' }),
+      });
       expect(sameKey(resolved.verificationKeys[0]!.key, publicKey)).toBe(true);
       const verifier = new TokenVerifier(resolved);
       const token = new TokenService(resolved, verifier).createAccessToken('alice');
@@ -432,7 +496,11 @@ describe('keys', () => {
     });
 
     it('never sign: the signing key stays the module key', () => {
-      const resolved = resolveAuthOptions({ secret: SECRET, kid: 'new', verificationKeys: [{ kid: 'old', key: 'o'.repeat(32) }] });
+      const resolved = resolveAuthOptions({
+        secret: SECRET,
+        kid: 'new',
+        verificationKeys: [{ kid: 'old', key: 'o'.repeat(32) }],
+      });
       expect(resolved.signingKey?.kid).toBe('new');
       expect(resolved.signingKey?.key.export().toString()).toBe(SECRET);
     });
@@ -450,9 +518,11 @@ describe('keys', () => {
       const newToken = new TokenService(after, verifier).createAccessToken('bob');
       expect(verifier.verify(oldToken)).toMatchObject({ identity: 'alice' });
       expect(verifier.verify(newToken)).toMatchObject({ identity: 'bob' });
-      expect(() => new TokenVerifier(resolveAuthOptions({ algorithm: 'EdDSA', privateKey: ED25519.privateKey, kid: 'new' })).verify(oldToken)).toThrow(
-        'Token key id (kid) is not known',
-      );
+      expect(() =>
+        new TokenVerifier(
+          resolveAuthOptions({ algorithm: 'EdDSA', privateKey: ED25519.privateKey, kid: 'new' }),
+        ).verify(oldToken),
+      ).toThrow('Token key id (kid) is not known');
     });
 
     it('make a module without its own key verify-only, HMAC included', () => {
@@ -465,46 +535,90 @@ describe('keys', () => {
     });
 
     it('may hold the same key material under two kids', () => {
-      const resolved = resolveAuthOptions({ algorithm: 'RS256', publicKey: RSA.publicKey, kid: 'a', verificationKeys: [{ kid: 'b', key: RSA.publicKey }] });
+      const resolved = resolveAuthOptions({
+        algorithm: 'RS256',
+        publicKey: RSA.publicKey,
+        kid: 'a',
+        verificationKeys: [{ kid: 'b', key: RSA.publicKey }],
+      });
       expect(resolved.verificationKeys).toHaveLength(2);
     });
 
     it.each([{}, 'key', 42, null])('must be an array (%p)', (verificationKeys) => {
-      expectRefused({ secret: SECRET, verificationKeys }, 'verificationKeys', /must be an array of \{ kid, algorithm\?, key \}/);
+      expectRefused(
+        { secret: SECRET, verificationKeys },
+        'verificationKeys',
+        /must be an array of \{ kid, algorithm\?, key \}/,
+      );
     });
 
     it.each([null, 'key', 42])('refuses the entry %p, naming its index', (entry) => {
-      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'ok', key: SECRET }, entry] }, 'verificationKeys[1]', /must be an object/);
+      expectRefused(
+        { secret: SECRET, verificationKeys: [{ kid: 'ok', key: SECRET }, entry] },
+        'verificationKeys[1]',
+        /must be an object/,
+      );
     });
 
     it.each(['none', 'hs256', 'RSA', 42])('refuses the entry algorithm %p', (algorithm) => {
-      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', algorithm, key: SECRET }] }, 'verificationKeys[0].algorithm', /is not a supported algorithm/);
+      expectRefused(
+        { secret: SECRET, verificationKeys: [{ kid: 'a', algorithm, key: SECRET }] },
+        'verificationKeys[0].algorithm',
+        /is not a supported algorithm/,
+      );
     });
 
     it('requires a kid on every entry', () => {
-      expectRefused({ secret: SECRET, verificationKeys: [{ key: 'o'.repeat(32) }] }, 'verificationKeys[0].kid', /is required: extra keys are picked by kid/);
       expectRefused(
-        { algorithm: 'RS256', publicKey: RSA.publicKey, verificationKeys: [{ kid: 'a', key: RSA.publicKey }, { key: OTHER_RSA.publicKey }] },
+        { secret: SECRET, verificationKeys: [{ key: 'o'.repeat(32) }] },
+        'verificationKeys[0].kid',
+        /is required: extra keys are picked by kid/,
+      );
+      expectRefused(
+        {
+          algorithm: 'RS256',
+          publicKey: RSA.publicKey,
+          verificationKeys: [{ kid: 'a', key: RSA.publicKey }, { key: OTHER_RSA.publicKey }],
+        },
         'verificationKeys[1].kid',
         /is required/,
       );
     });
 
     it.each(['', 'k'.repeat(257), 7])('refuses the entry kid %p', (kid) => {
-      expectRefused({ secret: SECRET, verificationKeys: [{ kid, key: 'o'.repeat(32) }] }, 'verificationKeys[0].kid', /must be a non-empty string of at most 256 characters/);
+      expectRefused(
+        { secret: SECRET, verificationKeys: [{ kid, key: 'o'.repeat(32) }] },
+        'verificationKeys[0].kid',
+        /must be a non-empty string of at most 256 characters/,
+      );
     });
 
     it('requires and checks each key, naming the entry', () => {
       expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a' }] }, 'verificationKeys[0].key', /is required/);
-      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: 'short' }] }, 'verificationKeys[0].key', /at least 32 bytes/);
-      expectRefused({ secret: SECRET, verificationKeys: [{ kid: 'a', key: pem(RSA.publicKey) }] }, 'verificationKeys[0].key', /looks like a PEM, DER or JWK key/);
+      expectRefused(
+        { secret: SECRET, verificationKeys: [{ kid: 'a', key: 'short' }] },
+        'verificationKeys[0].key',
+        /at least 32 bytes/,
+      );
+      expectRefused(
+        { secret: SECRET, verificationKeys: [{ kid: 'a', key: pem(RSA.publicKey) }] },
+        'verificationKeys[0].key',
+        /looks like a PEM, DER or JWK key/,
+      );
       expectRefused(
         { algorithm: 'ES256', privateKey: P256.privateKey, verificationKeys: [{ kid: 'a', key: P384.publicKey }] },
         'verificationKeys[0].key',
         /must be on curve prime256v1/,
       );
       expectRefused(
-        { algorithm: 'ES256', privateKey: P256.privateKey, verificationKeys: [{ kid: 'a', algorithm: 'ES384', key: P384.publicKey }, { kid: 'b', algorithm: 'RS256', key: P256.publicKey }] },
+        {
+          algorithm: 'ES256',
+          privateKey: P256.privateKey,
+          verificationKeys: [
+            { kid: 'a', algorithm: 'ES384', key: P384.publicKey },
+            { kid: 'b', algorithm: 'RS256', key: P256.publicKey },
+          ],
+        },
         'verificationKeys[1].key',
         /must be a rsa key/,
       );
@@ -512,7 +626,14 @@ describe('keys', () => {
 
     it('refuses a kid used twice among the entries', () => {
       const error = expectRefused(
-        { secret: SECRET, verificationKeys: [{ kid: 'a', key: 'a'.repeat(32) }, { kid: 'b', key: 'b'.repeat(32) }, { kid: 'a', key: 'c'.repeat(32) }] },
+        {
+          secret: SECRET,
+          verificationKeys: [
+            { kid: 'a', key: 'a'.repeat(32) },
+            { kid: 'b', key: 'b'.repeat(32) },
+            { kid: 'a', key: 'c'.repeat(32) },
+          ],
+        },
         'verificationKeys',
         /has the kid "a" more than once/,
       );
@@ -521,14 +642,26 @@ describe('keys', () => {
 
     it('refuses an entry reusing the signing key kid', () => {
       expectRefused(
-        { algorithm: 'ES256', privateKey: P256.privateKey, kid: 'current', verificationKeys: [{ kid: 'current', key: OTHER_P256.publicKey }] },
+        {
+          algorithm: 'ES256',
+          privateKey: P256.privateKey,
+          kid: 'current',
+          verificationKeys: [{ kid: 'current', key: OTHER_P256.publicKey }],
+        },
         'verificationKeys',
         /has the kid "current" more than once/,
       );
     });
 
     it('tells kids apart by exact value', () => {
-      const resolved = resolveAuthOptions({ secret: SECRET, kid: 'a', verificationKeys: [{ kid: 'A', key: 'b'.repeat(32) }, { kid: 'a ', key: 'c'.repeat(32) }] });
+      const resolved = resolveAuthOptions({
+        secret: SECRET,
+        kid: 'a',
+        verificationKeys: [
+          { kid: 'A', key: 'b'.repeat(32) },
+          { kid: 'a ', key: 'c'.repeat(32) },
+        ],
+      });
       expect(resolved.verificationKeys.map((entry) => entry.kid)).toEqual(['a', 'A', 'a ']);
     });
   });
@@ -536,16 +669,30 @@ describe('keys', () => {
   describe('jwks', () => {
     it('is validated and filled in with defaults', () => {
       const resolved = resolveAuthOptions({ algorithm: 'RS256', jwks: { uri: JWKS_URI } });
-      expect(resolved.jwks).toEqual({ uri: JWKS_URI, algorithms: ['RS256'], cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5000 });
+      expect(resolved.jwks).toEqual({
+        uri: JWKS_URI,
+        algorithms: ['RS256'],
+        cacheMaxAgeMs: 600_000,
+        cooldownMs: 30_000,
+        timeoutMs: 5000,
+      });
     });
 
     it('keeps explicit values', () => {
-      const jwks = { uri: 'http://127.0.0.1:8080/keys', algorithms: ['ES256', 'EdDSA'] as JwtAlgorithm[], cacheMaxAgeMs: 0, cooldownMs: 0, timeoutMs: 1 };
+      const jwks = {
+        uri: 'http://127.0.0.1:8080/keys',
+        algorithms: ['ES256', 'EdDSA'] as JwtAlgorithm[],
+        cacheMaxAgeMs: 0,
+        cooldownMs: 0,
+        timeoutMs: 1,
+      };
       expect(resolveAuthOptions({ algorithm: 'ES256', jwks }).jwks).toEqual(jwks);
     });
 
     it('normalises the uri', () => {
-      expect(resolveAuthOptions({ algorithm: 'RS256', jwks: { uri: 'HTTPS://Issuer.EXAMPLE/jwks' } }).jwks?.uri).toBe('https://issuer.example/jwks');
+      expect(resolveAuthOptions({ algorithm: 'RS256', jwks: { uri: 'HTTPS://Issuer.EXAMPLE/jwks' } }).jwks?.uri).toBe(
+        'https://issuer.example/jwks',
+      );
     });
 
     it('alone makes a verify-only module with no local key', () => {
@@ -581,12 +728,23 @@ describe('keys', () => {
       'ws://issuer.example/jwks',
       42,
     ])('refuses the uri %p', (uri) => {
-      expectRefused({ algorithm: 'RS256', jwks: { uri } }, 'jwks.uri', /must be an absolute https:\/\/ or http:\/\/ URL/);
+      expectRefused(
+        { algorithm: 'RS256', jwks: { uri } },
+        'jwks.uri',
+        /must be an absolute https:\/\/ or http:\/\/ URL/,
+      );
     });
 
-    it.each([[[]], ['RS256'], [['none']], [['rs256']], [['RS256', 'ES256K']], [[42]]])('refuses the algorithms %p', (algorithms) => {
-      expectRefused({ algorithm: 'RS256', jwks: { uri: JWKS_URI, algorithms } }, 'jwks.algorithms', /must be a non-empty array of supported algorithms/);
-    });
+    it.each([[[]], ['RS256'], [['none']], [['rs256']], [['RS256', 'ES256K']], [[42]]])(
+      'refuses the algorithms %p',
+      (algorithms) => {
+        expectRefused(
+          { algorithm: 'RS256', jwks: { uri: JWKS_URI, algorithms } },
+          'jwks.algorithms',
+          /must be a non-empty array of supported algorithms/,
+        );
+      },
+    );
 
     it.each(HMAC)('refuses %s among its algorithms: a JWKS never carries secrets', (hmac) => {
       expectRefused(
@@ -609,7 +767,11 @@ describe('keys', () => {
       ['timeoutMs', Number.NaN, 1],
       ['timeoutMs', Number.POSITIVE_INFINITY, 1],
     ] as const)('refuses %s = %p', (option, value, min) => {
-      expectRefused({ algorithm: 'RS256', jwks: { uri: JWKS_URI, [option]: value } }, `jwks.${option}`, new RegExp(`must be a whole number >= ${min}`));
+      expectRefused(
+        { algorithm: 'RS256', jwks: { uri: JWKS_URI, [option]: value } },
+        `jwks.${option}`,
+        new RegExp(`must be a whole number >= ${min}`),
+      );
     });
   });
 });

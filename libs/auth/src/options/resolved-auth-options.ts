@@ -41,7 +41,19 @@ export interface ResolvedAuthOptions {
 }
 
 /** Claims the library writes itself; the identity claim may not take one of these names (except `sub`). */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud', 'sid', 'auth_time']);
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+  'sub',
+  'iat',
+  'nbf',
+  'exp',
+  'jti',
+  'type',
+  'fresh',
+  'iss',
+  'aud',
+  'sid',
+  'auth_time',
+]);
 
 /** Clock skew tolerated, in seconds: more than five minutes is a broken clock, and would stretch every token's life. */
 const MAX_LEEWAY = 300;
@@ -53,15 +65,27 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   }
   const algorithm = options.algorithm ?? 'HS256';
   if (!isJwtAlgorithm(algorithm)) {
-    throw new InvalidAuthOptionError('algorithm', `must be one of ${Object.keys(JWS_ALGORITHMS).join(', ')} (got ${String(algorithm)})`);
+    throw new InvalidAuthOptionError(
+      'algorithm',
+      `must be one of ${Object.keys(JWS_ALGORITHMS).join(', ')} (got ${String(algorithm)})`,
+    );
   }
   const kid = optionalKid(options.kid, 'kid');
   const jwks = remoteJwksOf(options.jwks, algorithm);
-  const { signingKey, verificationKey } = ownKeys(options, algorithm, kid, jwks !== undefined || (options.verificationKeys?.length ?? 0) > 0);
-  const verificationKeys = [...(verificationKey ? [verificationKey] : []), ...extraVerificationKeys(options.verificationKeys, algorithm)];
+  const { signingKey, verificationKey } = ownKeys(
+    options,
+    algorithm,
+    kid,
+    jwks !== undefined || (options.verificationKeys?.length ?? 0) > 0,
+  );
+  const verificationKeys = [
+    ...(verificationKey ? [verificationKey] : []),
+    ...extraVerificationKeys(options.verificationKeys, algorithm),
+  ];
   const kids = verificationKeys.map((key) => key.kid);
   const repeated = kids.find((id, index) => id !== undefined && kids.indexOf(id) !== index);
-  if (repeated !== undefined) throw new InvalidAuthOptionError('verificationKeys', `has the kid "${repeated}" more than once`);
+  if (repeated !== undefined)
+    throw new InvalidAuthOptionError('verificationKeys', `has the kid "${repeated}" more than once`);
 
   const identityClaim = options.identityClaim ?? 'sub';
   if (typeof identityClaim !== 'string' || identityClaim.length === 0) {
@@ -81,14 +105,30 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   }
 
   const accessTokenTtl = toLifetimeSeconds(options.accessTokenExpiresIn ?? 15 * 60, 'accessTokenExpiresIn');
-  const refreshTokenTtl = toLifetimeSeconds(options.refreshTokenExpiresIn ?? 30 * 24 * 60 * 60, 'refreshTokenExpiresIn');
-  const sessionMaxAge = options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge');
+  const refreshTokenTtl = toLifetimeSeconds(
+    options.refreshTokenExpiresIn ?? 30 * 24 * 60 * 60,
+    'refreshTokenExpiresIn',
+  );
+  const sessionMaxAge =
+    options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge');
   const store = options.revocationStore;
-  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.revoke !== 'function' || typeof store.list !== 'function')) {
-    throw new InvalidAuthOptionError('revocationStore', 'must implement RevocationStore (revoke, list, subscribe, registerSession, rotateRefreshToken)');
+  if (
+    store !== undefined &&
+    (typeof store !== 'object' ||
+      store === null ||
+      typeof store.revoke !== 'function' ||
+      typeof store.list !== 'function')
+  ) {
+    throw new InvalidAuthOptionError(
+      'revocationStore',
+      'must implement RevocationStore (revoke, list, subscribe, registerSession, rotateRefreshToken)',
+    );
   }
   if (options.isTokenRevoked !== undefined && typeof options.isTokenRevoked !== 'function') {
-    throw new InvalidAuthOptionError('isTokenRevoked', 'must be a function (claims, header) => boolean | Promise<boolean>');
+    throw new InvalidAuthOptionError(
+      'isTokenRevoked',
+      'must be a function (claims, header) => boolean | Promise<boolean>',
+    );
   }
 
   return {
@@ -126,21 +166,34 @@ function ownKeys(options: AuthModuleOptions, algorithm: JwtAlgorithm, kid: strin
   const hmac = JWS_ALGORITHMS[algorithm].family === 'hmac';
   if (hmac) {
     for (const option of ['privateKey', 'publicKey'] as const) {
-      if (options[option] !== undefined) throw new InvalidAuthOptionError(option, `is for asymmetric algorithms; ${algorithm} takes "secret"`);
+      if (options[option] !== undefined)
+        throw new InvalidAuthOptionError(option, `is for asymmetric algorithms; ${algorithm} takes "secret"`);
     }
     if (options.secret === undefined && hasOtherKeys) return {};
     const key = loadKey(options.secret, algorithm, 'sign', 'secret');
     return { signingKey: { kid, algorithm, key }, verificationKey: { kid, algorithm, key } };
   }
   if (options.secret !== undefined) {
-    throw new InvalidAuthOptionError('secret', `is for HS algorithms; ${algorithm} takes "privateKey" and/or "publicKey"`);
+    throw new InvalidAuthOptionError(
+      'secret',
+      `is for HS algorithms; ${algorithm} takes "privateKey" and/or "publicKey"`,
+    );
   }
   if (options.privateKey === undefined && options.publicKey === undefined) {
     if (hasOtherKeys) return {};
-    throw new InvalidAuthOptionError('privateKey', `is required for ${algorithm} (or "publicKey" alone, to only verify)`);
+    throw new InvalidAuthOptionError(
+      'privateKey',
+      `is required for ${algorithm} (or "publicKey" alone, to only verify)`,
+    );
   }
-  const privateKey = options.privateKey === undefined ? undefined : loadKey(options.privateKey, algorithm, 'sign', 'privateKey');
-  const publicKey = loadKey(options.publicKey ?? privateKey, algorithm, 'verify', options.publicKey === undefined ? 'privateKey' : 'publicKey');
+  const privateKey =
+    options.privateKey === undefined ? undefined : loadKey(options.privateKey, algorithm, 'sign', 'privateKey');
+  const publicKey = loadKey(
+    options.publicKey ?? privateKey,
+    algorithm,
+    'verify',
+    options.publicKey === undefined ? 'privateKey' : 'publicKey',
+  );
   if (privateKey !== undefined && options.publicKey !== undefined) assertKeyPair(privateKey, publicKey, algorithm);
   return {
     signingKey: privateKey && { kid, algorithm, key: privateKey },
@@ -160,21 +213,29 @@ function assertKeyPair(privateKey: SigningKey['key'], publicKey: SigningKey['key
 
 function extraVerificationKeys(entries: unknown, fallback: JwtAlgorithm): VerificationKey[] {
   if (entries === undefined) return [];
-  if (!Array.isArray(entries)) throw new InvalidAuthOptionError('verificationKeys', 'must be an array of { kid, algorithm?, key }');
+  if (!Array.isArray(entries))
+    throw new InvalidAuthOptionError('verificationKeys', 'must be an array of { kid, algorithm?, key }');
   return entries.map((entry: unknown, index) => {
     const option = `verificationKeys[${index}]`;
-    if (typeof entry !== 'object' || entry === null) throw new InvalidAuthOptionError(option, 'must be an object { kid, algorithm?, key }');
+    if (typeof entry !== 'object' || entry === null)
+      throw new InvalidAuthOptionError(option, 'must be an object { kid, algorithm?, key }');
     const { kid, algorithm = fallback, key } = entry as Record<string, unknown>;
-    if (!isJwtAlgorithm(algorithm)) throw new InvalidAuthOptionError(`${option}.algorithm`, `is not a supported algorithm (got ${String(algorithm)})`);
+    if (!isJwtAlgorithm(algorithm))
+      throw new InvalidAuthOptionError(
+        `${option}.algorithm`,
+        `is not a supported algorithm (got ${String(algorithm)})`,
+      );
     const id = optionalKid(kid, `${option}.kid`);
-    if (id === undefined) throw new InvalidAuthOptionError(`${option}.kid`, 'is required: extra keys are picked by kid');
+    if (id === undefined)
+      throw new InvalidAuthOptionError(`${option}.kid`, 'is required: extra keys are picked by kid');
     return { kid: id, algorithm, key: loadKey(key, algorithm, 'verify', `${option}.key`) };
   });
 }
 
 function remoteJwksOf(value: unknown, algorithm: JwtAlgorithm): RemoteKeySetOptions | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) throw new InvalidAuthOptionError('jwks', 'must be an object { uri, algorithms?, ... }');
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidAuthOptionError('jwks', 'must be an object { uri, algorithms?, ... }');
   const jwks = value as Record<string, unknown>;
   let url: URL;
   try {
@@ -182,13 +243,18 @@ function remoteJwksOf(value: unknown, algorithm: JwtAlgorithm): RemoteKeySetOpti
   } catch {
     throw new InvalidAuthOptionError('jwks.uri', 'must be an absolute https:// or http:// URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidAuthOptionError('jwks.uri', 'must be an absolute https:// or http:// URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InvalidAuthOptionError('jwks.uri', 'must be an absolute https:// or http:// URL');
   const algorithms = jwks.algorithms ?? [algorithm];
   if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isJwtAlgorithm)) {
     throw new InvalidAuthOptionError('jwks.algorithms', 'must be a non-empty array of supported algorithms');
   }
   const hmac = algorithms.find((name) => JWS_ALGORITHMS[name].family === 'hmac');
-  if (hmac !== undefined) throw new InvalidAuthOptionError('jwks.algorithms', `must not contain ${hmac}: a JWKS publishes public keys, never secrets`);
+  if (hmac !== undefined)
+    throw new InvalidAuthOptionError(
+      'jwks.algorithms',
+      `must not contain ${hmac}: a JWKS publishes public keys, never secrets`,
+    );
   return {
     uri: url.href,
     algorithms,
@@ -208,14 +274,16 @@ function optionalKid(value: unknown, option: string): string | undefined {
 
 function optionalString(value: unknown, option: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidAuthOptionError(option, 'must be a non-empty string');
+  if (typeof value !== 'string' || value.length === 0)
+    throw new InvalidAuthOptionError(option, 'must be a non-empty string');
   return value;
 }
 
 function audienceOf(value: unknown): string | string[] | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && value.length > 0) return value;
-  if (Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'string' && a.length > 0)) return [...value];
+  if (Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'string' && a.length > 0))
+    return [...value];
   throw new InvalidAuthOptionError('audience', 'must be a non-empty string or a non-empty array of non-empty strings');
 }
 
@@ -228,7 +296,8 @@ function wholeNumber(value: unknown, option: string, min: number, max = Number.M
 }
 
 function booleanOption(value: unknown, option: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidAuthOptionError(option, `must be true or false (got ${String(value)})`);
+  if (typeof value !== 'boolean')
+    throw new InvalidAuthOptionError(option, `must be true or false (got ${String(value)})`);
   return value;
 }
 

@@ -20,7 +20,10 @@ export function toLifetimeSeconds(value: TokenLifetime, option: string): number 
     }
     const millis = ms(value as ms.StringValue);
     if (typeof millis !== 'number' || Number.isNaN(millis)) {
-      throw new InvalidAuthOptionError(option, `is not a duration ("${value}"); use seconds or a string such as "15m", "12h", "30d"`);
+      throw new InvalidAuthOptionError(
+        option,
+        `is not a duration ("${value}"); use seconds or a string such as "15m", "12h", "30d"`,
+      );
     }
     seconds = millis / 1000;
   } else {

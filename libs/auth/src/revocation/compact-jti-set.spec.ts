@@ -22,7 +22,11 @@ describe('CompactJtiSet', () => {
 
   it('finds entries that collide on their first word (linear probing)', () => {
     const set = new CompactJtiSet(16);
-    const jtis = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000010-0000-4000-8000-000000000003'];
+    const jtis = [
+      '00000000-0000-4000-8000-000000000001',
+      '00000000-0000-4000-8000-000000000002',
+      '00000010-0000-4000-8000-000000000003',
+    ];
     for (const jti of jtis) set.add(jti, 2_000_000_000);
     for (const jti of jtis) expect(set.has(jti)).toBe(true);
     expect(set.has('00000000-0000-4000-8000-000000000004')).toBe(false);

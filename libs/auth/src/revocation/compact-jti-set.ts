@@ -107,7 +107,13 @@ export class CompactJtiSet {
  * fixed) into one, so all 96 bits kept are random in a v4 UUID; false for anything else.
  */
 function parseUuid(id: string, out: Uint32Array): boolean {
-  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) {
+  if (
+    id.length !== 36 ||
+    id.charCodeAt(8) !== 45 ||
+    id.charCodeAt(13) !== 45 ||
+    id.charCodeAt(18) !== 45 ||
+    id.charCodeAt(23) !== 45
+  ) {
     return false;
   }
   const a = hex(id, 0, 8);

@@ -1,4 +1,10 @@
-import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome, RotationRequest } from './revocation-store.interface.js';
+import type {
+  Revocation,
+  RevocationFeed,
+  RevocationStore,
+  RotationOutcome,
+  RotationRequest,
+} from './revocation-store.interface.js';
 import { epochSeconds } from '../epoch-seconds.js';
 
 interface SessionRotation {
@@ -33,7 +39,10 @@ export class MemoryRevocationStore implements RevocationStore {
     const existing = this.revocations.get(key);
     const record = existing ? merge(existing, incoming) : incoming;
     this.revocations.set(key, record);
-    const stored = incoming.kind === 'user' ? { ...record, sessionIds: this.endSessionsOf(incoming.id, incoming.expiresAt) } : { ...record };
+    const stored =
+      incoming.kind === 'user'
+        ? { ...record, sessionIds: this.endSessionsOf(incoming.id, incoming.expiresAt) }
+        : { ...record };
     for (const feed of this.feeds) feed.revoked(stored);
     return stored;
   }
@@ -41,7 +50,9 @@ export class MemoryRevocationStore implements RevocationStore {
   async list(): Promise<Revocation[]> {
     this.prune();
     const now = epochSeconds();
-    return [...this.revocations.values()].filter((revocation) => revocation.expiresAt > now).map((revocation) => ({ ...revocation }));
+    return [...this.revocations.values()]
+      .filter((revocation) => revocation.expiresAt > now)
+      .map((revocation) => ({ ...revocation }));
   }
 
   async subscribe(feed: RevocationFeed): Promise<() => Promise<void>> {
@@ -70,7 +81,11 @@ export class MemoryRevocationStore implements RevocationStore {
       });
       return 'rotated';
     }
-    if (request.graceMs > 0 && state.previous === request.presentedJti && request.now - state.rotatedAt <= request.graceMs) {
+    if (
+      request.graceMs > 0 &&
+      state.previous === request.presentedJti &&
+      request.now - state.rotatedAt <= request.graceMs
+    ) {
       state.current = request.nextJti;
       return 'grace';
     }
@@ -105,6 +120,8 @@ export function merge(a: Revocation, b: Revocation): Revocation {
     ...a,
     ...b,
     expiresAt: Math.max(a.expiresAt, b.expiresAt),
-    ...(a.validAfter !== undefined || b.validAfter !== undefined ? { validAfter: Math.max(a.validAfter ?? 0, b.validAfter ?? 0) } : {}),
+    ...(a.validAfter !== undefined || b.validAfter !== undefined
+      ? { validAfter: Math.max(a.validAfter ?? 0, b.validAfter ?? 0) }
+      : {}),
   };
 }

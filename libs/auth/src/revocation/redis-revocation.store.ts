@@ -1,6 +1,12 @@
 import { once } from 'node:events';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome, RotationRequest } from './revocation-store.interface.js';
+import type {
+  Revocation,
+  RevocationFeed,
+  RevocationStore,
+  RotationOutcome,
+  RotationRequest,
+} from './revocation-store.interface.js';
 import { REGISTER_SESSION, REVOKE_ENTRY, REVOKE_USER, ROTATE } from './redis-revocation.scripts.js';
 import { withTimeout } from './with-timeout.js';
 import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
@@ -14,7 +20,14 @@ export type RedisRevocationStoreOptions = ({ url: string; client?: never } | { c
 };
 
 type ScriptedRedis = Redis & {
-  njeRevokeEntry(zset: string, member: string, expiresAt: number, now: number, channel: string, message: string): Promise<number>;
+  njeRevokeEntry(
+    zset: string,
+    member: string,
+    expiresAt: number,
+    now: number,
+    channel: string,
+    message: string,
+  ): Promise<number>;
   njeRevokeUser(...args: Array<string | number>): Promise<string>;
   njeRegisterSession(zset: string, member: string, expiresAt: number, now: number): Promise<number>;
   njeRotate(...args: Array<string | number>): Promise<RotationOutcome>;
@@ -53,14 +66,33 @@ export class RedisRevocationStore implements RevocationStore {
     const now = nowSeconds();
     if (revocation.kind === 'user') {
       const stored = await this.run(
-        redis.njeRevokeUser(this.key('revoked:user'), this.key('revoked:user:after'), this.key('revoked:session'),
-          this.key(`sessions:${revocation.id}`), revocation.id, revocation.expiresAt, revocation.validAfter ?? now, now, this.channel),
+        redis.njeRevokeUser(
+          this.key('revoked:user'),
+          this.key('revoked:user:after'),
+          this.key('revoked:session'),
+          this.key(`sessions:${revocation.id}`),
+          revocation.id,
+          revocation.expiresAt,
+          revocation.validAfter ?? now,
+          now,
+          this.channel,
+        ),
         'revoke',
       );
       return parseRevocation(stored) ?? revocation;
     }
     const message = JSON.stringify({ kind: revocation.kind, id: revocation.id, expiresAt: revocation.expiresAt });
-    await this.run(redis.njeRevokeEntry(this.key(`revoked:${revocation.kind}`), revocation.id, revocation.expiresAt, now, this.channel, message), 'revoke');
+    await this.run(
+      redis.njeRevokeEntry(
+        this.key(`revoked:${revocation.kind}`),
+        revocation.id,
+        revocation.expiresAt,
+        now,
+        this.channel,
+        message,
+      ),
+      'revoke',
+    );
     return { kind: revocation.kind, id: revocation.id, expiresAt: revocation.expiresAt };
   }
 
@@ -77,7 +109,12 @@ export class RedisRevocationStore implements RevocationStore {
     return [
       ...entries('token', tokens),
       ...entries('session', sessions),
-      ...pairs(users).map(([id, score]): Revocation => ({ kind: 'user', id, expiresAt: Number(score), validAfter: Number(validAfter[id] ?? 0) })),
+      ...pairs(users).map(([id, score]): Revocation => ({
+        kind: 'user',
+        id,
+        expiresAt: Number(score),
+        validAfter: Number(validAfter[id] ?? 0),
+      })),
     ];
   }
 
@@ -93,7 +130,10 @@ export class RedisRevocationStore implements RevocationStore {
     });
     // Subscribe again on every (re)connection, then tell the view, which reloads: nothing published meanwhile is lost.
     subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(() => feed.connectionChanged(true), () => feed.connectionChanged(false));
+      subscriber.subscribe(this.channel).then(
+        () => feed.connectionChanged(true),
+        () => feed.connectionChanged(false),
+      );
     });
     subscriber.on('close', () => feed.connectionChanged(false));
     subscriber.on('error', () => undefined); // reconnection is ioredis' job; 'close' has told the view
@@ -110,14 +150,27 @@ export class RedisRevocationStore implements RevocationStore {
 
   async registerSession(identity: string, sessionId: string, expiresAt: number): Promise<void> {
     const redis = await this.redis();
-    await this.run(redis.njeRegisterSession(this.key(`sessions:${identity}`), sessionId, expiresAt, nowSeconds()), 'register session');
+    await this.run(
+      redis.njeRegisterSession(this.key(`sessions:${identity}`), sessionId, expiresAt, nowSeconds()),
+      'register session',
+    );
   }
 
   async rotateRefreshToken(request: RotationRequest): Promise<RotationOutcome> {
     const redis = await this.redis();
     return this.run(
-      redis.njeRotate(this.key(`rotation:${request.sessionId}`), this.key('revoked:session'), request.presentedJti, request.nextJti,
-        request.now, request.graceMs, request.sessionExpiresAt, Math.floor(request.now / 1000), this.channel, request.sessionId),
+      redis.njeRotate(
+        this.key(`rotation:${request.sessionId}`),
+        this.key('revoked:session'),
+        request.presentedJti,
+        request.nextJti,
+        request.now,
+        request.graceMs,
+        request.sessionExpiresAt,
+        Math.floor(request.now / 1000),
+        this.channel,
+        request.sessionId,
+      ),
       'rotate',
     );
   }
@@ -151,8 +204,12 @@ export class RedisRevocationStore implements RevocationStore {
       client = this.options.client;
     } else {
       const { Redis: RedisClient } = await import('ioredis');
-      const settings: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: this.timeoutMs };
-      client = new RedisClient(this.options.url!, settings);
+      const settings: RedisOptions = {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: this.timeoutMs,
+      };
+      client = new RedisClient(this.options.url, settings);
       client.on('error', () => undefined); // every command reports its own failure; reconnection is automatic
     }
     client.defineCommand('njeRevokeEntry', { numberOfKeys: 1, lua: REVOKE_ENTRY });
@@ -180,7 +237,8 @@ function pairs(flat: string[]): Array<[string, string]> {
 function parseRevocation(message: string): Revocation | undefined {
   try {
     const value = JSON.parse(message) as Partial<Revocation>;
-    if ((value.kind !== 'token' && value.kind !== 'session' && value.kind !== 'user') || typeof value.id !== 'string') return undefined;
+    if ((value.kind !== 'token' && value.kind !== 'session' && value.kind !== 'user') || typeof value.id !== 'string')
+      return undefined;
     return {
       kind: value.kind,
       id: value.id,

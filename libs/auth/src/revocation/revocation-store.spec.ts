@@ -4,7 +4,13 @@ import { Redis } from 'ioredis';
 import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from '../../../../test/support/redis.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
 import { RedisRevocationStore } from './redis-revocation.store.js';
-import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome, RotationRequest } from './revocation-store.interface.js';
+import type {
+  Revocation,
+  RevocationFeed,
+  RevocationStore,
+  RotationOutcome,
+  RotationRequest,
+} from './revocation-store.interface.js';
 
 /**
  * Two handles on one store's state: `store`, and `peer`, another instance sharing it (another app instance on the
@@ -19,7 +25,11 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `check` holds; fails after `timeoutMs`. */
-async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 3000, what = 'condition'): Promise<void> {
+async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 3000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -40,7 +50,9 @@ function recordingFeed(): RevocationFeed & { revocations: Revocation[]; connecti
   };
 }
 
-function rotation(overrides: Partial<RotationRequest> & Pick<RotationRequest, 'sessionId' | 'presentedJti'>): RotationRequest {
+function rotation(
+  overrides: Partial<RotationRequest> & Pick<RotationRequest, 'sessionId' | 'presentedJti'>,
+): RotationRequest {
   return { nextJti: randomUUID(), graceMs: 0, sessionExpiresAt: nowSeconds() + 3600, now: Date.now(), ...overrides };
 }
 
@@ -67,8 +79,16 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         const jti = randomUUID();
         const sid = randomUUID();
         const expiresAt = nowSeconds() + 600;
-        await expect(store.revoke({ kind: 'token', id: jti, expiresAt })).resolves.toEqual({ kind: 'token', id: jti, expiresAt });
-        await expect(store.revoke({ kind: 'session', id: sid, expiresAt: expiresAt + 1 })).resolves.toEqual({ kind: 'session', id: sid, expiresAt: expiresAt + 1 });
+        await expect(store.revoke({ kind: 'token', id: jti, expiresAt })).resolves.toEqual({
+          kind: 'token',
+          id: jti,
+          expiresAt,
+        });
+        await expect(store.revoke({ kind: 'session', id: sid, expiresAt: expiresAt + 1 })).resolves.toEqual({
+          kind: 'session',
+          id: sid,
+          expiresAt: expiresAt + 1,
+        });
 
         const listed = await store.list();
         expect(listed).toContainEqual({ kind: 'token', id: jti, expiresAt });
@@ -114,7 +134,9 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
           const expiresAt = nowSeconds() + 600;
           await peer.revoke({ kind: 'token', id: jti, expiresAt });
           await eventually(() => feed.revocations.some((revocation) => revocation.id === jti), 3000, 'delivery');
-          expect(feed.revocations.filter((revocation) => revocation.id === jti)).toEqual([{ kind: 'token', id: jti, expiresAt }]);
+          expect(feed.revocations.filter((revocation) => revocation.id === jti)).toEqual([
+            { kind: 'token', id: jti, expiresAt },
+          ]);
         } finally {
           await unsubscribe();
         }
@@ -142,11 +164,19 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
           await eventually(() => feed.connections.includes(true), 3000, 'connectionChanged(true)');
           const sid = randomUUID();
           const sessionExpiresAt = nowSeconds() + 3600;
-          await peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', sessionExpiresAt }));
-          await peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', sessionExpiresAt }));
-          await expect(peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt }))).resolves.toBe('reused');
+          await peer.rotateRefreshToken(
+            rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', sessionExpiresAt }),
+          );
+          await peer.rotateRefreshToken(
+            rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', sessionExpiresAt }),
+          );
+          await expect(
+            peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt })),
+          ).resolves.toBe('reused');
           await eventually(() => feed.revocations.some((revocation) => revocation.id === sid), 3000, 'delivery');
-          expect(feed.revocations.filter((revocation) => revocation.id === sid)).toEqual([{ kind: 'session', id: sid, expiresAt: sessionExpiresAt }]);
+          expect(feed.revocations.filter((revocation) => revocation.id === sid)).toEqual([
+            { kind: 'session', id: sid, expiresAt: sessionExpiresAt },
+          ]);
         } finally {
           await unsubscribe();
         }
@@ -180,7 +210,9 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
           const listed = await store.list();
           expect(listed).toContainEqual(expect.objectContaining({ kind: 'user', id: identity, expiresAt, validAfter }));
-          const revokedSessions = listed.filter((revocation) => revocation.kind === 'session').map((revocation) => revocation.id);
+          const revokedSessions = listed
+            .filter((revocation) => revocation.kind === 'session')
+            .map((revocation) => revocation.id);
           expect(revokedSessions).toEqual(expect.arrayContaining([sid1, sid2]));
           expect(revokedSessions).not.toContain(otherSid);
           expect(listed.map((revocation) => revocation.id)).not.toContain(other);
@@ -195,7 +227,9 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         await store.revoke({ kind: 'user', id: identity, expiresAt: now + 600, validAfter: now });
         await peer.revoke({ kind: 'user', id: identity, expiresAt: now + 300, validAfter: now - 100 });
         const entries = (await store.list()).filter((revocation) => revocation.id === identity);
-        expect(entries).toEqual([expect.objectContaining({ kind: 'user', id: identity, expiresAt: now + 600, validAfter: now })]);
+        expect(entries).toEqual([
+          expect.objectContaining({ kind: 'user', id: identity, expiresAt: now + 600, validAfter: now }),
+        ]);
       });
 
       it('leaves the other user able to rotate, and refuses rotation of the ended sessions', async () => {
@@ -210,57 +244,103 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
         await store.revoke({ kind: 'user', id: identity, expiresAt: now + 600, validAfter: now });
 
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b' }))).resolves.toBe('revoked');
-        await expect(store.rotateRefreshToken(rotation({ sessionId: otherSid, presentedJti: 'y' }))).resolves.toBe('rotated');
+        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b' }))).resolves.toBe(
+          'revoked',
+        );
+        await expect(store.rotateRefreshToken(rotation({ sessionId: otherSid, presentedJti: 'y' }))).resolves.toBe(
+          'rotated',
+        );
       });
     });
 
     describe('rotateRefreshToken', () => {
       it('rotates an unknown session, then the new current jti', async () => {
         const sid = randomUUID();
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b' }))).resolves.toBe('rotated');
-        await expect(peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c' }))).resolves.toBe('rotated');
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'c', nextJti: 'd' }))).resolves.toBe('rotated');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b' })),
+        ).resolves.toBe('rotated');
+        await expect(
+          peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c' })),
+        ).resolves.toBe('rotated');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'c', nextJti: 'd' })),
+        ).resolves.toBe('rotated');
       });
 
       it('without a grace window, a consumed jti is a reuse: the session is revoked and refuses every later call', async () => {
         const sid = randomUUID();
         const sessionExpiresAt = nowSeconds() + 3600;
         await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', sessionExpiresAt }));
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt }))).resolves.toBe('reused');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt })),
+        ).resolves.toBe('reused');
 
         expect(await store.list()).toContainEqual({ kind: 'session', id: sid, expiresAt: sessionExpiresAt });
         // Even the token that was current is refused now, on every instance.
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', sessionExpiresAt }))).resolves.toBe('revoked');
-        await expect(peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt }))).resolves.toBe('revoked');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', sessionExpiresAt })),
+        ).resolves.toBe('revoked');
+        await expect(
+          peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt })),
+        ).resolves.toBe('revoked');
       });
 
       it('within the grace window, the immediately previous jti is accepted once more and its nextJti becomes current', async () => {
         const sid = randomUUID();
         const t0 = Date.now();
-        await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000, now: t0 }));
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', graceMs: 5000, now: t0 + 1000 }))).resolves.toBe('rotated');
+        await store.rotateRefreshToken(
+          rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000, now: t0 }),
+        );
+        await expect(
+          store.rotateRefreshToken(
+            rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', graceMs: 5000, now: t0 + 1000 }),
+          ),
+        ).resolves.toBe('rotated');
         // 'b' comes back (a retried request): grace, and 'c2' replaces 'c' as current.
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c2', graceMs: 5000, now: t0 + 2000 }))).resolves.toBe('grace');
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'c2', nextJti: 'd', graceMs: 5000, now: t0 + 2500 }))).resolves.toBe('rotated');
+        await expect(
+          store.rotateRefreshToken(
+            rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c2', graceMs: 5000, now: t0 + 2000 }),
+          ),
+        ).resolves.toBe('grace');
+        await expect(
+          store.rotateRefreshToken(
+            rotation({ sessionId: sid, presentedJti: 'c2', nextJti: 'd', graceMs: 5000, now: t0 + 2500 }),
+          ),
+        ).resolves.toBe('rotated');
         expect((await store.list()).map((revocation) => revocation.id)).not.toContain(sid);
       });
 
       it('refuses the jti from two generations back even inside the grace window', async () => {
         const sid = randomUUID();
         const t0 = Date.now();
-        await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000, now: t0 }));
-        await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', graceMs: 5000, now: t0 + 100 }));
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', graceMs: 5000, now: t0 + 200 }))).resolves.toBe('reused');
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'c', graceMs: 5000, now: t0 + 300 }))).resolves.toBe('revoked');
+        await store.rotateRefreshToken(
+          rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000, now: t0 }),
+        );
+        await store.rotateRefreshToken(
+          rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', graceMs: 5000, now: t0 + 100 }),
+        );
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', graceMs: 5000, now: t0 + 200 })),
+        ).resolves.toBe('reused');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'c', graceMs: 5000, now: t0 + 300 })),
+        ).resolves.toBe('revoked');
       });
 
       it('refuses the previous jti once the grace window has passed', async () => {
         const sid = randomUUID();
         const t0 = Date.now();
-        await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000, now: t0 }));
-        await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', graceMs: 5000, now: t0 + 1000 }));
-        await expect(store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', graceMs: 5000, now: t0 + 1000 + 5001 }))).resolves.toBe('reused');
+        await store.rotateRefreshToken(
+          rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000, now: t0 }),
+        );
+        await store.rotateRefreshToken(
+          rotation({ sessionId: sid, presentedJti: 'b', nextJti: 'c', graceMs: 5000, now: t0 + 1000 }),
+        );
+        await expect(
+          store.rotateRefreshToken(
+            rotation({ sessionId: sid, presentedJti: 'b', graceMs: 5000, now: t0 + 1000 + 5001 }),
+          ),
+        ).resolves.toBe('reused');
         expect((await store.list()).map((revocation) => revocation.id)).toContain(sid);
       });
 
@@ -269,7 +349,9 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b' }));
         const stores = [store, peer];
         const outcomes = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => stores[i % 2]!.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: `n${i}` }))),
+          Array.from({ length: 50 }, (_, i) =>
+            stores[i % 2]!.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', nextJti: `n${i}` })),
+          ),
         );
         const count = (outcome: RotationOutcome) => outcomes.filter((o) => o === outcome).length;
         expect(count('rotated')).toBe(1);
@@ -290,7 +372,9 @@ behavesAsRevocationStore('MemoryRevocationStore', async () => {
 const describeRedis = await describeWithRedis();
 const prefix = uniquePrefix('store');
 const redisStore = (options: Partial<ConstructorParameters<typeof RedisRevocationStore>[0]> = {}) =>
-  new RedisRevocationStore({ url: REDIS_URL, keyPrefix: prefix, ...options } as ConstructorParameters<typeof RedisRevocationStore>[0]);
+  new RedisRevocationStore({ url: REDIS_URL, keyPrefix: prefix, ...options } as ConstructorParameters<
+    typeof RedisRevocationStore
+  >[0]);
 
 describeRedis('RedisRevocationStore', () => {
   afterAll(async () => {
@@ -321,7 +405,11 @@ describeRedis('RedisRevocationStore', () => {
     it('answers the very first command of a fresh store (it waits for its connection, bounded)', async () => {
       const jti = randomUUID();
       const expiresAt = nowSeconds() + 600;
-      await expect(open().revoke({ kind: 'token', id: jti, expiresAt })).resolves.toEqual({ kind: 'token', id: jti, expiresAt });
+      await expect(open().revoke({ kind: 'token', id: jti, expiresAt })).resolves.toEqual({
+        kind: 'token',
+        id: jti,
+        expiresAt,
+      });
       await expect(open().list()).resolves.toContainEqual({ kind: 'token', id: jti, expiresAt });
       const sid = randomUUID();
       await expect(open().rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a' }))).resolves.toBe('rotated');
@@ -364,12 +452,16 @@ describeRedis('RedisRevocationStore', () => {
       opened.push(store);
       const started = Date.now();
       await expect(store.revoke({ kind: 'token', id: randomUUID(), expiresAt: nowSeconds() + 600 })).rejects.toThrow();
-      await expect(store.rotateRefreshToken(rotation({ sessionId: randomUUID(), presentedJti: 'a' }))).rejects.toThrow();
+      await expect(
+        store.rotateRefreshToken(rotation({ sessionId: randomUUID(), presentedJti: 'a' })),
+      ).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('refuses to be built without a url or a client', () => {
-      expect(() => new RedisRevocationStore({} as ConstructorParameters<typeof RedisRevocationStore>[0])).toThrow(TypeError);
+      expect(() => new RedisRevocationStore({} as ConstructorParameters<typeof RedisRevocationStore>[0])).toThrow(
+        TypeError,
+      );
     });
   });
 });

@@ -58,7 +58,16 @@ class FakeStore implements RevocationStore {
 function token(overrides: Partial<JwtClaims> = {}, identity = 'alice'): VerifiedToken {
   return {
     header: { alg: 'HS256' },
-    claims: { sub: identity, iat: NOW, exp: NOW + 900, jti: randomUUID(), type: 'access', fresh: false, sid: randomUUID(), ...overrides },
+    claims: {
+      sub: identity,
+      iat: NOW,
+      exp: NOW + 900,
+      jti: randomUUID(),
+      type: 'access',
+      fresh: false,
+      sid: randomUUID(),
+      ...overrides,
+    },
     identity,
   };
 }
@@ -97,7 +106,10 @@ describe('RevocationView', () => {
 
   /** A view over `store`, started (onModuleInit awaited). */
   async function startView(store: FakeStore, options: Partial<AuthModuleOptions> = {}): Promise<RevocationView> {
-    const view = new RevocationView(resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS, ...options }), store);
+    const view = new RevocationView(
+      resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS, ...options }),
+      store,
+    );
     views.push(view);
     await view.onModuleInit();
     return view;
@@ -134,7 +146,7 @@ describe('RevocationView', () => {
       expect(view.assertNotRevoked(token({ sid: undefined }))).toBeUndefined();
     });
 
-    it('refuses a revoked user\'s tokens issued before validAfter, and accepts those issued at or after it', async () => {
+    it("refuses a revoked user's tokens issued before validAfter, and accepts those issued at or after it", async () => {
       const store = new FakeStore();
       const view = await startView(store);
       await store.revoke({ kind: 'user', id: 'alice', expiresAt: NOW + 900, validAfter: NOW });
@@ -144,7 +156,7 @@ describe('RevocationView', () => {
       expect(view.assertNotRevoked(token({ iat: NOW - 1 }, 'bob'))).toBeUndefined();
     });
 
-    it('refuses the sessions a user revocation ended, whatever the token\'s iat', async () => {
+    it("refuses the sessions a user revocation ended, whatever the token's iat", async () => {
       const store = new FakeStore();
       const view = await startView(store);
       const sid = randomUUID();
@@ -152,7 +164,7 @@ describe('RevocationView', () => {
       await expectRevoked(() => view.assertNotRevoked(token({ sid, iat: NOW })));
     });
 
-    it('never lowers a user\'s validAfter when an older revocation arrives later', async () => {
+    it("never lowers a user's validAfter when an older revocation arrives later", async () => {
       const store = new FakeStore();
       const view = await startView(store);
       await store.revoke({ kind: 'user', id: 'alice', expiresAt: NOW + 900, validAfter: NOW });
@@ -278,7 +290,9 @@ describe('RevocationView', () => {
     });
 
     it('answers 503 revocation_unavailable when it rejects or does not answer in time', async () => {
-      const rejecting = await startView(new FakeStore(), { isTokenRevoked: async () => Promise.reject(new Error('down')) });
+      const rejecting = await startView(new FakeStore(), {
+        isTokenRevoked: async () => Promise.reject(new Error('down')),
+      });
       await expectUnavailable(() => rejecting.assertNotRevoked(token()));
       const hanging = await startView(new FakeStore(), { isTokenRevoked: () => new Promise<boolean>(() => undefined) });
       const started = Date.now();
@@ -310,7 +324,10 @@ describe('RevocationView', () => {
   describe('shutdown', () => {
     it('stops following the store and closes it', async () => {
       const store = new FakeStore();
-      const view = new RevocationView(resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS }), store);
+      const view = new RevocationView(
+        resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS }),
+        store,
+      );
       await view.onModuleInit();
       expect(store.unsubscribe).not.toHaveBeenCalled();
       await view.onApplicationShutdown();
@@ -322,7 +339,10 @@ describe('RevocationView', () => {
       const store = new FakeStore();
       store.unsubscribe.mockRejectedValueOnce(new Error('unsubscribe failed'));
       store.close.mockRejectedValueOnce(new Error('close failed'));
-      const view = new RevocationView(resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS }), store);
+      const view = new RevocationView(
+        resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS }),
+        store,
+      );
       await view.onModuleInit();
       await expect(view.onApplicationShutdown()).resolves.toBeUndefined();
       expect(store.close).toHaveBeenCalledTimes(1);

@@ -40,7 +40,11 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   /** Follows the store; waits (bounded) for the first load so a normal start-up serves requests in sync. */
   async onModuleInit(): Promise<void> {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
-    this.unsubscribe = await withTimeout(this.store.subscribe(this), this.options.revocationTimeoutMs, 'Revocation store (subscribe)');
+    this.unsubscribe = await withTimeout(
+      this.store.subscribe(this),
+      this.options.revocationTimeoutMs,
+      'Revocation store (subscribe)',
+    );
     await this.whenConnected(this.options.revocationTimeoutMs);
     if (!this.connected) this.logger.warn('Revocation store unreachable at start-up; guarded requests wait for it');
   }
@@ -70,14 +74,16 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   /** Applies a revocation; called by the feed, and by this instance right after it stored one. */
   revoked(revocation: Revocation): void {
     if (revocation.kind === 'token') this.tokens.add(revocation.id, revocation.expiresAt);
-    if (revocation.kind === 'session') this.sessions.set(revocation.id, Math.max(this.sessions.get(revocation.id) ?? 0, revocation.expiresAt));
+    if (revocation.kind === 'session')
+      this.sessions.set(revocation.id, Math.max(this.sessions.get(revocation.id) ?? 0, revocation.expiresAt));
     if (revocation.kind === 'user') {
       const previous = this.users.get(revocation.id);
       this.users.set(revocation.id, {
         validAfter: Math.max(previous?.validAfter ?? 0, revocation.validAfter ?? 0),
         expiresAt: Math.max(previous?.expiresAt ?? 0, revocation.expiresAt),
       });
-      for (const id of revocation.sessionIds ?? []) this.sessions.set(id, Math.max(this.sessions.get(id) ?? 0, revocation.expiresAt));
+      for (const id of revocation.sessionIds ?? [])
+        this.sessions.set(id, Math.max(this.sessions.get(id) ?? 0, revocation.expiresAt));
     }
   }
 
@@ -100,7 +106,11 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   private reload(): Promise<void> {
     this.reloading ??= (async () => {
       try {
-        const revocations = await withTimeout(this.store.list(), this.options.revocationTimeoutMs, 'Revocation store (list)');
+        const revocations = await withTimeout(
+          this.store.list(),
+          this.options.revocationTimeoutMs,
+          'Revocation store (list)',
+        );
         for (const revocation of revocations) this.revoked(revocation);
         if (this.feedUp) {
           if (!this.connected) this.logger.log(`Revocation view in sync (${this.size} entries)`);
@@ -140,7 +150,11 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   private async askCallback({ claims, header }: VerifiedToken): Promise<void> {
     let answer: boolean;
     try {
-      answer = await withTimeout(Promise.resolve(this.options.isTokenRevoked!(claims, header)), this.options.revocationTimeoutMs, 'isTokenRevoked');
+      answer = await withTimeout(
+        Promise.resolve(this.options.isTokenRevoked!(claims, header)),
+        this.options.revocationTimeoutMs,
+        'isTokenRevoked',
+      );
     } catch {
       if (this.options.revocationFailOpen) return;
       throw AuthError.unavailable('Revocation state is unavailable; try again shortly');

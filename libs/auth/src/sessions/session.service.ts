@@ -54,9 +54,18 @@ export class SessionService {
     const authTime = epochSeconds();
     const notAfter = this.sessionEnd(authTime);
     const refreshToken = this.tokens.createRefreshToken(identity, { ...options, sessionId, authTime, notAfter });
-    const accessToken = this.tokens.createAccessToken(identity, { fresh: true, ...options, sessionId, authTime, notAfter });
+    const accessToken = this.tokens.createAccessToken(identity, {
+      fresh: true,
+      ...options,
+      sessionId,
+      authTime,
+      notAfter,
+    });
     // Recorded so that logging the user out everywhere can end this session by its id.
-    await this.call(this.store.registerSession(identity, sessionId, notAfter ?? this.refreshExpiry(authTime)), 'register session');
+    await this.call(
+      this.store.registerSession(identity, sessionId, notAfter ?? this.refreshExpiry(authTime)),
+      'register session',
+    );
     return { accessToken, refreshToken, sessionId };
   }
 
@@ -86,7 +95,10 @@ export class SessionService {
     if (outcome === 'reused') {
       // The store has revoked the session; enforce it here before its feed echoes it back.
       this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt });
-      throw AuthError.invalid(AuthErrorCode.RefreshTokenReused, 'Refresh token was already used; the session has been revoked');
+      throw AuthError.invalid(
+        AuthErrorCode.RefreshTokenReused,
+        'Refresh token was already used; the session has been revoked',
+      );
     }
     if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
     return {
@@ -101,7 +113,9 @@ export class SessionService {
   }
 
   private refreshExpiry(from: number): number {
-    return from + (this.options.refreshTokenTtl === false ? this.options.longestTokenLifetime : this.options.refreshTokenTtl);
+    return (
+      from + (this.options.refreshTokenTtl === false ? this.options.longestTokenLifetime : this.options.refreshTokenTtl)
+    );
   }
 
   private identityOf(claims: JwtClaims): string {
@@ -113,6 +127,11 @@ export class SessionService {
   }
 
   private call<T>(operation: Promise<T>, what: string): Promise<T> {
-    return callStore(operation, this.options.revocationTimeoutMs, what, 'Session state is unavailable; try again shortly');
+    return callStore(
+      operation,
+      this.options.revocationTimeoutMs,
+      what,
+      'Session state is unavailable; try again shortly',
+    );
   }
 }

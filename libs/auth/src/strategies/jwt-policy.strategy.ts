@@ -16,7 +16,10 @@ import { TokenVerifier } from '../tokens/token-verifier.js';
  * the token to jsonwebtoken, which knows neither EdDSA nor this library's encoding rules (duplicate keys, canonical
  * base64url, `crit`, `kid` lookup), so `authenticate` runs the verifier instead and reports through passport.
  */
-export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ validate(request: object, claims: JwtClaims): JwtClaims }> {
+export function JwtPolicyStrategy(
+  name: string,
+  policy: TokenPolicy,
+): Type<{ validate(request: object, claims: JwtClaims): JwtClaims }> {
   @Injectable()
   class PolicyStrategy extends PassportStrategy(Strategy, name) {
     constructor(
@@ -27,7 +30,8 @@ export function JwtPolicyStrategy(name: string, policy: TokenPolicy): Type<{ val
       super({
         jwtFromRequest: (request: RequestWithHeaders) => extractor.extract(request) ?? null,
         // Never asked: authenticate() below picks the key through TokenVerifier, by kid and pinned algorithm.
-        secretOrKeyProvider: (_request: unknown, _token: unknown, done: (error: Error) => void) => done(new Error('unused')),
+        secretOrKeyProvider: (_request: unknown, _token: unknown, done: (error: Error) => void) =>
+          done(new Error('unused')),
         passReqToCallback: true,
       });
     }

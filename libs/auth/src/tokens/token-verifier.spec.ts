@@ -30,7 +30,16 @@ function makeVerifier(options: Partial<AuthModuleOptions> = {}): LocalVerifier {
 
 /** A complete, valid access-token claim set; a key set to `undefined` is left out of the token. */
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { sub: 'alice', iat: NOW, nbf: NOW, exp: NOW + 900, jti: randomUUID(), type: 'access', fresh: false, ...overrides };
+  return {
+    sub: 'alice',
+    iat: NOW,
+    nbf: NOW,
+    exp: NOW + 900,
+    jti: randomUUID(),
+    type: 'access',
+    fresh: false,
+    ...overrides,
+  };
 }
 
 const b64url = (json: unknown) => Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
@@ -41,7 +50,11 @@ const b64url = (json: unknown) => Buffer.from(JSON.stringify(json), 'utf8').toSt
  */
 function forge(
   payload: unknown,
-  { header = { alg: 'HS256', typ: 'JWT' }, secret = SECRET, hash = 'sha256' }: { header?: unknown; secret?: string; hash?: string } = {},
+  {
+    header = { alg: 'HS256', typ: 'JWT' },
+    secret = SECRET,
+    hash = 'sha256',
+  }: { header?: unknown; secret?: string; hash?: string } = {},
 ): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
   return `${input}.${createHmac(hash, secret).update(input).digest('base64url')}`;
@@ -92,7 +105,10 @@ describe('TokenVerifier', () => {
 
   describe('the error thrown', () => {
     it('carries an RFC 6750 invalid_token challenge and a JSON body with the code', () => {
-      const error = expectRefused(() => verifier.verify(forge(claims(), { secret: OTHER_SECRET })), AuthErrorCode.InvalidToken);
+      const error = expectRefused(
+        () => verifier.verify(forge(claims(), { secret: OTHER_SECRET })),
+        AuthErrorCode.InvalidToken,
+      );
       expect(error.challenge).toBe('Bearer error="invalid_token", error_description="Signature verification failed"');
       expect(error.getResponse()).toEqual({
         statusCode: 401,
@@ -105,7 +121,11 @@ describe('TokenVerifier', () => {
 
   describe('signature and format', () => {
     it('refuses a token signed with another key', () => {
-      expectRefused(() => verifier.verify(forge(claims(), { secret: OTHER_SECRET })), AuthErrorCode.InvalidToken, 'Signature verification failed');
+      expectRefused(
+        () => verifier.verify(forge(claims(), { secret: OTHER_SECRET })),
+        AuthErrorCode.InvalidToken,
+        'Signature verification failed',
+      );
     });
 
     it('refuses a token whose payload was changed after signing', () => {
@@ -120,9 +140,12 @@ describe('TokenVerifier', () => {
       expectRefused(() => verifier.verify(flipped), AuthErrorCode.InvalidToken, 'Signature verification failed');
     });
 
-    it.each(['garbage', 'a.b.c', 'a.b', '...', 'eyJhbGciOiJIUzI1NiJ9.!!!.sig'])('refuses garbage %p as malformed', (token) => {
-      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'Token is malformed');
-    });
+    it.each(['garbage', 'a.b.c', 'a.b', '...', 'eyJhbGciOiJIUzI1NiJ9.!!!.sig'])(
+      'refuses garbage %p as malformed',
+      (token) => {
+        expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'Token is malformed');
+      },
+    );
 
     it('refuses the empty string', () => {
       expectRefused(() => verifier.verify(''), AuthErrorCode.InvalidToken, 'Token is empty');
@@ -140,7 +163,11 @@ describe('TokenVerifier', () => {
     });
 
     it('measures the default limit of 8192 characters inclusively', () => {
-      expectRefused(() => verifier.verify('a'.repeat(8193)), AuthErrorCode.InvalidToken, 'Token is larger than 8192 characters');
+      expectRefused(
+        () => verifier.verify('a'.repeat(8193)),
+        AuthErrorCode.InvalidToken,
+        'Token is larger than 8192 characters',
+      );
       // Exactly at the limit the size check passes, and the token is then judged (and refused) on its content.
       expectRefused(() => verifier.verify('a'.repeat(8192)), AuthErrorCode.InvalidToken, 'Token is malformed');
     });
@@ -152,12 +179,20 @@ describe('TokenVerifier', () => {
 
   describe('algorithm', () => {
     it.each(['none', 'None', 'NONE', 'nOnE'])('refuses an unsigned token with alg %p', (alg) => {
-      expectRefused(() => verifier.verify(unsigned(claims(), alg)), AuthErrorCode.InvalidToken, /algorithm is not allowed/);
+      expectRefused(
+        () => verifier.verify(unsigned(claims(), alg)),
+        AuthErrorCode.InvalidToken,
+        /algorithm is not allowed/,
+      );
     });
 
     it.each(['none', 'NONE'])('refuses alg %p even with a valid HMAC signature appended', (alg) => {
       const token = forge(claims(), { header: { alg, typ: 'JWT' } });
-      expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed (the token is unsigned)');
+      expectRefused(
+        () => verifier.verify(token),
+        AuthErrorCode.InvalidToken,
+        'The token algorithm is not allowed (the token is unsigned)',
+      );
     });
 
     it('refuses an HS512 token when HS256 is configured, even with the right secret', () => {
@@ -168,7 +203,11 @@ describe('TokenVerifier', () => {
     it('refuses an HS256 token when HS512 is configured', () => {
       const secret = 'z'.repeat(64);
       const token = forge(claims(), { secret });
-      expectRefused(() => makeVerifier({ secret, algorithm: 'HS512' }).verify(token), AuthErrorCode.InvalidToken, 'The token algorithm is not allowed');
+      expectRefused(
+        () => makeVerifier({ secret, algorithm: 'HS512' }).verify(token),
+        AuthErrorCode.InvalidToken,
+        'The token algorithm is not allowed',
+      );
     });
 
     it('accepts an HS512 token when HS512 is configured', () => {
@@ -180,11 +219,18 @@ describe('TokenVerifier', () => {
 
   describe('time claims', () => {
     it('refuses an expired token with token_expired', () => {
-      expectRefused(() => verifier.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 1 }))), AuthErrorCode.TokenExpired, 'Token has expired');
+      expectRefused(
+        () => verifier.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 1 }))),
+        AuthErrorCode.TokenExpired,
+        'Token has expired',
+      );
     });
 
     it('counts a token as expired at the very second of exp', () => {
-      expectRefused(() => verifier.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW }))), AuthErrorCode.TokenExpired);
+      expectRefused(
+        () => verifier.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW }))),
+        AuthErrorCode.TokenExpired,
+      );
     });
 
     it('refuses a token whose nbf is in the future with token_not_yet_valid', () => {
@@ -216,7 +262,10 @@ describe('TokenVerifier', () => {
       });
 
       it('still refuses a token expired longer ago than the leeway', () => {
-        expectRefused(() => lenient.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 31 }))), AuthErrorCode.TokenExpired);
+        expectRefused(
+          () => lenient.verify(forge(claims({ iat: NOW - 100, nbf: NOW - 100, exp: NOW - 31 }))),
+          AuthErrorCode.TokenExpired,
+        );
       });
 
       it('lets a slightly early iat and nbf pass', () => {
@@ -224,7 +273,10 @@ describe('TokenVerifier', () => {
       });
 
       it('still refuses an iat further in the future than the leeway', () => {
-        expectRefused(() => lenient.verify(forge(claims({ iat: NOW + 31, nbf: undefined }))), AuthErrorCode.TokenNotYetValid);
+        expectRefused(
+          () => lenient.verify(forge(claims({ iat: NOW + 31, nbf: undefined }))),
+          AuthErrorCode.TokenNotYetValid,
+        );
       });
     });
   });
@@ -261,11 +313,19 @@ describe('TokenVerifier', () => {
       ['a string', 'alice'],
       ['a number', 42],
     ])('refuses a payload that is %s', (_, payload) => {
-      expectRefused(() => verifier.verify(forge(payload)), AuthErrorCode.InvalidToken, /Token payload must be a JSON object|Token is malformed/);
+      expectRefused(
+        () => verifier.verify(forge(payload)),
+        AuthErrorCode.InvalidToken,
+        /Token payload must be a JSON object|Token is malformed/,
+      );
     });
 
     it('refuses an array payload with the JSON object message', () => {
-      expectRefused(() => verifier.verify(forge([claims()])), AuthErrorCode.InvalidToken, 'Token payload must be a JSON object');
+      expectRefused(
+        () => verifier.verify(forge([claims()])),
+        AuthErrorCode.InvalidToken,
+        'Token payload must be a JSON object',
+      );
     });
 
     describe('with a custom identityClaim', () => {
@@ -280,11 +340,19 @@ describe('TokenVerifier', () => {
       });
 
       it.each([undefined, '', 42])('refuses %p as the identity', (userId) => {
-        expectRefused(() => custom.verify(forge(claims({ user_id: userId }))), AuthErrorCode.InvalidToken, 'Token has no valid user_id claim');
+        expectRefused(
+          () => custom.verify(forge(claims({ user_id: userId }))),
+          AuthErrorCode.InvalidToken,
+          'Token has no valid user_id claim',
+        );
       });
 
       it('still refuses an ill-typed sub', () => {
-        expectRefused(() => custom.verify(forge(claims({ user_id: 'u-1', sub: 42 }))), AuthErrorCode.InvalidToken, 'Token has no valid sub claim');
+        expectRefused(
+          () => custom.verify(forge(claims({ user_id: 'u-1', sub: 42 }))),
+          AuthErrorCode.InvalidToken,
+          'Token has no valid sub claim',
+        );
       });
     });
   });
@@ -305,7 +373,11 @@ describe('TokenVerifier', () => {
     });
 
     it('refuses an access token where a refresh token is demanded', () => {
-      expectRefused(() => verifier.verify(forge(claims()), { type: 'refresh' }), AuthErrorCode.WrongTokenType, 'Only refresh tokens are allowed');
+      expectRefused(
+        () => verifier.verify(forge(claims()), { type: 'refresh' }),
+        AuthErrorCode.WrongTokenType,
+        'Only refresh tokens are allowed',
+      );
     });
 
     it('reports an expired token as expired even when its type is also wrong', () => {
@@ -328,9 +400,15 @@ describe('TokenVerifier', () => {
     });
 
     it('refuses fresh: false with fresh_token_required and an insufficient_user_authentication challenge', () => {
-      const error = expectRefused(() => verifier.verify(forge(claims({ fresh: false })), policy), AuthErrorCode.FreshTokenRequired, 'Fresh token required');
+      const error = expectRefused(
+        () => verifier.verify(forge(claims({ fresh: false })), policy),
+        AuthErrorCode.FreshTokenRequired,
+        'Fresh token required',
+      );
       expect(error.challenge).toContain('error="insufficient_user_authentication"');
-      expect(error.challenge).toBe('Bearer error="insufficient_user_authentication", error_description="Fresh token required"');
+      expect(error.challenge).toBe(
+        'Bearer error="insufficient_user_authentication", error_description="Fresh token required"',
+      );
     });
 
     it('does not demand freshness when the policy does not', () => {
@@ -347,7 +425,10 @@ describe('TokenVerifier', () => {
     });
 
     it('reports the wrong type before freshness', () => {
-      expectRefused(() => verifier.verify(forge(claims({ type: 'refresh', fresh: false })), policy), AuthErrorCode.WrongTokenType);
+      expectRefused(
+        () => verifier.verify(forge(claims({ type: 'refresh', fresh: false })), policy),
+        AuthErrorCode.WrongTokenType,
+      );
     });
   });
 
@@ -359,14 +440,20 @@ describe('TokenVerifier', () => {
 
     it('accepts the right issuer and any one of the audiences', () => {
       expect(() => strict.verify(forge(claims({ iss: 'https://auth.example', aud: 'api' })))).not.toThrow();
-      expect(() => strict.verify(forge(claims({ iss: 'https://auth.example', aud: ['other', 'admin'] })))).not.toThrow();
+      expect(() =>
+        strict.verify(forge(claims({ iss: 'https://auth.example', aud: ['other', 'admin'] }))),
+      ).not.toThrow();
     });
 
     it.each([
       ['missing iss', { iss: undefined, aud: 'api' }],
       ['wrong iss', { iss: 'https://evil.example', aud: 'api' }],
     ])('refuses %s', (_, overrides) => {
-      expectRefused(() => strict.verify(forge(claims(overrides))), AuthErrorCode.InvalidToken, 'Token issuer is not accepted');
+      expectRefused(
+        () => strict.verify(forge(claims(overrides))),
+        AuthErrorCode.InvalidToken,
+        'Token issuer is not accepted',
+      );
     });
 
     it.each([
@@ -374,11 +461,18 @@ describe('TokenVerifier', () => {
       ['wrong aud', { iss: 'https://auth.example', aud: 'other' }],
       ['wrong aud array', { iss: 'https://auth.example', aud: ['other', 'more'] }],
     ])('refuses %s', (_, overrides) => {
-      expectRefused(() => strict.verify(forge(claims(overrides))), AuthErrorCode.InvalidToken, 'Token audience is not accepted');
+      expectRefused(
+        () => strict.verify(forge(claims(overrides))),
+        AuthErrorCode.InvalidToken,
+        'Token audience is not accepted',
+      );
     });
 
     it('does not echo the expected issuer or audience to the client', () => {
-      const error = expectRefused(() => strict.verify(forge(claims({ iss: 'https://evil.example', aud: 'api' }))), AuthErrorCode.InvalidToken);
+      const error = expectRefused(
+        () => strict.verify(forge(claims({ iss: 'https://evil.example', aud: 'api' }))),
+        AuthErrorCode.InvalidToken,
+      );
       expect(error.challenge).not.toContain('auth.example');
       expect(JSON.stringify(error.getResponse())).not.toContain('auth.example');
     });

@@ -45,7 +45,11 @@ export class TokenVerifier {
    * Verifies signature, algorithm, time claims and claim types, then the policy. Throws (or, when a remote JWKS must
    * be asked, rejects with) {@link AuthError}.
    */
-  verify(token: string, policy: Partial<TokenPolicy> = {}, allowExpired = false): VerifiedToken | Promise<VerifiedToken> {
+  verify(
+    token: string,
+    policy: Partial<TokenPolicy> = {},
+    allowExpired = false,
+  ): VerifiedToken | Promise<VerifiedToken> {
     this.assertSize(token);
     const cached = this.cache.get(token);
     if (cached !== undefined) {
@@ -60,8 +64,15 @@ export class TokenVerifier {
     return this.verifyWith(key, token, jws, policy, allowExpired);
   }
 
-  private verifyWith(key: VerificationKey, token: string, jws: DecodedJws, policy: Partial<TokenPolicy>, allowExpired: boolean): VerifiedToken {
-    if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key)) throw invalidToken('Signature verification failed');
+  private verifyWith(
+    key: VerificationKey,
+    token: string,
+    jws: DecodedJws,
+    policy: Partial<TokenPolicy>,
+    allowExpired: boolean,
+  ): VerifiedToken {
+    if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key))
+      throw invalidToken('Signature verification failed');
     const verified = this.checkClaims(jws.header, jws.payload, allowExpired);
     this.cache.set(token, verified, key.trustedUntilMs);
     if (this.knownHeaders.size < MAX_KNOWN_HEADERS) this.knownHeaders.set(jws.headerSegment, Object.freeze(jws.header));
@@ -80,21 +91,32 @@ export class TokenVerifier {
       throw AuthError.invalid(AuthErrorCode.InvalidToken, 'Token is empty');
     }
     if (token.length > this.options.maxTokenLength) {
-      throw AuthError.invalid(AuthErrorCode.InvalidToken, `Token is larger than ${this.options.maxTokenLength} characters`);
+      throw AuthError.invalid(
+        AuthErrorCode.InvalidToken,
+        `Token is larger than ${this.options.maxTokenLength} characters`,
+      );
     }
   }
 
   /** Issuer and audience when configured, then required and well-typed claims, no `iat` in the future. */
-  private checkClaims(header: Record<string, unknown>, claims: Record<string, unknown>, allowExpired: boolean): VerifiedToken {
-    if (this.options.issuer !== undefined && claims.iss !== this.options.issuer) throw invalidToken('Token issuer is not accepted');
-    if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud)) throw invalidToken('Token audience is not accepted');
-    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalidToken('Token has no valid exp claim');
+  private checkClaims(
+    header: Record<string, unknown>,
+    claims: Record<string, unknown>,
+    allowExpired: boolean,
+  ): VerifiedToken {
+    if (this.options.issuer !== undefined && claims.iss !== this.options.issuer)
+      throw invalidToken('Token issuer is not accepted');
+    if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud))
+      throw invalidToken('Token audience is not accepted');
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+      throw invalidToken('Token has no valid exp claim');
     if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))) {
       throw invalidToken('Token has no valid nbf claim');
     }
     // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
     this.assertTimes(claims as JwtClaims, allowExpired);
-    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) throw invalidToken('Token has no valid iat claim');
+    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat))
+      throw invalidToken('Token has no valid iat claim');
     if (claims.iat > nowSeconds() + this.options.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
     }
@@ -110,10 +132,16 @@ export class TokenVerifier {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw invalidToken(`Token has no valid ${this.options.identityClaim} claim`);
     }
-    if (claims.sid !== undefined && (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > MAX_JTI_LENGTH)) {
+    if (
+      claims.sid !== undefined &&
+      (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > MAX_JTI_LENGTH)
+    ) {
       throw invalidToken('Token has no valid sid claim');
     }
-    if (claims.auth_time !== undefined && (typeof claims.auth_time !== 'number' || !Number.isFinite(claims.auth_time))) {
+    if (
+      claims.auth_time !== undefined &&
+      (typeof claims.auth_time !== 'number' || !Number.isFinite(claims.auth_time))
+    ) {
       throw invalidToken('Token has no valid auth_time claim');
     }
     if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
@@ -125,7 +153,12 @@ export class TokenVerifier {
   // A missing aud is refused when one is configured (RFC 7519 section 4.1.3); a token must name one we accept.
   private hasAcceptedAudience(aud: unknown): boolean {
     if (typeof aud === 'string') return this.audiences!.has(aud);
-    return Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string') && aud.some((entry) => this.audiences!.has(entry));
+    return (
+      Array.isArray(aud) &&
+      aud.length > 0 &&
+      aud.every((entry) => typeof entry === 'string') &&
+      aud.some((entry) => this.audiences!.has(entry))
+    );
   }
 
   /** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */

@@ -51,7 +51,17 @@ describe('TokenService', () => {
   describe('createAccessToken', () => {
     it('writes sub, iat, nbf, exp, jti, type, fresh, sid and auth_time', () => {
       const payload = payloadOf(makeService().createAccessToken('alice'));
-      expect(Object.keys(payload).sort()).toEqual(['auth_time', 'exp', 'fresh', 'iat', 'jti', 'nbf', 'sid', 'sub', 'type']);
+      expect(Object.keys(payload).sort()).toEqual([
+        'auth_time',
+        'exp',
+        'fresh',
+        'iat',
+        'jti',
+        'nbf',
+        'sid',
+        'sub',
+        'type',
+      ]);
       expect(payload.sub).toBe('alice');
       expect(payload.type).toBe('access');
     });
@@ -63,7 +73,9 @@ describe('TokenService', () => {
       expect(first.sid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(second.sid).not.toBe(first.sid);
       expect(first.auth_time).toBe(first.iat);
-      const joined = payloadOf(service.createRefreshToken('alice', { sessionId: 's-1', authTime: NOW - 60, jti: 'j-1' }));
+      const joined = payloadOf(
+        service.createRefreshToken('alice', { sessionId: 's-1', authTime: NOW - 60, jti: 'j-1' }),
+      );
       expect(joined).toMatchObject({ sid: 's-1', auth_time: NOW - 60, jti: 'j-1' });
     });
 
@@ -124,12 +136,21 @@ describe('TokenService', () => {
   describe('createRefreshToken', () => {
     it('writes type refresh, fresh false and a 30-day exp', () => {
       const payload = payloadOf(makeService().createRefreshToken('alice'));
-      expect(payload).toMatchObject({ sub: 'alice', type: 'refresh', fresh: false, iat: NOW, nbf: NOW, exp: NOW + 2592000 });
+      expect(payload).toMatchObject({
+        sub: 'alice',
+        type: 'refresh',
+        fresh: false,
+        iat: NOW,
+        nbf: NOW,
+        exp: NOW + 2592000,
+      });
       expect(payload.jti).toMatch(UUID_V4);
     });
 
     it('uses the configured refresh lifetime', () => {
-      expect(payloadOf(makeService({ refreshTokenExpiresIn: '7d' }).createRefreshToken('alice')).exp).toBe(NOW + 7 * 86400);
+      expect(payloadOf(makeService({ refreshTokenExpiresIn: '7d' }).createRefreshToken('alice')).exp).toBe(
+        NOW + 7 * 86400,
+      );
     });
 
     it('is never fresh, even if a caller slips fresh in', () => {
@@ -178,7 +199,9 @@ describe('TokenService', () => {
   describe('additionalClaims', () => {
     it('merges them beside the registered claims', () => {
       const payload = payloadOf(
-        makeService().createAccessToken('alice', { additionalClaims: { roles: ['admin'], org: { id: 7 }, active: true } }),
+        makeService().createAccessToken('alice', {
+          additionalClaims: { roles: ['admin'], org: { id: 7 }, active: true },
+        }),
       );
       expect(payload).toMatchObject({ sub: 'alice', type: 'access', roles: ['admin'], org: { id: 7 }, active: true });
     });
@@ -188,20 +211,27 @@ describe('TokenService', () => {
       expect(payload).toMatchObject({ sub: 'alice', type: 'refresh', device: 'phone' });
     });
 
-    it.each(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud'])('refuses the reserved claim %p', (name) => {
-      const service = makeService();
-      const expected = new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
-      expect(() => service.createAccessToken('alice', { additionalClaims: { [name]: 'forged' } })).toThrow(expected);
-      expect(() => service.createRefreshToken('alice', { additionalClaims: { [name]: 'forged' } })).toThrow(expected);
-    });
+    it.each(['sub', 'iat', 'nbf', 'exp', 'jti', 'type', 'fresh', 'iss', 'aud'])(
+      'refuses the reserved claim %p',
+      (name) => {
+        const service = makeService();
+        const expected = new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
+        expect(() => service.createAccessToken('alice', { additionalClaims: { [name]: 'forged' } })).toThrow(expected);
+        expect(() => service.createRefreshToken('alice', { additionalClaims: { [name]: 'forged' } })).toThrow(expected);
+      },
+    );
 
     it('refuses the custom identity claim, and still refuses sub', () => {
       const service = makeService({ identityClaim: 'user_id' });
       expect(() => service.createAccessToken('alice', { additionalClaims: { user_id: 'mallory' } })).toThrow(
         new TypeError('nest-jwt-extended: additionalClaims must not set the reserved claim "user_id"'),
       );
-      expect(() => service.createRefreshToken('alice', { additionalClaims: { user_id: 'mallory' } })).toThrow(/reserved claim "user_id"/);
-      expect(() => service.createAccessToken('alice', { additionalClaims: { sub: 'mallory' } })).toThrow(/reserved claim "sub"/);
+      expect(() => service.createRefreshToken('alice', { additionalClaims: { user_id: 'mallory' } })).toThrow(
+        /reserved claim "user_id"/,
+      );
+      expect(() => service.createAccessToken('alice', { additionalClaims: { sub: 'mallory' } })).toThrow(
+        /reserved claim "sub"/,
+      );
     });
 
     describe('claims named after Object.prototype members', () => {
@@ -218,13 +248,18 @@ describe('TokenService', () => {
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       });
 
-      it.each(['toString', 'hasOwnProperty', 'valueOf'])('signs and verifies a claim named %p as a plain own claim', (name) => {
-        const service = makeService();
-        const claims = service.verifyToken(service.createAccessToken('alice', { additionalClaims: { [name]: 'value' } }));
-        expect(Object.hasOwn(claims, name)).toBe(true);
-        expect(claims[name]).toBe('value');
-        expect(typeof ({} as Record<string, unknown>)[name]).toBe('function');
-      });
+      it.each(['toString', 'hasOwnProperty', 'valueOf'])(
+        'signs and verifies a claim named %p as a plain own claim',
+        (name) => {
+          const service = makeService();
+          const claims = service.verifyToken(
+            service.createAccessToken('alice', { additionalClaims: { [name]: 'value' } }),
+          );
+          expect(Object.hasOwn(claims, name)).toBe(true);
+          expect(claims[name]).toBe('value');
+          expect(typeof ({} as Record<string, unknown>)[name]).toBe('function');
+        },
+      );
 
       it('refuses a verified token carrying __proto__ or constructor claims, and no prototype is touched', () => {
         const iat = Math.floor(Date.now() / 1000);
@@ -232,7 +267,9 @@ describe('TokenService', () => {
         const signingInput = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
         const token = `${signingInput}.${createHmac('sha256', SECRET).update(signingInput).digest('base64url')}`;
 
-        expect(() => makeService().verifyToken(token)).toThrow('Token payload has a forbidden key (__proto__, constructor or prototype)');
+        expect(() => makeService().verifyToken(token)).toThrow(
+          'Token payload has a forbidden key (__proto__, constructor or prototype)',
+        );
         expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       });
@@ -262,7 +299,9 @@ describe('TokenService', () => {
     it('a token without exp is then refused by verifyToken', () => {
       const service = makeService();
       const token = service.createAccessToken('alice', { expiresIn: false });
-      expect(expectAuthError(() => service.verifyToken(token), AuthErrorCode.InvalidToken).message).toBe('Token has no valid exp claim');
+      expect(expectAuthError(() => service.verifyToken(token), AuthErrorCode.InvalidToken).message).toBe(
+        'Token has no valid exp claim',
+      );
     });
 
     it('refuses a bad lifetime, naming expiresIn', () => {
@@ -294,7 +333,10 @@ describe('TokenService', () => {
       const payload = payloadOf(service.createAccessToken('alice'));
       expect(payload.iss).toBe('https://auth.example');
       expect(payload.aud).toEqual(['api', 'admin']);
-      expect(payloadOf(service.createRefreshToken('alice'))).toMatchObject({ iss: 'https://auth.example', aud: ['api', 'admin'] });
+      expect(payloadOf(service.createRefreshToken('alice'))).toMatchObject({
+        iss: 'https://auth.example',
+        aud: ['api', 'admin'],
+      });
     });
 
     it('a single audience is written as a string', () => {
@@ -309,7 +351,10 @@ describe('TokenService', () => {
 
     it('tokens carrying them verify', () => {
       const service = makeService({ issuer: 'https://auth.example', audience: 'api' });
-      expect(service.verifyToken(service.createAccessToken('alice'))).toMatchObject({ iss: 'https://auth.example', aud: 'api' });
+      expect(service.verifyToken(service.createAccessToken('alice'))).toMatchObject({
+        iss: 'https://auth.example',
+        aud: 'api',
+      });
     });
   });
 
@@ -319,7 +364,14 @@ describe('TokenService', () => {
       const token = service.createAccessToken('alice', { fresh: true, additionalClaims: { roles: ['admin'] } });
       const claims = service.verifyToken<{ roles: string[] }>(token);
       expect(claims).toEqual(payloadOf(token));
-      expect(claims).toMatchObject({ sub: 'alice', type: 'access', fresh: true, roles: ['admin'], iat: NOW, exp: NOW + 900 });
+      expect(claims).toMatchObject({
+        sub: 'alice',
+        type: 'access',
+        fresh: true,
+        roles: ['admin'],
+        iat: NOW,
+        exp: NOW + 900,
+      });
     });
 
     it('accepts a token of the requested type', () => {
@@ -332,12 +384,12 @@ describe('TokenService', () => {
       const service = makeService();
       const refresh = service.createRefreshToken('alice');
       const access = service.createAccessToken('alice');
-      expect(expectAuthError(() => service.verifyToken(refresh, { type: 'access' }), AuthErrorCode.WrongTokenType).message).toBe(
-        'Only access tokens are allowed',
-      );
-      expect(expectAuthError(() => service.verifyToken(access, { type: 'refresh' }), AuthErrorCode.WrongTokenType).message).toBe(
-        'Only refresh tokens are allowed',
-      );
+      expect(
+        expectAuthError(() => service.verifyToken(refresh, { type: 'access' }), AuthErrorCode.WrongTokenType).message,
+      ).toBe('Only access tokens are allowed');
+      expect(
+        expectAuthError(() => service.verifyToken(access, { type: 'refresh' }), AuthErrorCode.WrongTokenType).message,
+      ).toBe('Only refresh tokens are allowed');
     });
 
     it('accepts either type when no type is asked for', () => {
@@ -348,7 +400,9 @@ describe('TokenService', () => {
 
     it('refuses a token signed with another secret', () => {
       const token = makeService({ secret: 'y'.repeat(32) }).createAccessToken('alice');
-      expect(expectAuthError(() => makeService().verifyToken(token), AuthErrorCode.InvalidToken).message).toBe('Signature verification failed');
+      expect(expectAuthError(() => makeService().verifyToken(token), AuthErrorCode.InvalidToken).message).toBe(
+        'Signature verification failed',
+      );
     });
 
     it('refuses an expired token with token_expired', () => {
@@ -371,13 +425,19 @@ describe('TokenService', () => {
         const service = makeService();
         const token = service.createRefreshToken('alice', { expiresIn: 60 });
         jest.setSystemTime(NOW_MS + 3600_000);
-        expectAuthError(() => service.verifyToken(token, { allowExpired: true, type: 'access' }), AuthErrorCode.WrongTokenType);
+        expectAuthError(
+          () => service.verifyToken(token, { allowExpired: true, type: 'access' }),
+          AuthErrorCode.WrongTokenType,
+        );
       });
 
       it('still checks the signature', () => {
         const token = makeService({ secret: 'y'.repeat(32) }).createAccessToken('alice', { expiresIn: 60 });
         jest.setSystemTime(NOW_MS + 3600_000);
-        const error = expectAuthError(() => makeService().verifyToken(token, { allowExpired: true }), AuthErrorCode.InvalidToken);
+        const error = expectAuthError(
+          () => makeService().verifyToken(token, { allowExpired: true }),
+          AuthErrorCode.InvalidToken,
+        );
         expect(error.message).toBe('Signature verification failed');
       });
 
@@ -386,7 +446,10 @@ describe('TokenService', () => {
         // Control: the same claims signed with the right secret pass, so the refusal below is about the signature.
         expect(makeService().verifyToken(jwt.sign(claims, SECRET), { allowExpired: true }).sub).toBe('alice');
         const forged = jwt.sign(claims, 'y'.repeat(32));
-        const error = expectAuthError(() => makeService().verifyToken(forged, { allowExpired: true }), AuthErrorCode.InvalidToken);
+        const error = expectAuthError(
+          () => makeService().verifyToken(forged, { allowExpired: true }),
+          AuthErrorCode.InvalidToken,
+        );
         expect(error.message).toBe('Signature verification failed');
       });
     });

@@ -4,7 +4,11 @@ import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { RESERVED_CLAIMS, type ResolvedAuthOptions } from '../options/resolved-auth-options.js';
 import { toLifetimeSeconds } from '../options/token-lifetime.js';
 import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
-import type { CreateAccessTokenOptions, CreateRefreshTokenOptions, VerifyTokenOptions } from './token-options.interface.js';
+import type {
+  CreateAccessTokenOptions,
+  CreateRefreshTokenOptions,
+  VerifyTokenOptions,
+} from './token-options.interface.js';
 import { TokenVerifier } from './token-verifier.js';
 import { encodeCompactJws } from '../jws/compact-jws.js';
 import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
@@ -49,7 +53,8 @@ export class TokenService {
    * ```
    */
   createAccessToken(identity: string, options: CreateAccessTokenOptions = {}): string {
-    const ttl = options.expiresIn === undefined ? this.options.accessTokenTtl : toLifetimeSeconds(options.expiresIn, 'expiresIn');
+    const ttl =
+      options.expiresIn === undefined ? this.options.accessTokenTtl : toLifetimeSeconds(options.expiresIn, 'expiresIn');
     return this.sign(identity, 'access', options.fresh ?? false, ttl, options);
   }
 
@@ -62,7 +67,10 @@ export class TokenService {
    * ```
    */
   createRefreshToken(identity: string, options: CreateRefreshTokenOptions = {}): string {
-    const ttl = options.expiresIn === undefined ? this.options.refreshTokenTtl : toLifetimeSeconds(options.expiresIn, 'expiresIn');
+    const ttl =
+      options.expiresIn === undefined
+        ? this.options.refreshTokenTtl
+        : toLifetimeSeconds(options.expiresIn, 'expiresIn');
     return this.sign(identity, 'refresh', false, ttl, options);
   }
 
@@ -76,7 +84,10 @@ export class TokenService {
    * const old = tokens.verifyToken(raw, { allowExpired: true });
    * ```
    */
-  verifyToken<T extends object = Record<string, unknown>>(token: string, options: VerifyTokenOptions = {}): JwtClaims & T {
+  verifyToken<T extends object = Record<string, unknown>>(
+    token: string,
+    options: VerifyTokenOptions = {},
+  ): JwtClaims & T {
     const verified = this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false);
     if (verified instanceof Promise) {
       verified.catch(() => undefined);
@@ -93,8 +104,12 @@ export class TokenService {
    * const claims = await tokens.verifyTokenAsync(raw, { type: 'access' });
    * ```
    */
-  async verifyTokenAsync<T extends object = Record<string, unknown>>(token: string, options: VerifyTokenOptions = {}): Promise<JwtClaims & T> {
-    return (await this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false)).claims as JwtClaims & T;
+  async verifyTokenAsync<T extends object = Record<string, unknown>>(
+    token: string,
+    options: VerifyTokenOptions = {},
+  ): Promise<JwtClaims & T> {
+    return (await this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false))
+      .claims as JwtClaims & T;
   }
 
   private sign(
@@ -109,7 +124,9 @@ export class TokenService {
     }
     const signing = this.options.signingKey;
     if (signing === undefined) {
-      throw new TypeError('nest-jwt-extended: no signing key is configured (give "secret" or "privateKey"); this module only verifies');
+      throw new TypeError(
+        'nest-jwt-extended: no signing key is configured (give "secret" or "privateKey"); this module only verifies',
+      );
     }
     const iat = epochSeconds();
     const claims: Record<string, unknown> = {};
@@ -145,7 +162,12 @@ export class TokenService {
       }
       header[name] = value;
     }
-    const protectedHeader = { ...header, alg: signing.algorithm, typ: 'JWT', ...(signing.kid !== undefined && { kid: signing.kid }) };
+    const protectedHeader = {
+      ...header,
+      alg: signing.algorithm,
+      typ: 'JWT',
+      ...(signing.kid !== undefined && { kid: signing.kid }),
+    };
     return encodeCompactJws(protectedHeader, claims, JWS_ALGORITHMS[signing.algorithm], signing.key);
   }
 }

@@ -98,7 +98,7 @@ describe('TokenVerifier with its cache', () => {
     jest.useFakeTimers({ now: NOW });
     const { verifier, tokens } = setup();
     const token = tokens.createAccessToken('alice', { expiresIn: 60 });
-    verifier.verify(token, { type: 'access' });
+    void verifier.verify(token, { type: 'access' });
     jest.setSystemTime(NOW + 61_000);
     expect(codeOf(() => verifier.verify(token, { type: 'access' }))).toBe('token_expired');
   });
@@ -107,7 +107,7 @@ describe('TokenVerifier with its cache', () => {
     jest.useFakeTimers({ now: NOW });
     const { verifier, tokens } = setup();
     const token = tokens.createRefreshToken('alice');
-    verifier.verify(token, { type: 'refresh' });
+    void verifier.verify(token, { type: 'refresh' });
     expect(codeOf(() => verifier.verify(token, { type: 'access' }))).toBe('wrong_token_type');
   });
 
@@ -115,7 +115,7 @@ describe('TokenVerifier with its cache', () => {
     jest.useFakeTimers({ now: NOW });
     const { verifier, tokens } = setup();
     const token = tokens.createAccessToken('alice', { fresh: 60 });
-    verifier.verify(token, { type: 'access', fresh: true });
+    void verifier.verify(token, { type: 'access', fresh: true });
     jest.setSystemTime(NOW + 61_000);
     expect(codeOf(() => verifier.verify(token, { type: 'access', fresh: true }))).toBe('fresh_token_required');
     expect(codeOf(() => verifier.verify(token, { type: 'access' }))).toBe('no error');
@@ -134,7 +134,7 @@ describe('TokenVerifier with its cache', () => {
     jest.useFakeTimers({ now: NOW });
     const { verifier, tokens } = setup();
     const token = tokens.createAccessToken('alice');
-    verifier.verify(token);
+    void verifier.verify(token);
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url');
@@ -147,7 +147,7 @@ describe('TokenVerifier with its cache', () => {
     jest.useFakeTimers({ now: NOW });
     const { verifier, tokens } = setup();
     const token = tokens.createAccessToken('alice');
-    verifier.verify(token);
+    void verifier.verify(token);
     const [header, payload, signature] = token.split('.');
     const altered = `${header}.${payload}.${signature!.slice(0, -2)}AA`;
     expect(codeOf(() => verifier.verify(altered))).toBe('invalid_token');
