@@ -270,6 +270,56 @@ describe('resolveAuthOptions', () => {
       expectRefused({ secret: SECRET, [option]: value }, option);
     });
   });
+
+  describe('revocation window', () => {
+    it('is the access-token lifetime plus leeway plus a 60 s clock margin, whatever the refresh lifetime', () => {
+      const resolved = resolveAuthOptions({ secret: SECRET, accessTokenExpiresIn: '15m', leeway: 5 });
+      expect(resolved.accessWindow).toBe(900);
+      expect(resolved.revocationWindow).toBe(900 + 5 + 60);
+      expect(resolveAuthOptions({ secret: SECRET, refreshTokenExpiresIn: '90d' }).revocationWindow).toBe(900 + 60);
+    });
+
+    it('falls back to the longest token lifetime when access tokens do not expire', () => {
+      const resolved = resolveAuthOptions({ secret: SECRET, accessTokenExpiresIn: false });
+      expect(resolved.accessWindow).toBe(resolved.longestTokenLifetime);
+      expect(resolved.revocationWindow).toBe(resolved.longestTokenLifetime + 60);
+    });
+  });
+
+  describe('revocationStore', () => {
+    const complete = {
+      revoke: async () => undefined,
+      listRecent: async function* () {},
+      isRevoked: async () => false,
+      subscribe: async () => async () => undefined,
+      registerSession: async () => undefined,
+      touchSession: async () => undefined,
+      listSessions: async () => [],
+      rotateRefreshToken: async () => 'rotated',
+    };
+
+    it('accepts an object with every method of RevocationStore', () => {
+      expect(resolveAuthOptions({ secret: SECRET, revocationStore: complete as never }).revocationStore).toBe(complete);
+    });
+
+    it.each(['listRecent', 'isRevoked', 'touchSession', 'listSessions'])('refuses a store without %s', (method) => {
+      const { [method as keyof typeof complete]: _left, ...store } = complete;
+      expectRefused({ secret: SECRET, revocationStore: store }, 'revocationStore', new RegExp(`missing: ${method}$`));
+    });
+
+    it('refuses a store written for the old contract (list instead of listRecent)', () => {
+      const { listRecent: _listRecent, isRevoked: _isRevoked, ...rest } = complete;
+      expectRefused(
+        { secret: SECRET, revocationStore: { ...rest, list: async () => [] } },
+        'revocationStore',
+        /listRecent/,
+      );
+    });
+
+    it('refuses a value that is not an object', () => {
+      expectRefused({ secret: SECRET, revocationStore: 'redis' }, 'revocationStore', /must implement RevocationStore/);
+    });
+  });
 });
 
 describe('keys', () => {

@@ -38,7 +38,22 @@ export interface ResolvedAuthOptions {
   readonly sessionMaxAge: number | false;
   /** The longest any token of ours can stay valid, in seconds: how long a revocation must be kept. */
   readonly longestTokenLifetime: number;
+  /**
+   * Tokens living longer than this many seconds (`exp - iat`) can outlive the local view's window: refresh tokens,
+   * long-lived or foreign access tokens. They are checked in the store as well. The access-token lifetime, or
+   * {@link longestTokenLifetime} when access tokens do not expire.
+   */
+  readonly accessWindow: number;
+  /**
+   * Seconds a revocation stays in each instance's local view (and in the store's recent list): the access window,
+   * plus `leeway`, plus {@link REVOCATION_CLOCK_MARGIN} for clocks of instances that disagree. After that, no access
+   * token issued before the revocation can still be valid, so only the store needs to remember it.
+   */
+  readonly revocationWindow: number;
 }
+
+/** Seconds added to the revocation window for instances whose clocks disagree. */
+export const REVOCATION_CLOCK_MARGIN = 60;
 
 /** Claims the library writes itself; the identity claim may not take one of these names (except `sub`). */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
@@ -54,6 +69,18 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'sid',
   'auth_time',
 ]);
+
+/** What a `revocationStore` must implement (`close` is optional). */
+const STORE_METHODS = [
+  'revoke',
+  'listRecent',
+  'isRevoked',
+  'subscribe',
+  'registerSession',
+  'touchSession',
+  'listSessions',
+  'rotateRefreshToken',
+] as const;
 
 /** Clock skew tolerated, in seconds: more than five minutes is a broken clock, and would stretch every token's life. */
 const MAX_LEEWAY = 300;
@@ -112,17 +139,17 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const sessionMaxAge =
     options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge');
   const store = options.revocationStore;
-  if (
-    store !== undefined &&
-    (typeof store !== 'object' ||
-      store === null ||
-      typeof store.revoke !== 'function' ||
-      typeof store.list !== 'function')
-  ) {
-    throw new InvalidAuthOptionError(
-      'revocationStore',
-      'must implement RevocationStore (revoke, list, subscribe, registerSession, rotateRefreshToken)',
-    );
+  if (store !== undefined) {
+    const missing =
+      typeof store !== 'object' || store === null
+        ? STORE_METHODS
+        : STORE_METHODS.filter((method) => typeof store[method] !== 'function');
+    if (missing.length > 0) {
+      throw new InvalidAuthOptionError(
+        'revocationStore',
+        `must implement RevocationStore (${STORE_METHODS.join(', ')}); missing: ${missing.join(', ')}`,
+      );
+    }
   }
   if (options.isTokenRevoked !== undefined && typeof options.isTokenRevoked !== 'function') {
     throw new InvalidAuthOptionError(
@@ -130,6 +157,14 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
       'must be a function (claims, header) => boolean | Promise<boolean>',
     );
   }
+
+  const leeway = wholeNumber(options.leeway ?? 0, 'leeway', 0, MAX_LEEWAY);
+  const longestTokenLifetime = Math.max(
+    ...[accessTokenTtl, refreshTokenTtl, sessionMaxAge].filter((ttl): ttl is number => ttl !== false),
+    // Tokens without exp are refused by our verifier; 30 days bounds what such settings could leave behind.
+    30 * 24 * 60 * 60,
+  );
+  const accessWindow = accessTokenTtl === false ? longestTokenLifetime : accessTokenTtl;
 
   return {
     algorithm,
@@ -141,7 +176,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     identityClaim,
     issuer: optionalString(options.issuer, 'issuer'),
     audience: audienceOf(options.audience),
-    leeway: wholeNumber(options.leeway ?? 0, 'leeway', 0, MAX_LEEWAY),
+    leeway,
     headerName,
     headerScheme,
     maxTokenLength: wholeNumber(options.maxTokenLength ?? 8192, 'maxTokenLength', 64),
@@ -153,11 +188,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     rotateRefreshTokens: booleanOption(options.rotateRefreshTokens ?? false, 'rotateRefreshTokens'),
     refreshTokenGraceMs: graceMs(options.refreshTokenGracePeriod ?? 0),
     sessionMaxAge,
-    longestTokenLifetime: Math.max(
-      ...[accessTokenTtl, refreshTokenTtl, sessionMaxAge].filter((ttl): ttl is number => ttl !== false),
-      // Tokens without exp are refused by our verifier; 30 days bounds what such settings could leave behind.
-      30 * 24 * 60 * 60,
-    ),
+    longestTokenLifetime,
+    accessWindow,
+    revocationWindow: accessWindow + leeway + REVOCATION_CLOCK_MARGIN,
   };
 }
 
