@@ -6,35 +6,81 @@ import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import type { JwtClaims, JwtHeader, VerifiedToken } from '../tokens/jwt-claims.interface.js';
-import type { Revocation, RevocationFeed, RevocationStore, RotationOutcome } from './revocation-store.interface.js';
-import { RevocationView } from './revocation-view.js';
+import type {
+  Revocation,
+  RevocationFeed,
+  RevocationQuery,
+  RevocationStore,
+  RotationOutcome,
+  SessionRecord,
+} from './revocation-store.interface.js';
+import { RELOAD_PAGE_SIZE, RevocationView } from './revocation-view.js';
 
 const TIMEOUT_MS = 200;
 const NOW = Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A store the test drives: it decides when the feed is connected and what list() answers. */
+/** A store the test drives: it decides when the feed is connected, and what listRecent() and isRevoked() answer. */
 class FakeStore implements RevocationStore {
   feed?: RevocationFeed;
   entries: Revocation[] = [];
   /** Whether subscribe() reports the feed connected at once. */
   connectOnSubscribe = true;
-  /** When set, list() rejects with it. */
+  /** When set, listRecent() rejects with it (before its first page). */
   listError?: Error;
+  /** When set, listRecent() rejects after yielding this many pages. */
+  failAfterPages?: number;
+  /** Milliseconds each page takes. */
+  pageDelayMs = 0;
   listCalls = 0;
+  listArguments: Array<{ since: number; pageSize: number }> = [];
+  /** Times (Date.now()) at which listRecent() was called. */
+  listTimes: number[] = [];
+  /** Reads running now, and the most seen at once. */
+  activeReads = 0;
+  maxActiveReads = 0;
+  /** What isRevoked() was asked. */
+  queries: RevocationQuery[] = [];
+  /** How isRevoked() answers; by default, from `entries`. */
+  isRevokedAnswer?: () => Promise<boolean>;
   readonly unsubscribe = jest.fn(async (): Promise<void> => undefined);
   readonly close = jest.fn(async (): Promise<void> => undefined);
 
   async revoke(revocation: Revocation): Promise<Revocation> {
-    this.entries.push(revocation);
-    this.feed?.revoked(revocation);
-    return revocation;
+    const stored = { revokedAt: NOW, ...revocation };
+    this.entries.push(stored);
+    this.feed?.revoked(stored);
+    return stored;
   }
 
-  async list(): Promise<Revocation[]> {
+  async *listRecent(since: number, pageSize: number): AsyncIterable<Revocation[]> {
     this.listCalls += 1;
-    if (this.listError) throw this.listError;
-    return this.entries.map((entry) => ({ ...entry }));
+    this.listArguments.push({ since, pageSize });
+    this.listTimes.push(Date.now());
+    this.activeReads += 1;
+    this.maxActiveReads = Math.max(this.maxActiveReads, this.activeReads);
+    try {
+      if (this.listError) throw this.listError;
+      const recent = this.entries.filter((entry) => (entry.revokedAt ?? NOW) >= since).map((entry) => ({ ...entry }));
+      for (let start = 0, page = 0; start < recent.length; start += pageSize, page += 1) {
+        if (this.failAfterPages !== undefined && page >= this.failAfterPages) throw new Error('listRecent failed');
+        if (this.pageDelayMs > 0) await sleep(this.pageDelayMs);
+        yield recent.slice(start, start + pageSize);
+      }
+    } finally {
+      this.activeReads -= 1;
+    }
+  }
+
+  async isRevoked(query: RevocationQuery): Promise<boolean> {
+    this.queries.push(query);
+    if (this.isRevokedAnswer) return this.isRevokedAnswer();
+    return this.entries.some(
+      (entry) =>
+        (entry.kind === 'token' && entry.id === query.jti) ||
+        (entry.kind === 'session' && entry.id === query.sessionId) ||
+        (entry.kind === 'user' && entry.id === query.identity && query.issuedAt < (entry.validAfter ?? 0)),
+    );
   }
 
   async subscribe(feed: RevocationFeed): Promise<() => Promise<void>> {
@@ -44,6 +90,12 @@ class FakeStore implements RevocationStore {
   }
 
   async registerSession(): Promise<void> {}
+
+  async touchSession(): Promise<void> {}
+
+  async listSessions(): Promise<SessionRecord[]> {
+    return [];
+  }
 
   async rotateRefreshToken(): Promise<RotationOutcome> {
     return 'rotated';
@@ -55,13 +107,35 @@ class FakeStore implements RevocationStore {
   }
 }
 
+/** `n` token revocations made now, each for a fresh jti. */
+function tokenRevocations(n: number): Revocation[] {
+  return Array.from({ length: n }, () => ({ kind: 'token', id: randomUUID(), expiresAt: NOW + 900, revokedAt: NOW }));
+}
+
+/** Whether the view passes a fresh access token synchronously (it is in sync); a pending check is left to fail. */
+function answersAtOnce(view: RevocationView): boolean {
+  const pending = view.assertNotRevoked(token());
+  pending?.catch(() => undefined);
+  return pending === undefined;
+}
+
+/** Retries `probe` every 10 ms until it returns true or `ms` pass. */
+async function eventually(probe: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
 function token(overrides: Partial<JwtClaims> = {}, identity = 'alice'): VerifiedToken {
   return {
     header: { alg: 'HS256' },
     claims: {
       sub: identity,
       iat: NOW,
-      exp: NOW + 900,
+      // An access token lives 900 s from its iat: a longer one is checked in the store too.
+      exp: (overrides.iat ?? NOW) + 900,
       jti: randomUUID(),
       type: 'access',
       fresh: false,
@@ -172,7 +246,7 @@ describe('RevocationView', () => {
       await expectRevoked(() => view.assertNotRevoked(token({ iat: NOW - 1 })));
     });
 
-    it('enforces what list() held when it started', async () => {
+    it('enforces what listRecent() held when it started', async () => {
       const store = new FakeStore();
       const [jtiToken, sidToken, oldToken] = [token(), token(), token({ iat: NOW - 60 }, 'carol')];
       store.entries = [
@@ -244,8 +318,10 @@ describe('RevocationView', () => {
       await expectUnavailable(() => view.assertNotRevoked(token()));
       const callsAfterFirstLoad = store.listCalls;
       store.listError = undefined;
-      await sleep(700); // the view retries a failed reload after 500 ms
+      // The view retries a failed reload after a backoff: 250-500 ms, then 500-1000 ms, ...
+      await eventually(() => store.listCalls > callsAfterFirstLoad, 1500);
       expect(store.listCalls).toBeGreaterThan(callsAfterFirstLoad);
+      await eventually(() => answersAtOnce(view), 100);
       expect(view.assertNotRevoked(token())).toBeUndefined();
     });
 
@@ -318,6 +394,272 @@ describe('RevocationView', () => {
       await store.revoke({ kind: 'token', id: revoked.claims.jti, expiresAt: NOW + 900 });
       await expectRevoked(() => view.assertNotRevoked(revoked));
       expect(isTokenRevoked).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('window', () => {
+    // Defaults: 15 min access tokens, no leeway, 60 s clock margin.
+    const WINDOW = 900 + 60;
+    const DAY = 24 * 60 * 60;
+
+    it('keeps a revocation until revokedAt + window, not until its 30-day expiry, and the sweep drops it', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const revokedToken = token();
+      const sid = randomUUID();
+      await store.revoke({ kind: 'token', id: revokedToken.claims.jti, expiresAt: NOW + 30 * DAY, revokedAt: NOW });
+      await store.revoke({ kind: 'session', id: sid, expiresAt: NOW + 30 * DAY, revokedAt: NOW });
+      await store.revoke({ kind: 'user', id: 'carol', expiresAt: NOW + 30 * DAY, revokedAt: NOW, validAfter: NOW });
+      expect(view.size).toBe(3);
+      view.sweep(NOW + WINDOW - 1);
+      expect(view.size).toBe(3);
+      expect(view.isRevoked(revokedToken)).toBe(true);
+      expect(view.isRevoked(token({ sid }))).toBe(true);
+      view.sweep(NOW + WINDOW);
+      expect(view.size).toBe(0);
+      expect(view.isRevoked(revokedToken)).toBe(false);
+    });
+
+    it('drops an entry at its expiry when that comes before the end of the window', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      await store.revoke({ kind: 'token', id: randomUUID(), expiresAt: NOW + 30, revokedAt: NOW });
+      view.sweep(NOW + 29);
+      expect(view.size).toBe(1);
+      view.sweep(NOW + 30);
+      expect(view.size).toBe(0);
+    });
+
+    it("keeps a user's valid-after for a window after validAfter, even when it is later than revokedAt", async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      await store.revoke({ kind: 'user', id: 'carol', expiresAt: NOW + DAY, revokedAt: NOW, validAfter: NOW + 100 });
+      view.sweep(NOW + 100 + WINDOW - 1);
+      expect(view.size).toBe(1);
+      view.sweep(NOW + 100 + WINDOW);
+      expect(view.size).toBe(0);
+    });
+
+    it('does not keep a revocation whose window is already over when it arrives', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const old = NOW - WINDOW - 1;
+      await store.revoke({ kind: 'token', id: randomUUID(), expiresAt: NOW + DAY, revokedAt: old });
+      await store.revoke({ kind: 'session', id: randomUUID(), expiresAt: NOW + DAY, revokedAt: old });
+      await store.revoke({ kind: 'user', id: 'carol', expiresAt: NOW + DAY, revokedAt: old, validAfter: old });
+      expect(view.size).toBe(0);
+    });
+
+    it('reloads only the window, in pages of RELOAD_PAGE_SIZE', async () => {
+      const store = new FakeStore();
+      store.entries = tokenRevocations(2 * RELOAD_PAGE_SIZE + 500);
+      const before = Math.floor(Date.now() / 1000);
+      const view = await startView(store);
+      expect(store.listArguments).toHaveLength(1);
+      const { since, pageSize } = store.listArguments[0]!;
+      expect(pageSize).toBe(RELOAD_PAGE_SIZE);
+      expect(since).toBeGreaterThanOrEqual(before - WINDOW);
+      expect(since).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - WINDOW);
+      expect(view.size).toBe(2 * RELOAD_PAGE_SIZE + 500);
+    });
+  });
+
+  describe('reload', () => {
+    it('never runs two reads at once: reconnections during a slow reload queue one more reload', async () => {
+      const store = new FakeStore();
+      store.entries = tokenRevocations(3 * RELOAD_PAGE_SIZE);
+      const view = await startView(store);
+      expect(store.listCalls).toBe(1);
+      store.pageDelayMs = 60; // each reload now takes about 180 ms
+      store.setConnected(false);
+      store.setConnected(true);
+      await sleep(30);
+      store.setConnected(false);
+      store.setConnected(true);
+      await sleep(30);
+      store.setConnected(false);
+      store.setConnected(true);
+      expect(store.activeReads).toBe(1);
+      await eventually(() => store.listCalls === 3 && store.activeReads === 0);
+      await sleep(100);
+      // The reload in flight, then one more for the reconnections it may have missed; never two at once.
+      expect(store.listCalls).toBe(3);
+      expect(store.maxActiveReads).toBe(1);
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+    });
+
+    it('is not in sync until the reload that follows a reconnection during it completes', async () => {
+      const store = new FakeStore();
+      store.entries = tokenRevocations(3 * RELOAD_PAGE_SIZE);
+      store.connectOnSubscribe = false;
+      const view = new RevocationView(resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: 5000 }), store);
+      views.push(view);
+      store.pageDelayMs = 60;
+      const init = view.onModuleInit();
+      store.setConnected(true);
+      await sleep(30);
+      store.setConnected(false);
+      store.setConnected(true);
+      await eventually(() => store.listCalls === 2);
+      // The first reload is over, but the feed went down during it: not in sync yet.
+      expect(view.assertNotRevoked(token())).toBeInstanceOf(Promise);
+      await init;
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+      expect(store.maxActiveReads).toBe(1);
+    });
+
+    it('never marks the view in sync after a partial reload, and retries it', async () => {
+      const store = new FakeStore();
+      store.entries = tokenRevocations(2 * RELOAD_PAGE_SIZE + 1);
+      store.failAfterPages = 1;
+      const view = await startView(store);
+      expect(view.size).toBe(RELOAD_PAGE_SIZE); // the first page is enforced...
+      await expectUnavailable(() => view.assertNotRevoked(token())); // ...but the view is not in sync
+      store.failAfterPages = undefined;
+      await eventually(() => view.size === 2 * RELOAD_PAGE_SIZE + 1);
+      await eventually(() => answersAtOnce(view));
+    });
+
+    it('gives up on a page that takes longer than revocationTimeoutMs, and waits for it before reading again', async () => {
+      const store = new FakeStore();
+      store.entries = tokenRevocations(10);
+      store.pageDelayMs = TIMEOUT_MS + 300;
+      const view = await startView(store);
+      await expectUnavailable(() => view.assertNotRevoked(token()));
+      store.pageDelayMs = 0;
+      await eventually(() => answersAtOnce(view));
+      expect(store.maxActiveReads).toBe(1);
+    });
+
+    it('backs off exponentially on failure (500 ms doubling, with jitter) and starts over after a success', async () => {
+      jest.spyOn(Math, 'random').mockReturnValue(0); // the shortest delay of each step: half of it
+      try {
+        const store = new FakeStore();
+        store.listError = new Error('down');
+        const view = await startView(store);
+        await eventually(() => store.listCalls === 4);
+        const gaps = store.listTimes.slice(1).map((time, index) => time - store.listTimes[index]!);
+        for (const [index, gap] of gaps.entries()) {
+          const expected = 250 * 2 ** index; // 500 ms * 2^n, halved by the jitter
+          expect(gap).toBeGreaterThanOrEqual(expected - 5);
+          expect(gap).toBeLessThan(expected + 150);
+        }
+        store.listError = undefined;
+        await eventually(() => answersAtOnce(view));
+
+        store.listError = new Error('down again');
+        const calls = store.listCalls;
+        store.setConnected(false);
+        store.setConnected(true);
+        await eventually(() => store.listCalls === calls + 2);
+        const gap = store.listTimes[calls + 1]! - store.listTimes[calls]!;
+        expect(gap).toBeGreaterThanOrEqual(245);
+        expect(gap).toBeLessThan(400);
+      } finally {
+        jest.restoreAllMocks();
+      }
+    });
+  });
+
+  describe('tokens that outlive the window', () => {
+    const refresh = (overrides: Partial<JwtClaims> = {}) =>
+      token({ type: 'refresh', exp: NOW + 30 * 24 * 60 * 60, ...overrides });
+
+    it('passes an access token synchronously without asking the store', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+      expect(view.assertNotRevoked(token({ exp: NOW + 900 }))).toBeUndefined();
+      expect(store.queries).toHaveLength(0);
+    });
+
+    it('asks the store about a refresh token, or any token living longer than the access window', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const checked = refresh();
+      await expect(view.assertNotRevoked(checked)).resolves.toBeUndefined();
+      expect(store.queries).toEqual([
+        { jti: checked.claims.jti, sessionId: checked.claims.sid, identity: 'alice', issuedAt: NOW },
+      ]);
+      await expect(view.assertNotRevoked(token({ exp: NOW + 901 }))).resolves.toBeUndefined();
+      expect(store.queries).toHaveLength(2);
+    });
+
+    it("refuses a refresh token the store knows revoked, though the view's window is over", async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const checked = refresh();
+      await store.revoke({
+        kind: 'session',
+        id: checked.claims.sid!,
+        expiresAt: NOW + 30 * 24 * 60 * 60,
+        revokedAt: NOW - 3600,
+      });
+      expect(view.size).toBe(0);
+      await expectRevoked(() => view.assertNotRevoked(checked));
+    });
+
+    it('refuses at once, without asking the store, a token the view already refuses', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const checked = refresh();
+      await store.revoke({ kind: 'token', id: checked.claims.jti, expiresAt: checked.claims.exp });
+      expect(() => view.assertNotRevoked(checked)).toThrow(AuthError);
+      expect(store.queries).toHaveLength(0);
+    });
+
+    it('answers 503 revocation_unavailable when the store fails or does not answer in time', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      store.isRevokedAnswer = () => Promise.reject(new Error('down'));
+      await expectUnavailable(() => view.assertNotRevoked(refresh()));
+      store.isRevokedAnswer = () => new Promise<boolean>(() => undefined);
+      const started = Date.now();
+      await expectUnavailable(() => view.assertNotRevoked(refresh()));
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 500);
+    });
+
+    it('with revocationFailOpen, lets the token through when the store fails', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, { revocationFailOpen: true });
+      store.isRevokedAnswer = () => Promise.reject(new Error('down'));
+      await expect(view.assertNotRevoked(refresh())).resolves.toBeUndefined();
+    });
+
+    it('asks the isTokenRevoked callback after the store', async () => {
+      const isTokenRevoked = jest.fn(() => true);
+      const view = await startView(new FakeStore(), { isTokenRevoked });
+      await expectRevoked(() => view.assertNotRevoked(refresh()));
+      expect(isTokenRevoked).toHaveBeenCalledTimes(1);
+    });
+
+    it('treats a token without exp as long-lived', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      await expect(
+        Promise.resolve(view.assertNotRevoked(token({ exp: undefined as unknown as number }))),
+      ).resolves.toBeUndefined();
+      expect(store.queries).toHaveLength(1);
+    });
+  });
+
+  describe('tokens without sid', () => {
+    it("asks the store with the token's own jti as its session", async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const checked = token({ type: 'refresh', sid: undefined, exp: NOW + 86400 });
+      await expect(view.assertNotRevoked(checked)).resolves.toBeUndefined();
+      expect(store.queries[0]!.sessionId).toBe(checked.claims.jti);
+    });
+
+    it('refuses a token whose family (its own jti) was revoked as a session, and the tokens refreshed from it', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const original = token({ sid: undefined });
+      await store.revoke({ kind: 'session', id: original.claims.jti, expiresAt: NOW + 900 });
+      await expectRevoked(() => view.assertNotRevoked(original));
+      await expectRevoked(() => view.assertNotRevoked(token({ sid: original.claims.jti })));
+      expect(view.assertNotRevoked(token({ sid: undefined }))).toBeUndefined();
     });
   });
 

@@ -8,34 +8,63 @@ import { RevocationStore, type Revocation, type RevocationFeed } from './revocat
 import { withTimeout } from './with-timeout.js';
 import { CompactJtiSet } from './compact-jti-set.js';
 import { epochSeconds } from '../epoch-seconds.js';
+import { sessionIdOf } from './token-session.js';
 
+/** How often entries past their window are dropped. */
 const SWEEP_EVERY_MS = 60_000;
-const RELOAD_RETRY_MS = 500;
+/** Revocations read per `listRecent` page: the most a reload holds in flight, on either side. */
+export const RELOAD_PAGE_SIZE = 1000;
+/** First wait before a failed reload is tried again; each further failure doubles it. */
+export const RELOAD_RETRY_FIRST_MS = 500;
+/** The longest wait between two reload attempts. */
+export const RELOAD_RETRY_MAX_MS = 30_000;
 
 /**
- * This instance's copy of every revocation in force: revoked `jti`s, revoked sessions, and per-user valid-after
- * times. Loaded from the store at start-up and on every reconnection, and kept current by the store's feed, so the
- * guards check revocation with three Map lookups and no I/O. While the feed is down the view may be stale: checks
- * then wait (bounded) for it to come back, and answer 503 `revocation_unavailable` unless fail-open is chosen.
+ * This instance's copy of the recent revocations: revoked `jti`s, revoked sessions, and per-user valid-after times,
+ * each kept only while it can still refuse a live access token, i.e. until
+ * `min(expiresAt, revokedAt + revocationWindow)` (the access-token lifetime plus leeway plus a 60 s clock margin).
+ * Memory is therefore proportional to the revocations of the last window, never to the refresh-token lifetime.
+ *
+ * A token issued before a revocation and still alive after that revocation's window must live longer than the access
+ * window (`exp - iat > accessWindow`): refresh tokens, long-lived or foreign access tokens. Only those are also asked
+ * about in the store (one bounded round trip); every other token is checked with three lookups and no I/O.
+ *
+ * Loaded from the store at start-up and after every reconnection of its feed, kept current by the feed. While the
+ * view is not in sync, checks wait (bounded) for it, and answer 503 `revocation_unavailable` unless fail-open is chosen.
  */
 @Injectable()
 export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationView');
+  /** Bounded by the revocations of the last window: each entry is dropped at its keep-until by the sweep. */
   private readonly tokens = new CompactJtiSet();
   private readonly sessions = new Map<string, number>();
-  private readonly users = new Map<string, { validAfter: number; expiresAt: number }>();
+  private readonly users = new Map<string, { validAfter: number; keepUntil: number }>();
+  private readonly window: number;
+  private readonly accessWindow: number;
+  /** In sync: the feed is up and a complete reload has run since it (re)connected. */
   private connected = false;
   private feedUp = false;
   private waiters = new Set<() => void>();
   private unsubscribe?: () => Promise<void>;
   private sweeper?: NodeJS.Timeout;
+  /** The reload in flight: at most one at a time. */
   private reloading?: Promise<void>;
+  /** The feed reconnected while a reload was in flight: that reload cannot count, another one follows it. */
+  private reloadAgain = false;
+  private retryTimer?: NodeJS.Timeout;
+  /** Failed reloads in a row, for the backoff; reset by a complete one. */
+  private failures = 0;
+  /** A page the view gave up waiting for: the next reload waits for it to settle, so reads never overlap. */
+  private abandonedPage?: Promise<void>;
   private stopped = false;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(RevocationStore) private readonly store: RevocationStore,
-  ) {}
+  ) {
+    this.window = options.revocationWindow;
+    this.accessWindow = options.accessWindow;
+  }
 
   /** Follows the store; waits (bounded) for the first load so a normal start-up serves requests in sync. */
   async onModuleInit(): Promise<void> {
@@ -52,38 +81,56 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweeper);
+    clearTimeout(this.retryTimer);
     await this.unsubscribe?.().catch(() => undefined);
     await this.store.close?.().catch(() => undefined);
   }
 
-  /** Throws `token_revoked`, or `revocation_unavailable` when the view cannot be trusted in time. */
+  /**
+   * Throws `token_revoked`, or `revocation_unavailable` when the revocation state cannot be trusted in time.
+   * Synchronous for a token that lives no longer than the access window; a promise for the others (store check), while
+   * the view catches up, or with an `isTokenRevoked` callback.
+   */
   assertNotRevoked(token: VerifiedToken): void | Promise<void> {
     if (!this.connected && !this.options.revocationFailOpen) return this.checkWhenConnected(token);
     if (this.isRevoked(token)) throw revoked();
+    // Written so that a token without exp or iat (NaN) counts as long-lived.
+    if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
     if (this.options.isTokenRevoked) return this.askCallback(token);
   }
 
-  /** True when the token, its session, or every token of its user issued before now has been revoked. */
+  /**
+   * True when the view holds a revocation of the token, of its session (its `sid`, or its own `jti` for a token
+   * without one), or of every token of its user issued before now. Local only: see {@link assertNotRevoked}.
+   */
   isRevoked({ claims, identity }: VerifiedToken): boolean {
     if (this.tokens.has(claims.jti)) return true;
-    if (typeof claims.sid === 'string' && this.sessions.has(claims.sid)) return true;
+    if (this.sessions.size > 0 && this.sessions.has(sessionIdOf(claims))) return true;
     const user = this.users.get(identity);
     return user !== undefined && claims.iat < user.validAfter;
   }
 
-  /** Applies a revocation; called by the feed, and by this instance right after it stored one. */
+  /**
+   * Applies a revocation; called by the feed, by a reload, and by this instance right after it stored one. One whose
+   * window is already over is not kept: the store answers for it.
+   */
   revoked(revocation: Revocation): void {
-    if (revocation.kind === 'token') this.tokens.add(revocation.id, revocation.expiresAt);
-    if (revocation.kind === 'session')
-      this.sessions.set(revocation.id, Math.max(this.sessions.get(revocation.id) ?? 0, revocation.expiresAt));
+    const now = epochSeconds();
+    const revokedAt = revocation.revokedAt ?? now;
+    const until = Math.min(revocation.expiresAt, revokedAt + this.window);
+    if (revocation.kind === 'token' && until > now) this.tokens.add(revocation.id, until);
+    if (revocation.kind === 'session' && until > now) this.keepSession(revocation.id, until);
     if (revocation.kind === 'user') {
+      for (const id of revocation.sessionIds ?? []) if (until > now) this.keepSession(id, until);
+      // A token issued before validAfter may be a live access token until validAfter + window.
+      const validAfter = revocation.validAfter ?? 0;
+      const keepUntil = Math.min(revocation.expiresAt, Math.max(revokedAt, validAfter) + this.window);
+      if (keepUntil <= now) return;
       const previous = this.users.get(revocation.id);
       this.users.set(revocation.id, {
-        validAfter: Math.max(previous?.validAfter ?? 0, revocation.validAfter ?? 0),
-        expiresAt: Math.max(previous?.expiresAt ?? 0, revocation.expiresAt),
+        validAfter: Math.max(previous?.validAfter ?? 0, validAfter),
+        keepUntil: Math.max(previous?.keepUntil ?? 0, keepUntil),
       });
-      for (const id of revocation.sessionIds ?? [])
-        this.sessions.set(id, Math.max(this.sessions.get(id) ?? 0, revocation.expiresAt));
     }
   }
 
@@ -94,7 +141,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
       this.connected = false;
       return;
     }
-    void this.reload();
+    this.startReload();
   }
 
   /** How many entries the view holds (for tests and metrics). */
@@ -102,35 +149,113 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
     return this.tokens.size + this.sessions.size + this.users.size;
   }
 
-  // Reload after subscribing: anything revoked meanwhile arrives through the feed, so nothing is lost.
-  private reload(): Promise<void> {
-    this.reloading ??= (async () => {
-      try {
-        const revocations = await withTimeout(
-          this.store.list(),
-          this.options.revocationTimeoutMs,
-          'Revocation store (list)',
-        );
-        for (const revocation of revocations) this.revoked(revocation);
-        if (this.feedUp) {
-          if (!this.connected) this.logger.log(`Revocation view in sync (${this.size} entries)`);
-          this.connected = true;
-          for (const wake of this.waiters) wake();
-          this.waiters.clear();
-        }
-      } catch {
-        if (this.feedUp && !this.stopped) setTimeout(() => void this.reload(), RELOAD_RETRY_MS).unref();
-      } finally {
-        this.reloading = undefined;
+  /** Drops every entry whose window is over at `now` (epoch seconds); runs every minute. */
+  sweep(now = epochSeconds()): void {
+    this.tokens.sweep(now);
+    for (const [id, keepUntil] of this.sessions) if (keepUntil <= now) this.sessions.delete(id);
+    for (const [id, user] of this.users) if (user.keepUntil <= now) this.users.delete(id);
+  }
+
+  private keepSession(id: string, until: number): void {
+    this.sessions.set(id, Math.max(this.sessions.get(id) ?? 0, until));
+  }
+
+  /**
+   * Starts a reload unless one is in flight (it is then run again once that one ends) or a retry is already waiting
+   * out its backoff (the retry does it).
+   */
+  private startReload(): void {
+    if (this.stopped || !this.feedUp) return;
+    if (this.reloading !== undefined) {
+      this.reloadAgain = true;
+      return;
+    }
+    if (this.retryTimer !== undefined) return;
+    this.reloading = this.reload().finally(() => {
+      this.reloading = undefined;
+      if (this.reloadAgain) {
+        this.reloadAgain = false;
+        this.startReload();
       }
-    })();
-    return this.reloading;
+    });
+  }
+
+  /**
+   * Reads the revocations of the last window, page by page. Bounds: one page (at most {@link RELOAD_PAGE_SIZE}
+   * revocations) in flight, each awaited at most `revocationTimeoutMs`; one reload at a time. Subscribed first, so a
+   * revocation made meanwhile arrives through the feed. Only a complete reload, with the feed up throughout, marks the
+   * view in sync; on failure it is tried again after an exponential backoff with jitter.
+   */
+  private async reload(): Promise<void> {
+    this.reloadAgain = false;
+    try {
+      await this.pageAbandonedBefore();
+      const pages = this.store.listRecent(epochSeconds() - this.window, RELOAD_PAGE_SIZE)[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const next = pages.next();
+          const page = await withTimeout(next, this.options.revocationTimeoutMs, 'Revocation store (listRecent)').catch(
+            (error: unknown) => {
+              this.abandonedPage = next.then(
+                () => undefined,
+                () => undefined,
+              );
+              throw error;
+            },
+          );
+          if (page.done) break;
+          for (const revocation of page.value) this.revoked(revocation);
+          if (this.stopped) return;
+        }
+      } catch (error) {
+        // Lets the store release what the read holds (queued behind a page still pending, if any).
+        void Promise.resolve(pages.return?.()).catch(() => undefined);
+        throw error;
+      }
+      this.failures = 0;
+      if (this.feedUp && !this.reloadAgain) this.markInSync();
+    } catch (error) {
+      this.failures += 1;
+      if (this.failures === 1)
+        this.logger.warn(`Revocation reload failed (${error instanceof Error ? error.message : String(error)})`);
+      this.scheduleRetry();
+    }
+  }
+
+  /** Waits for a page given up on to settle (at most the longest backoff), so two reads never run at once. */
+  private async pageAbandonedBefore(): Promise<void> {
+    const abandoned = this.abandonedPage;
+    if (abandoned === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([abandoned, new Promise((resolve) => (timer = setTimeout(resolve, RELOAD_RETRY_MAX_MS)))]);
+    clearTimeout(timer);
+    if (this.abandonedPage === abandoned) this.abandonedPage = undefined;
+  }
+
+  // Retry n waits a random time in [d/2, d], d = min(30 s, 500 ms * 2^(n-1)): instances that lost the same Redis
+  // spread out instead of reloading in step.
+  private scheduleRetry(): void {
+    if (this.stopped || !this.feedUp) return; // a reconnection reloads
+    const ceiling = Math.min(RELOAD_RETRY_MAX_MS, RELOAD_RETRY_FIRST_MS * 2 ** (this.failures - 1));
+    const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.startReload();
+    }, delay).unref();
+  }
+
+  private markInSync(): void {
+    if (!this.connected) this.logger.log(`Revocation view in sync (${this.size} entries)`);
+    this.connected = true;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
   }
 
   private async checkWhenConnected(token: VerifiedToken): Promise<void> {
     await this.whenConnected(this.options.revocationTimeoutMs);
-    if (!this.connected) throw AuthError.unavailable('Revocation state is unavailable; try again shortly');
+    if (!this.connected) throw unavailable();
     if (this.isRevoked(token)) throw revoked();
+    if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
     if (this.options.isTokenRevoked) await this.askCallback(token);
   }
 
@@ -147,6 +272,24 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
     });
   }
 
+  /** The store's answer for a token that may outlive the view's window: one round trip, bounded. */
+  private async askStore(token: VerifiedToken): Promise<void> {
+    const { claims, identity } = token;
+    let answer: boolean;
+    try {
+      answer = await withTimeout(
+        this.store.isRevoked({ jti: claims.jti, sessionId: sessionIdOf(claims), identity, issuedAt: claims.iat }),
+        this.options.revocationTimeoutMs,
+        'Revocation store (isRevoked)',
+      );
+    } catch {
+      if (!this.options.revocationFailOpen) throw unavailable();
+      answer = false;
+    }
+    if (answer) throw revoked();
+    if (this.options.isTokenRevoked) await this.askCallback(token);
+  }
+
   private async askCallback({ claims, header }: VerifiedToken): Promise<void> {
     let answer: boolean;
     try {
@@ -157,19 +300,16 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
       );
     } catch {
       if (this.options.revocationFailOpen) return;
-      throw AuthError.unavailable('Revocation state is unavailable; try again shortly');
+      throw unavailable();
     }
     if (answer) throw revoked();
-  }
-
-  private sweep(): void {
-    const now = epochSeconds();
-    this.tokens.sweep(now);
-    for (const [id, expiresAt] of this.sessions) if (expiresAt <= now) this.sessions.delete(id);
-    for (const [id, user] of this.users) if (user.expiresAt <= now) this.users.delete(id);
   }
 }
 
 function revoked(): AuthError {
   return AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
+}
+
+function unavailable(): AuthError {
+  return AuthError.unavailable('Revocation state is unavailable; try again shortly');
 }

@@ -13,6 +13,10 @@ import { epochSeconds } from '../epoch-seconds.js';
  * (about a second at most). A store that cannot be written makes the call reject with 503 `revocation_unavailable`:
  * a logout never pretends to have happened.
  *
+ * The store keeps each revocation until the last token it concerns expires; local views (and the store's recent list
+ * they reload from) keep it only for `revocationWindow` seconds, after which the store alone refuses the tokens that
+ * can still be alive (refresh tokens).
+ *
  * @example
  * ```ts
  * @Post('logout')
@@ -29,19 +33,41 @@ export class RevocationService {
     private readonly view: RevocationView,
   ) {}
 
-  /** Revokes one token by its `jti`, until its `exp`. */
+  /**
+   * Revokes one token by its `jti`, until its `exp`.
+   *
+   * @example
+   * ```ts
+   * await revocations.revokeToken(claims); // claims of the token to revoke: its jti and exp
+   * ```
+   */
   revokeToken(claims: Pick<JwtClaims, 'jti' | 'exp'>): Promise<void> {
-    return this.store_({ kind: 'token', id: claims.jti, expiresAt: claims.exp });
+    return this.save({ kind: 'token', id: claims.jti, expiresAt: claims.exp });
   }
 
-  /** Ends a session: every access and refresh token of that login, including those minted by refreshes. */
+  /**
+   * Ends a session: every access and refresh token of that login, including those minted by refreshes. For tokens
+   * minted without a `sid`, the session id is the refresh token's own `jti`.
+   *
+   * @example
+   * ```ts
+   * await revocations.revokeSession(claims.sid!);
+   * ```
+   */
   revokeSession(sessionId: string): Promise<void> {
-    return this.store_({ kind: 'session', id: sessionId, expiresAt: this.latestExpiry() });
+    return this.save({ kind: 'session', id: sessionId, expiresAt: this.latestExpiry() });
   }
 
-  /** Logs a user out everywhere: every session and every token of theirs issued before this second. */
+  /**
+   * Logs a user out everywhere: every session and every token of theirs issued before this second.
+   *
+   * @example
+   * ```ts
+   * await revocations.revokeUser(identity);
+   * ```
+   */
   revokeUser(identity: string): Promise<void> {
-    return this.store_({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: epochSeconds() });
+    return this.save({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: epochSeconds() });
   }
 
   // The last moment a token issued up to now can be valid: its entry is useless after that.
@@ -49,9 +75,10 @@ export class RevocationService {
     return epochSeconds() + this.options.longestTokenLifetime;
   }
 
-  private async store_(revocation: Revocation): Promise<void> {
+  private async save(revocation: Revocation): Promise<void> {
     const stored = await callStore(
-      this.store.revoke(revocation),
+      // Listed as recent for the window, so an instance that reloads within it loads it.
+      this.store.revoke(revocation, this.options.revocationWindow),
       this.options.revocationTimeoutMs,
       'revoke',
       'The revocation could not be stored; nothing was revoked. Try again shortly',
