@@ -45,12 +45,16 @@ export { SessionService, type StartSessionOptions } from './sessions/session.ser
 export type { TokenPair } from './sessions/token-pair.interface.js';
 export { RevocationService } from './revocation/revocation.service.js';
 export {
+  MAX_LISTED_SESSIONS,
   RevocationStore,
   type Revocation,
   type RevocationFeed,
   type RevocationKind,
+  type RevocationQuery,
   type RotationOutcome,
   type RotationRequest,
+  type SessionRecord,
 } from './revocation/revocation-store.interface.js';
+export { sessionIdOf } from './revocation/token-session.js';
 export { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
 export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation.store.js';

@@ -1,26 +1,52 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
-import { RevocationStore } from '../revocation/revocation-store.interface.js';
+import { MAX_LISTED_SESSIONS, RevocationStore, type SessionRecord } from '../revocation/revocation-store.interface.js';
+import { RevocationService } from '../revocation/revocation.service.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { callStore } from '../revocation/call-store.js';
+import { sessionIdOf } from '../revocation/token-session.js';
+import { withTimeout } from '../revocation/with-timeout.js';
 import { epochSeconds } from '../epoch-seconds.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';
 import { TokenService } from '../tokens/token.service.js';
 import type { TokenPair } from './token-pair.interface.js';
 
-/** Options of `SessionService.start`. */
-export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'additionalClaims' | 'additionalHeaders'>;
+/**
+ * Options of `SessionService.start`.
+ *
+ * @example
+ * ```ts
+ * await sessions.start(identity, { metadata: { userAgent: 'curl/8.5', ip: '203.0.113.7' } });
+ * ```
+ */
+export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'additionalClaims' | 'additionalHeaders'> & {
+  /**
+   * Short strings recorded with the session and returned by `listSessions` (user agent, IP address, device name):
+   * never a secret. Truncate what the client sends before passing it.
+   */
+  metadata?: Record<string, string>;
+};
+
+/** Sessions revoked at once by `revokeOtherSessions`: enough to be quick, few enough not to flood the store. */
+const REVOKE_CONCURRENCY = 16;
 
 /**
  * Logins and refreshes as sessions. `start` mints a fresh access token and a refresh token that share a new session
  * id; `refresh` mints a non-fresh access token for the same session and, with `rotateRefreshTokens`, a new refresh
  * token, consuming the presented one atomically. A consumed token presented again ends the whole session
  * (401 `refresh_token_reused`), except the immediately previous one within `refreshTokenGracePeriod`.
+ *
+ * A refresh token without `sid` (minted by `TokenService.createRefreshToken` for a foreign session, or by
+ * Flask-JWT-Extended) is a family of its own: its session id is its own `jti`. With rotation its first use consumes it
+ * and a second use is `refresh_token_reused`; the tokens refreshed from it carry that `jti` as their `sid`.
+ *
+ * Every session started here is recorded in the store (created at, last refreshed at, metadata), so the user can see
+ * their logins (`listSessions`) and end the others (`revokeOtherSessions`).
  *
  * @example
  * ```ts
@@ -41,42 +67,68 @@ export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'addi
  */
 @Injectable()
 export class SessionService {
+  private readonly logger = new Logger('SessionService');
+
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(RevocationStore) private readonly store: RevocationStore,
     private readonly tokens: TokenService,
     private readonly view: RevocationView,
+    private readonly revocations: RevocationService,
   ) {}
 
-  /** Starts a session after the user proved who they are: the access token is fresh unless told otherwise. */
+  /**
+   * Starts a session after the user proved who they are: the access token is fresh unless told otherwise. The session
+   * is recorded in the store before the tokens are returned (503 `revocation_unavailable` when it cannot be).
+   *
+   * @example
+   * ```ts
+   * const { accessToken, refreshToken } = await sessions.start(identity, { metadata: { userAgent } });
+   * ```
+   */
   async start(identity: string, options: StartSessionOptions = {}): Promise<TokenPair> {
+    const { metadata, ...tokenOptions } = options;
+    assertMetadata(metadata);
     const sessionId = randomUUID();
     const authTime = epochSeconds();
     const notAfter = this.sessionEnd(authTime);
-    const refreshToken = this.tokens.createRefreshToken(identity, { ...options, sessionId, authTime, notAfter });
+    const refreshToken = this.tokens.createRefreshToken(identity, { ...tokenOptions, sessionId, authTime, notAfter });
     const accessToken = this.tokens.createAccessToken(identity, {
       fresh: true,
-      ...options,
+      ...tokenOptions,
       sessionId,
       authTime,
       notAfter,
     });
-    // Recorded so that logging the user out everywhere can end this session by its id.
-    await this.call(
-      this.store.registerSession(identity, sessionId, notAfter ?? this.refreshExpiry(authTime)),
-      'register session',
-    );
+    // Recorded so that logging the user out everywhere can end this session by its id, and the user can list it.
+    const session: SessionRecord = {
+      sessionId,
+      identity,
+      createdAt: authTime,
+      expiresAt: notAfter ?? this.refreshExpiry(authTime),
+      ...(metadata !== undefined && { metadata: { ...metadata } }),
+    };
+    await this.call(this.store.registerSession(session), 'register session');
     return { accessToken, refreshToken, sessionId };
   }
 
-  /** Refreshes with verified refresh-token claims (as `RefreshJwtGuard` puts them on the request). */
+  /**
+   * Refreshes with verified refresh-token claims (as `RefreshJwtGuard` puts them on the request). The session is the
+   * token's `sid`, or its own `jti` when it has none. Records the refresh as the session's `lastRefreshedAt`.
+   *
+   * @example
+   * ```ts
+   * const { accessToken, refreshToken } = await sessions.refresh(claims);
+   * ```
+   */
   async refresh(claims: JwtClaims): Promise<TokenPair> {
     const identity = this.identityOf(claims);
-    const sessionId = claims.sid ?? randomUUID();
+    const sessionId = sessionIdOf(claims);
     const authTime = claims.auth_time ?? claims.iat;
     const notAfter = this.sessionEnd(authTime);
     const common = { sessionId, authTime, notAfter };
     if (!this.options.rotateRefreshTokens) {
+      await this.touch(identity, sessionId);
       return { accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }), sessionId };
     }
     const nextJti = randomUUID();
@@ -89,23 +141,83 @@ export class SessionService {
         graceMs: this.options.refreshTokenGraceMs,
         sessionExpiresAt,
         now: Date.now(),
+        recentFor: this.options.revocationWindow,
       }),
       'rotate',
     );
     if (outcome === 'reused') {
       // The store has revoked the session; enforce it here before its feed echoes it back.
-      this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt });
+      this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt, revokedAt: epochSeconds() });
       throw AuthError.invalid(
         AuthErrorCode.RefreshTokenReused,
         'Refresh token was already used; the session has been revoked',
       );
     }
     if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
+    await this.touch(identity, sessionId);
     return {
       accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }),
       refreshToken: this.tokens.createRefreshToken(identity, { ...common, jti: nextJti }),
       sessionId,
     };
+  }
+
+  /**
+   * The user's live sessions (neither expired nor revoked), newest first, at most {@link MAX_LISTED_SESSIONS}.
+   * Sessions whose tokens were minted without `SessionService.start` are not recorded, so not listed.
+   *
+   * @example
+   * ```ts
+   * @Get('sessions')
+   * async list(@CurrentIdentity() identity: string, @CurrentClaims() claims: JwtClaims) {
+   *   const sessions = await this.sessions.listSessions(identity);
+   *   return sessions.map((session) => ({ ...session, current: session.sessionId === claims.sid }));
+   * }
+   * ```
+   */
+  listSessions(identity: string): Promise<SessionRecord[]> {
+    return this.call(this.store.listSessions(identity, MAX_LISTED_SESSIONS), 'list sessions');
+  }
+
+  /**
+   * Ends every listed live session of the user except `currentSid` ("log out my other devices"), and resolves with how
+   * many it ended. Each is revoked as `RevocationService.revokeSession` does; if the store fails part way, the call
+   * rejects with 503 `revocation_unavailable` and may be repeated (revoking a session twice is harmless).
+   *
+   * @example
+   * ```ts
+   * const revoked = await sessions.revokeOtherSessions(identity, claims.sid!);
+   * ```
+   */
+  async revokeOtherSessions(identity: string, currentSid: string): Promise<number> {
+    const others = (await this.listSessions(identity)).filter((session) => session.sessionId !== currentSid);
+    for (let start = 0; start < others.length; start += REVOKE_CONCURRENCY) {
+      await Promise.all(
+        others
+          .slice(start, start + REVOKE_CONCURRENCY)
+          .map((session) => this.revocations.revokeSession(session.sessionId)),
+      );
+    }
+    return others.length;
+  }
+
+  /**
+   * Records the refresh as the session's `lastRefreshedAt`. Awaited (bounded) so a listing right after shows it, but a
+   * failure is logged and ignored: the refresh already happened (with rotation, the presented token is consumed), and
+   * failing it now would leave the client without the only refresh token that still works. The time is informational.
+   */
+  private async touch(identity: string, sessionId: string): Promise<void> {
+    try {
+      await withTimeout(
+        this.store.touchSession(identity, sessionId, epochSeconds()),
+        this.options.revocationTimeoutMs,
+        'Revocation store (touch session)',
+      );
+    } catch (error) {
+      this.logger.warn(
+        `Could not record the refresh of a session: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   private sessionEnd(authTime: number): number | undefined {
@@ -133,5 +245,17 @@ export class SessionService {
       what,
       'Session state is unavailable; try again shortly',
     );
+  }
+}
+
+function assertMetadata(metadata: unknown): asserts metadata is Record<string, string> | undefined {
+  if (metadata === undefined) return;
+  if (
+    typeof metadata !== 'object' ||
+    metadata === null ||
+    Array.isArray(metadata) ||
+    !Object.values(metadata).every((value) => typeof value === 'string')
+  ) {
+    throw new TypeError('nest-jwt-extended: SessionService.start metadata must be an object of strings');
   }
 }
