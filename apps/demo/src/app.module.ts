@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard } from 'nest-jwt-extended';
 import { LogoutController } from './auth/logout.controller.js';
+import { SessionsController } from './auth/sessions.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
 import { UserLoginController } from './auth/user-login.controller.js';
 import { authOptionsFromEnv } from './config/auth-options.factory.js';
@@ -17,7 +18,14 @@ import { UserStore } from './users/user-store.service.js';
     ConfigModule.forRoot({ isGlobal: true, validate: validateDemoEnv }),
     AuthModule.forRootAsync({ isGlobal: true, inject: [ConfigService], useFactory: authOptionsFromEnv }),
   ],
-  controllers: [UserLoginController, TokenRefreshController, LogoutController, ProtectedController, JwksController],
+  controllers: [
+    UserLoginController,
+    TokenRefreshController,
+    LogoutController,
+    SessionsController,
+    ProtectedController,
+    JwksController,
+  ],
   providers: [
     UserStore,
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
