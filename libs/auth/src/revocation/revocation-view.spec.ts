@@ -488,6 +488,23 @@ describe('RevocationView', () => {
       expect(view.assertNotRevoked(token())).toBeUndefined();
     });
 
+    it('completes a reload of 200k entries with reconnections during it, one page read at a time', async () => {
+      const store = new FakeStore();
+      store.entries = tokenRevocations(200_000);
+      const view = await startView(store, { revocationTimeoutMs: 5000 });
+      expect(view.size).toBe(200_000);
+      store.pageDelayMs = 1;
+      store.setConnected(false);
+      store.setConnected(true);
+      await sleep(20);
+      store.setConnected(false);
+      store.setConnected(true);
+      await eventually(() => store.listCalls === 3 && store.activeReads === 0, 10_000);
+      await eventually(() => answersAtOnce(view));
+      expect(store.maxActiveReads).toBe(1);
+      expect(view.size).toBe(200_000);
+    });
+
     it('is not in sync until the reload that follows a reconnection during it completes', async () => {
       const store = new FakeStore();
       store.entries = tokenRevocations(3 * RELOAD_PAGE_SIZE);
