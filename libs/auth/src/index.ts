@@ -57,4 +57,9 @@ export {
 } from './revocation/revocation-store.interface.js';
 export { sessionIdOf } from './revocation/token-session.js';
 export { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
-export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation.store.js';
+export {
+  RedisRevocationStore,
+  type RedisRevocationStoreConnection,
+  type RedisRevocationStoreOptions,
+  type RedisSentinelOptions,
+} from './revocation/redis-revocation.store.js';
