@@ -95,6 +95,13 @@ describe.each(ADAPTERS)('per-route guards and non-default options on %s', (adapt
       .expect(200, { identity: 'u-1' });
     const refused = await http.get('/route/passport').set(auth(tokens.createRefreshToken('u-1')));
     expect(refused.status).toBe(401);
+    // The library's refusal, not passport's bare {"message":"Unauthorized","statusCode":401}.
+    expect(refused.body).toMatchObject({ statusCode: 401, code: 'wrong_token_type' });
+    expect(refused.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+    const missing = await http.get('/route/passport');
+    expect(missing.status).toBe(401);
+    expect(missing.body.code).toBe('authorization_required');
+    expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
   });
 
   it('honours @Public() under a class-level guard, and a handler-level guard over the class one', async () => {

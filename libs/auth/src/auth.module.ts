@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, ModulesContainer } from '@nestjs/core';
+import { markAuthModulePresent } from './auth-module-presence.js';
 import { PassportModule } from '@nestjs/passport';
 import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
@@ -80,4 +81,19 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     RefreshJwtGuard,
   ],
 })
-export class AuthModule extends ConfigurableAuthModule {}
+export class AuthModule extends ConfigurableAuthModule {
+  constructor(modules: ModulesContainer) {
+    super();
+    // One configuration per application: the guards, the decorators and the passport strategies share it, and a
+    // second one would silently win for some of them (passport keeps one registry of strategies per process).
+    const configured = [...modules.values()].filter((module) => module.metatype === AuthModule).length;
+    if (configured > 1) {
+      throw new Error(
+        `nest-jwt-extended: AuthModule is configured ${configured} times in this application. Configure it once ` +
+          '(AuthModule.forRoot or forRootAsync, with isGlobal: true to reach every module) and import that module ' +
+          'where it is needed.',
+      );
+    }
+    markAuthModulePresent();
+  }
+}

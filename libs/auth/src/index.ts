@@ -34,6 +34,9 @@ export type {
   VerifyTokenOptions,
 } from './tokens/token-options.interface.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+export { JwtGuard } from './guards/jwt-guard.js';
+export type { TokenPolicy } from './tokens/token-policy.js';
+export type { RequestWithHeaders } from './extractors/header-token.extractor.js';
 export { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 export { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
 export { CurrentIdentity } from './decorators/current-identity.decorator.js';

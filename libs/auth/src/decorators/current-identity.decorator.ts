@@ -12,4 +12,6 @@ import { verifiedTokenOf } from './verified-token.js';
  * protected(@CurrentIdentity() identity: string) { return { logged_in_as: identity }; }
  * ```
  */
-export const CurrentIdentity = createParamDecorator((_data: unknown, context) => verifiedTokenOf(context)?.identity);
+export const CurrentIdentity = createParamDecorator(
+  (_data: unknown, context) => verifiedTokenOf(context, '@CurrentIdentity()')?.identity,
+);

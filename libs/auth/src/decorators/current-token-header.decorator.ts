@@ -12,6 +12,6 @@ import { verifiedTokenOf } from './verified-token.js';
  * ```
  */
 export const CurrentTokenHeader = createParamDecorator((parameter: string | undefined, context) => {
-  const header = verifiedTokenOf(context)?.header;
+  const header = verifiedTokenOf(context, '@CurrentTokenHeader()')?.header;
   return parameter === undefined ? header : header?.[parameter];
 });

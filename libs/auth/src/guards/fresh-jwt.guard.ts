@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { JWT_FRESH_STRATEGY } from '../auth.constants.js';
-import { JwtGuardMixin } from './jwt-guard.mixin.js';
+import type { TokenPolicy } from '../tokens/token-policy.js';
+import { JwtGuard } from './jwt-guard.js';
 
 /**
  * Requires a fresh access token (`@jwt_required(fresh=True)`): one created with `fresh: true`, or with a
@@ -15,4 +15,6 @@ import { JwtGuardMixin } from './jwt-guard.mixin.js';
  * ```
  */
 @Injectable()
-export class FreshJwtGuard extends JwtGuardMixin(JWT_FRESH_STRATEGY, { type: 'access', fresh: true }) {}
+export class FreshJwtGuard extends JwtGuard {
+  protected readonly policy: TokenPolicy = { type: 'access', fresh: true };
+}

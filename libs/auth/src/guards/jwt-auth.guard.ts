@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { JWT_ACCESS_STRATEGY } from '../auth.constants.js';
-import { JwtGuardMixin } from './jwt-guard.mixin.js';
+import type { TokenPolicy } from '../tokens/token-policy.js';
+import { JwtGuard } from './jwt-guard.js';
 
 /**
  * Requires a valid access token, fresh or not (Flask-JWT-Extended's `@jwt_required()`). Use it per route, or
@@ -18,4 +18,6 @@ import { JwtGuardMixin } from './jwt-guard.mixin.js';
  * ```
  */
 @Injectable()
-export class JwtAuthGuard extends JwtGuardMixin(JWT_ACCESS_STRATEGY, { type: 'access' }) {}
+export class JwtAuthGuard extends JwtGuard {
+  protected readonly policy: TokenPolicy = { type: 'access' };
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { JWT_REFRESH_STRATEGY } from '../auth.constants.js';
-import { JwtGuardMixin } from './jwt-guard.mixin.js';
+import type { TokenPolicy } from '../tokens/token-policy.js';
+import { JwtGuard } from './jwt-guard.js';
 
 /**
  * Requires a valid refresh token (`@jwt_required(refresh=True)`); access tokens are refused with
@@ -16,4 +16,6 @@ import { JwtGuardMixin } from './jwt-guard.mixin.js';
  * ```
  */
 @Injectable()
-export class RefreshJwtGuard extends JwtGuardMixin(JWT_REFRESH_STRATEGY, { type: 'refresh' }) {}
+export class RefreshJwtGuard extends JwtGuard {
+  protected readonly policy: TokenPolicy = { type: 'refresh' };
+}

@@ -7,7 +7,8 @@ import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
-import { toLifetimeSeconds } from './token-lifetime.js';
+import { assertKnownOptions } from './known-options.js';
+import { assertLifetimesPlausible, toLifetimeSeconds } from './token-lifetime.js';
 
 /** Options after validation: keys built once, durations in seconds, defaults filled in. */
 export interface ResolvedAuthOptions {
@@ -90,6 +91,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (options === null || typeof options !== 'object') {
     throw new InvalidAuthOptionError('options', 'must be an object');
   }
+  assertKnownOptions(options);
   const algorithm = options.algorithm ?? 'HS256';
   if (!isJwtAlgorithm(algorithm)) {
     throw new InvalidAuthOptionError(
@@ -136,6 +138,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     options.refreshTokenExpiresIn ?? 30 * 24 * 60 * 60,
     'refreshTokenExpiresIn',
   );
+  assertLifetimesPlausible(accessTokenTtl, refreshTokenTtl);
   const sessionMaxAge =
     options.sessionMaxAge === undefined ? refreshTokenTtl : toLifetimeSeconds(options.sessionMaxAge, 'sessionMaxAge');
   const store = options.revocationStore;

@@ -34,3 +34,26 @@ export function toLifetimeSeconds(value: TokenLifetime, option: string): number 
   }
   return seconds;
 }
+
+/** An access token meant to live this long or more was almost surely given in milliseconds. */
+const MAX_ACCESS_TOKEN_LIFETIME = 10 * 24 * 60 * 60;
+
+/**
+ * Refuses lifetimes that cannot be what was meant: an access token living 10 days or more (900000 meant as 15 minutes
+ * in milliseconds is 10.4 days in seconds), and a refresh token that dies before the access tokens it mints.
+ */
+export function assertLifetimesPlausible(access: number | false, refresh: number | false): void {
+  if (access !== false && access >= MAX_ACCESS_TOKEN_LIFETIME) {
+    throw new InvalidAuthOptionError(
+      'accessTokenExpiresIn',
+      `is ${access} s (${(access / 86400).toFixed(1)} days): lifetimes are in seconds, not milliseconds; an access ` +
+        'token should live minutes (e.g. "15m"). Longer sessions are what refresh tokens are for',
+    );
+  }
+  if (access !== false && refresh !== false && refresh < access) {
+    throw new InvalidAuthOptionError(
+      'refreshTokenExpiresIn',
+      `is ${refresh} s, shorter than accessTokenExpiresIn (${access} s): a refresh token must outlive the access tokens it is traded for`,
+    );
+  }
+}

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, type Type } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import { AuthError } from '../errors/auth-error.js';
@@ -39,12 +39,10 @@ export function JwtPolicyStrategy(
     override authenticate(request: RequestWithHeaders): void {
       this.check(request).then(
         (claims) => this.success(claims),
-        (error: unknown) => {
-          const refusal = this.verifier.toAuthError(error);
-          // A refusal lets passport try the next strategy of AuthGuard([a, b]); a 503 is an error, not a refusal.
-          if (refusal.getStatus() === HttpStatus.UNAUTHORIZED) this.fail(refusal, HttpStatus.UNAUTHORIZED);
-          else this.error(refusal);
-        },
+        // Reported as passport's error, not its failure: @nestjs/passport's AuthGuard throws an error as it is (our
+        // AuthError: body with `code`, and the WWW-Authenticate challenge through AuthErrorFilter), while a failure
+        // becomes a bare 401. So in AuthGuard([a, b]) list this strategy last: an error ends the chain.
+        (error: unknown) => this.error(this.verifier.toAuthError(error)),
       );
     }
 
