@@ -1,9 +1,45 @@
 // Type-aware lint for the library, the demo, the tests and the benches (typescript-eslint).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The library's layers, bottom first. A file may import at run time only from its own layer or lower ones; a type
+// import may point anywhere (it leaves no trace in the JavaScript). Checked here so that no arrow runs back up.
+const LAYERS = [
+  ['errors', 'epoch-seconds', 'auth.constants', 'auth.internal-constants', 'auth-module-presence', 'testing'],
+  ['jws'],
+  ['keys'],
+  ['options', 'auth.module-definition'],
+  ['tokens', 'request'],
+  ['revocation', 'extractors'],
+  ['guards', 'decorators', 'sessions', 'strategies'],
+  ['auth.module', 'index'],
+];
+const layerRules = LAYERS.slice(0, -1).map((names, level) => {
+  const above = LAYERS.slice(level + 1).flat();
+  return {
+    files: names.map((name) => `libs/auth/src/${name}{/**/*,}.ts`),
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: above.flatMap((name) => [`../${name}/*`, `./${name}/*`, `../${name}.js`, `./${name}.js`]),
+              allowTypeImports: true,
+              message: `a runtime import from a higher layer (layers, bottom first: ${LAYERS.map((l) => l.join(' ')).join(' | ')})`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'bench/results/'] },
+  // examples/consumer is type-checked strictly by the consumer test, against the packed library.
+  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'bench/results/', 'examples/consumer/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,13 +67,15 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  ...layerRules,
   {
     // Specs hand methods to jest and to fake execution contexts.
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.{js,mjs,cjs}'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
 );

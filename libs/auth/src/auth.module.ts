@@ -15,7 +15,7 @@ import { JwtFreshStrategy } from './strategies/jwt-fresh.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
 import { TokenService } from './tokens/token.service.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
-import { JwksService } from './keys/jwks.service.js';
+import { JwksService } from './tokens/jwks.service.js';
 import { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
 import { RevocationStore } from './revocation/revocation-store.interface.js';
 import { RevocationView } from './revocation/revocation-view.js';

@@ -20,8 +20,8 @@ export type {
 } from './options/auth-module-options.interface.js';
 export type { JwtAlgorithm } from './jws/jws-algorithm.js';
 export type { KeyInput } from './keys/key-input.js';
-export { JwksService, type JsonWebKeySet } from './keys/jwks.service.js';
-export { InvalidAuthOptionError } from './options/invalid-auth-option.error.js';
+export { JwksService, type JsonWebKeySet } from './tokens/jwks.service.js';
+export { InvalidAuthOptionError } from './errors/invalid-auth-option.error.js';
 export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';
 export { AuthErrorFilter } from './errors/auth-error.filter.js';

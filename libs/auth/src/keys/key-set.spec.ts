@@ -6,7 +6,7 @@ import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
-import { JwksService } from './jwks.service.js';
+import { JwksService } from '../tokens/jwks.service.js';
 import { KeySet } from './key-set.js';
 import type { RemoteKeySet } from './remote-key-set.js';
 import type { VerificationKey } from './verification-key.interface.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
-import { InvalidAuthOptionError } from '../options/invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { assertKeyFits, loadKey } from './load-key.js';
 
 const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
-import { InvalidAuthOptionError } from '../options/invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 
 const MIN_RSA_BITS = 2048;
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;

@@ -1,5 +1,5 @@
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
-import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 
 // Typed as a record of every key, so adding an option to AuthModuleOptions without listing it here fails to compile.
 const KNOWN: Record<keyof AuthModuleOptions, true> = {

@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
-import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { resolveAuthOptions } from './resolved-auth-options.js';
 import { createPublicKey, generateKeyPairSync, type KeyObject as CryptoKeyObject } from 'node:crypto';
 import { JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';

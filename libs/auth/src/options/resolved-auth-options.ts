@@ -6,7 +6,7 @@ import type { SigningKey, VerificationKey } from '../keys/verification-key.inter
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
-import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { assertKnownOptions } from './known-options.js';
 import { assertLifetimesPlausible, toLifetimeSeconds } from './token-lifetime.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { assertLifetimesPlausible, toLifetimeSeconds } from './token-lifetime.js';
 
 describe('toLifetimeSeconds', () => {

@@ -1,5 +1,5 @@
 import ms from 'ms';
-import { InvalidAuthOptionError } from './invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import type { TokenLifetime } from './auth-module-options.interface.js';
 
 /**

@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
-import { InvalidAuthOptionError } from '../options/invalid-auth-option.error.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import { TokenService } from './token.service.js';
 import { TokenVerifier } from './token-verifier.js';

@@ -1,6 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { TokenVerifier } from '../tokens/token-verifier.js';
+import { TokenVerifier } from './token-verifier.js';
 
 /** A JWKS document (RFC 7517 section 5). */
 export interface JsonWebKeySet {
