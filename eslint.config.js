@@ -13,7 +13,7 @@ const LAYERS = [
   ['tokens', 'request'],
   ['revocation', 'extractors'],
   ['guards', 'decorators', 'sessions', 'strategies'],
-  ['auth.module', 'index'],
+  ['auth.module', 'index', 'redis'],
 ];
 const layerRules = LAYERS.slice(0, -1).map((names, level) => {
   const above = LAYERS.slice(level + 1).flat();

@@ -9,6 +9,7 @@ export default {
   },
   moduleNameMapper: {
     '^nest-jwt-extended$': '<rootDir>/libs/auth/src/index.ts',
+    '^nest-jwt-extended/redis$': '<rootDir>/libs/auth/src/redis.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

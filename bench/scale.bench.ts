@@ -31,7 +31,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { AuthModule, RedisRevocationStore, RevocationService, TokenService } from 'nest-jwt-extended';
+import { AuthModule, RevocationService, TokenService } from 'nest-jwt-extended';
+import { RedisRevocationStore } from 'nest-jwt-extended/redis';
 import { sparePort } from './bench-app-process.js';
 import { commandLine, machine, REPO_ROOT, versions, writeOutput } from './bench-report.js';
 

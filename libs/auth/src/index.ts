@@ -60,9 +60,3 @@ export {
 } from './revocation/revocation-store.interface.js';
 export { sessionIdOf } from './revocation/token-session.js';
 export { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
-export {
-  RedisRevocationStore,
-  type RedisRevocationStoreConnection,
-  type RedisRevocationStoreOptions,
-  type RedisSentinelOptions,
-} from './revocation/redis-revocation.store.js';

@@ -1,5 +1,6 @@
 import { type ConfigService } from '@nestjs/config';
-import { type AuthModuleOptions, MemoryRevocationStore, RedisRevocationStore } from 'nest-jwt-extended';
+import { type AuthModuleOptions, MemoryRevocationStore } from 'nest-jwt-extended';
+import { RedisRevocationStore } from 'nest-jwt-extended/redis';
 import type { DemoEnv } from './demo-env.js';
 import { keyOptionsFromEnv } from './key-options.factory.js';
 

@@ -67,6 +67,8 @@ const RESUBSCRIBE_MAX_MS = 5000;
  *
  * @example
  * ```ts
+ * import { RedisRevocationStore } from 'nest-jwt-extended/redis';
+ *
  * AuthModule.forRoot({ secret, revocationStore: new RedisRevocationStore({ url: process.env.REDIS_URL! }) });
  * // or share a client: new RedisRevocationStore({ client: redis })
  * // Redis Cluster: new RedisRevocationStore({ cluster: [{ host: '10.0.0.1', port: 6379 }] })
