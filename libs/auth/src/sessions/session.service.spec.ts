@@ -133,6 +133,22 @@ describe('SessionService', () => {
       await expect(sessions.start('alice', { metadata: { ip: 7 } as never })).rejects.toThrow(TypeError);
       await expect(sessions.start('alice', { metadata: ['x'] as never })).rejects.toThrow(TypeError);
     });
+
+    it('refuses metadata past its bounds, so a session listing read from the store stays bounded', async () => {
+      const { sessions } = await setUp();
+      const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v']));
+      await expect(sessions.start('alice', { metadata: many })).rejects.toThrow(/at most 16 entries/);
+      await expect(sessions.start('alice', { metadata: { userAgent: 'x'.repeat(1025) } })).rejects.toThrow(TypeError);
+      await expect(sessions.start('alice', { metadata: { ['k'.repeat(65)]: 'v' } })).rejects.toThrow(TypeError);
+      await expect(
+        sessions.start('alice', {
+          metadata: {
+            userAgent: 'x'.repeat(1024),
+            ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, 'v'])),
+          },
+        }),
+      ).resolves.toHaveProperty('sessionId');
+    });
   });
 
   describe('refresh', () => {

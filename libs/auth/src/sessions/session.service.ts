@@ -27,10 +27,17 @@ import type { TokenPair } from './token-pair.interface.js';
 export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'additionalClaims' | 'additionalHeaders'> & {
   /**
    * Short strings recorded with the session and returned by `listSessions` (user agent, IP address, device name):
-   * never a secret. Truncate what the client sends before passing it.
+   * never a secret. Truncate what the client sends before passing it. At most {@link MAX_METADATA_ENTRIES} entries, keys
+   * of at most 64 characters and values of at most {@link MAX_METADATA_LENGTH}, so that a listing read from the store
+   * stays bounded (1000 sessions of at most about 16 KB each).
    */
   metadata?: Record<string, string>;
 };
+
+/** The most metadata entries a session records. */
+export const MAX_METADATA_ENTRIES = 16;
+/** The longest metadata value a session records, in characters. */
+export const MAX_METADATA_LENGTH = 1024;
 
 /** Sessions revoked at once by `revokeOtherSessions`: enough to be quick, few enough not to flood the store. */
 const REVOKE_CONCURRENCY = 16;
@@ -257,5 +264,15 @@ function assertMetadata(metadata: unknown): asserts metadata is Record<string, s
     !Object.values(metadata).every((value) => typeof value === 'string')
   ) {
     throw new TypeError('nest-jwt-extended: SessionService.start metadata must be an object of strings');
+  }
+  const entries = Object.entries(metadata as Record<string, string>);
+  if (
+    entries.length > MAX_METADATA_ENTRIES ||
+    entries.some(([key, value]) => key.length > 64 || value.length > MAX_METADATA_LENGTH)
+  ) {
+    throw new TypeError(
+      `nest-jwt-extended: SessionService.start metadata takes at most ${MAX_METADATA_ENTRIES} entries, keys of at ` +
+        `most 64 characters and values of at most ${MAX_METADATA_LENGTH}: truncate what the client sent`,
+    );
   }
 }
