@@ -9,10 +9,11 @@ const LAYERS = [
   ['errors', 'epoch-seconds', 'auth.constants', 'auth.internal-constants', 'auth-module-presence', 'testing'],
   ['jws'],
   ['keys'],
-  ['options', 'auth.module-definition'],
   ['tokens', 'request'],
   ['revocation', 'extractors'],
   ['guards', 'decorators', 'sessions', 'strategies'],
+  // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
+  ['options', 'auth.module-definition'],
   ['auth.module', 'index', 'redis'],
 ];
 const layerRules = LAYERS.slice(0, -1).map((names, level) => {

@@ -15,9 +15,9 @@ export type {
   AuthModuleOptions,
   HmacAlgorithm,
   RemoteJwksOptions,
-  TokenLifetime,
   VerificationKeyOptions,
 } from './options/auth-module-options.interface.js';
+export type { TokenLifetime } from './tokens/token-lifetime.js';
 export type { JwtAlgorithm } from './jws/jws-algorithm.js';
 export type { KeyInput } from './keys/key-input.js';
 export { JwksService, type JsonWebKeySet } from './tokens/jwks.service.js';

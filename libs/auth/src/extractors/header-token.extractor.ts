@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
-import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import type { ExtractionSettings } from './extraction-settings.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 
 const WHITESPACE = /\s/;
@@ -26,19 +26,19 @@ export class HeaderTokenExtractor {
   private readonly canonicalPrefix: string;
 
   constructor(
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings,
     private readonly verifier: TokenVerifier,
   ) {
-    this.header = options.headerName.toLowerCase();
-    this.scheme = options.headerScheme.toLowerCase();
-    this.canonicalPrefix = options.headerScheme ? `${options.headerScheme} ` : '';
-    this.expected = `Expected '${options.headerName}: ${options.headerScheme ? `${options.headerScheme} ` : ''}<JWT>'`;
+    this.header = settings.headerName.toLowerCase();
+    this.scheme = settings.headerScheme.toLowerCase();
+    this.canonicalPrefix = settings.headerScheme ? `${settings.headerScheme} ` : '';
+    this.expected = `Expected '${settings.headerName}: ${settings.headerScheme ? `${settings.headerScheme} ` : ''}<JWT>'`;
   }
 
   extract(request: RequestWithHeaders): string | undefined {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
+    if (typeof value !== 'string') throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
     // The canonical form, `Bearer <token>` as configured, needs no trimming or case folding, and a token the verifier
     // has already accepted holds no whitespace, so only an unknown one is scanned (the scan is most of this method's
     // cost). Anything else (other case, extra spaces) takes the general path, which accepts the same headers.
@@ -49,7 +49,7 @@ export class HeaderTokenExtractor {
     if (token.length === 0 || (!this.verifier.isVerified(token) && WHITESPACE.test(token))) {
       token = this.scheme === '' ? value.trim() : this.afterScheme(value);
       if (token.length === 0 || WHITESPACE.test(token)) {
-        throw this.badHeader(`Bad ${this.options.headerName} header. ${this.expected}`);
+        throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
       }
     }
     this.verifier.assertSize(token);
@@ -64,7 +64,7 @@ export class HeaderTokenExtractor {
       // No Bearer credentials were sent at all, so the challenge carries no error (RFC 6750 section 3).
       throw new AuthError(
         AuthErrorCode.InvalidAuthorizationHeader,
-        `Missing '${this.options.headerScheme}' type in '${this.options.headerName}' header. ${this.expected}`,
+        `Missing '${this.settings.headerScheme}' type in '${this.settings.headerName}' header. ${this.expected}`,
       );
     }
     return space === -1 ? '' : trimmed.slice(space).trim();

@@ -2,13 +2,7 @@ import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
 import type { KeyInput } from '../keys/key-input.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
-
-/**
- * A token lifetime: a number of seconds, a string with a unit understood by `ms` (`'15m'`, `'12h'`, `'30d'`),
- * or `false` for a token that never expires (refused by this library's own verifier, so only for tokens
- * verified elsewhere; prefer a long lifetime).
- */
-export type TokenLifetime = number | string | false;
+import type { TokenLifetime } from '../tokens/token-lifetime.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';

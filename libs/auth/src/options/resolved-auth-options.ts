@@ -1,75 +1,33 @@
 import { randomBytes, sign, verify } from 'node:crypto';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { asymmetricKeyOptions, isJwtAlgorithm, JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { loadKey } from '../keys/load-key.js';
 import type { RemoteKeySetOptions } from '../keys/remote-key-set.js';
 import type { SigningKey, VerificationKey } from '../keys/verification-key.interface.js';
-import type { AuthModuleOptions } from './auth-module-options.interface.js';
+import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
+import { assertLifetimesPlausible, toLifetimeSeconds } from '../tokens/token-lifetime.js';
+import type { TokenSettings } from '../tokens/token-settings.js';
+import type { RevocationSettings } from '../revocation/revocation-settings.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
-import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
-import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
+import type { ExtractionSettings } from '../extractors/extraction-settings.js';
+import type { SessionSettings } from '../sessions/session-settings.js';
+import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
-import { assertLifetimesPlausible, toLifetimeSeconds } from './token-lifetime.js';
 
-/** Options after validation: keys built once, durations in seconds, defaults filled in. */
-export interface ResolvedAuthOptions {
+/**
+ * Options after validation: keys built once, durations in seconds, defaults filled in. What the module provides under
+ * `RESOLVED_AUTH_OPTIONS`: every feature's settings composed, so that each service can take just the settings its own
+ * folder declares while one object, resolved once, serves them all.
+ */
+export interface ResolvedAuthOptions extends TokenSettings, RevocationSettings, SessionSettings, ExtractionSettings {
+  /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
-  /** Undefined for a verify-only module. */
-  readonly signingKey?: SigningKey;
-  /** The signing key's own verification key first, then `verificationKeys`. */
-  readonly verificationKeys: readonly VerificationKey[];
-  readonly jwks?: RemoteKeySetOptions;
-  readonly accessTokenTtl: number | false;
-  readonly refreshTokenTtl: number | false;
-  readonly identityClaim: string;
-  readonly issuer?: string;
-  readonly audience?: string | string[];
-  readonly leeway: number;
-  readonly headerName: string;
-  readonly headerScheme: string;
-  readonly maxTokenLength: number;
-  readonly verifiedTokenCacheSize: number;
   /** Undefined here: the module provides the default store. */
   readonly revocationStore?: RevocationStore;
-  readonly revocationTimeoutMs: number;
-  readonly revocationFailOpen: boolean;
-  readonly isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
-  readonly rotateRefreshTokens: boolean;
-  readonly refreshTokenGraceMs: number;
-  /** Seconds from login after which no token of the session is valid; false for no limit. */
-  readonly sessionMaxAge: number | false;
-  /** The longest any token of ours can stay valid, in seconds: how long a revocation must be kept. */
-  readonly longestTokenLifetime: number;
-  /**
-   * Tokens living longer than this many seconds (`exp - iat`) can outlive the local view's window: refresh tokens,
-   * long-lived or foreign access tokens. They are checked in the store as well. The access-token lifetime, or
-   * {@link longestTokenLifetime} when access tokens do not expire.
-   */
-  readonly accessWindow: number;
-  /**
-   * Seconds a revocation stays in each instance's local view (and in the store's recent list): the access window,
-   * plus `leeway`, plus {@link REVOCATION_CLOCK_MARGIN} for clocks of instances that disagree. After that, no access
-   * token issued before the revocation can still be valid, so only the store needs to remember it.
-   */
-  readonly revocationWindow: number;
 }
 
 /** Seconds added to the revocation window for instances whose clocks disagree. */
 export const REVOCATION_CLOCK_MARGIN = 60;
-
-/** Claims the library writes itself; the identity claim may not take one of these names (except `sub`). */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
-  'sub',
-  'iat',
-  'nbf',
-  'exp',
-  'jti',
-  'type',
-  'fresh',
-  'iss',
-  'aud',
-  'sid',
-  'auth_time',
-]);
 
 /** What a `revocationStore` must implement (`close` is optional). */
 const STORE_METHODS = [

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
-import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import type { RevocationSettings } from './revocation-settings.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import { RevocationStore, type Revocation, type RevocationFeed } from './revocation-store.interface.js';
 import { withTimeout } from './with-timeout.js';
@@ -59,11 +59,11 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   private stopped = false;
 
   constructor(
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: RevocationSettings,
     @Inject(RevocationStore) private readonly store: RevocationStore,
   ) {
-    this.window = options.revocationWindow;
-    this.accessWindow = options.accessWindow;
+    this.window = settings.revocationWindow;
+    this.accessWindow = settings.accessWindow;
   }
 
   /** Follows the store; waits (bounded) for the first load so a normal start-up serves requests in sync. */
@@ -71,10 +71,10 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
     this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
     this.unsubscribe = await withTimeout(
       this.store.subscribe(this),
-      this.options.revocationTimeoutMs,
+      this.settings.revocationTimeoutMs,
       'Revocation store (subscribe)',
     );
-    await this.whenConnected(this.options.revocationTimeoutMs);
+    await this.whenConnected(this.settings.revocationTimeoutMs);
     if (!this.connected) this.logger.warn('Revocation store unreachable at start-up; guarded requests wait for it');
   }
 
@@ -92,11 +92,11 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
    * the view catches up, or with an `isTokenRevoked` callback.
    */
   assertNotRevoked(token: VerifiedToken): void | Promise<void> {
-    if (!this.connected && !this.options.revocationFailOpen) return this.checkWhenConnected(token);
+    if (!this.connected && !this.settings.revocationFailOpen) return this.checkWhenConnected(token);
     if (this.isRevoked(token)) throw revoked();
     // Written so that a token without exp or iat (NaN) counts as long-lived.
     if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
-    if (this.options.isTokenRevoked) return this.askCallback(token);
+    if (this.settings.isTokenRevoked) return this.askCallback(token);
   }
 
   /**
@@ -194,15 +194,17 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
       try {
         for (;;) {
           const next = pages.next();
-          const page = await withTimeout(next, this.options.revocationTimeoutMs, 'Revocation store (listRecent)').catch(
-            (error: unknown) => {
-              this.abandonedPage = next.then(
-                () => undefined,
-                () => undefined,
-              );
-              throw error;
-            },
-          );
+          const page = await withTimeout(
+            next,
+            this.settings.revocationTimeoutMs,
+            'Revocation store (listRecent)',
+          ).catch((error: unknown) => {
+            this.abandonedPage = next.then(
+              () => undefined,
+              () => undefined,
+            );
+            throw error;
+          });
           if (page.done) break;
           for (const revocation of page.value) this.revoked(revocation);
           if (this.stopped) return;
@@ -252,11 +254,11 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   }
 
   private async checkWhenConnected(token: VerifiedToken): Promise<void> {
-    await this.whenConnected(this.options.revocationTimeoutMs);
+    await this.whenConnected(this.settings.revocationTimeoutMs);
     if (!this.connected) throw unavailable();
     if (this.isRevoked(token)) throw revoked();
     if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
-    if (this.options.isTokenRevoked) await this.askCallback(token);
+    if (this.settings.isTokenRevoked) await this.askCallback(token);
   }
 
   private whenConnected(timeoutMs: number): Promise<void> {
@@ -279,27 +281,27 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
     try {
       answer = await withTimeout(
         this.store.isRevoked({ jti: claims.jti, sessionId: sessionIdOf(claims), identity, issuedAt: claims.iat }),
-        this.options.revocationTimeoutMs,
+        this.settings.revocationTimeoutMs,
         'Revocation store (isRevoked)',
       );
     } catch {
-      if (!this.options.revocationFailOpen) throw unavailable();
+      if (!this.settings.revocationFailOpen) throw unavailable();
       answer = false;
     }
     if (answer) throw revoked();
-    if (this.options.isTokenRevoked) await this.askCallback(token);
+    if (this.settings.isTokenRevoked) await this.askCallback(token);
   }
 
   private async askCallback({ claims, header }: VerifiedToken): Promise<void> {
     let answer: boolean;
     try {
       answer = await withTimeout(
-        Promise.resolve(this.options.isTokenRevoked!(claims, header)),
-        this.options.revocationTimeoutMs,
+        Promise.resolve(this.settings.isTokenRevoked!(claims, header)),
+        this.settings.revocationTimeoutMs,
         'isTokenRevoked',
       );
     } catch {
-      if (this.options.revocationFailOpen) return;
+      if (this.settings.revocationFailOpen) return;
       throw unavailable();
     }
     if (answer) throw revoked();

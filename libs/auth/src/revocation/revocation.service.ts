@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import type { RevocationSettings } from './revocation-settings.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { RevocationStore, type Revocation } from './revocation-store.interface.js';
 import { RevocationView } from './revocation-view.js';
@@ -28,7 +28,7 @@ import { epochSeconds } from '../epoch-seconds.js';
 @Injectable()
 export class RevocationService {
   constructor(
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: RevocationSettings,
     @Inject(RevocationStore) private readonly store: RevocationStore,
     private readonly view: RevocationView,
   ) {}
@@ -72,14 +72,14 @@ export class RevocationService {
 
   // The last moment a token issued up to now can be valid: its entry is useless after that.
   private latestExpiry(): number {
-    return epochSeconds() + this.options.longestTokenLifetime;
+    return epochSeconds() + this.settings.longestTokenLifetime;
   }
 
   private async save(revocation: Revocation): Promise<void> {
     const stored = await callStore(
       // Listed as recent for the window, so an instance that reloads within it loads it.
-      this.store.revoke(revocation, this.options.revocationWindow),
-      this.options.revocationTimeoutMs,
+      this.store.revoke(revocation, this.settings.revocationWindow),
+      this.settings.revocationTimeoutMs,
       'revoke',
       'The revocation could not be stored; nothing was revoked. Try again shortly',
     );

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
-import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import type { SessionSettings } from './session-settings.js';
 import { MAX_LISTED_SESSIONS, RevocationStore, type SessionRecord } from '../revocation/revocation-store.interface.js';
 import { RevocationService } from '../revocation/revocation.service.js';
 import { RevocationView } from '../revocation/revocation-view.js';
@@ -77,7 +77,7 @@ export class SessionService {
   private readonly logger = new Logger('SessionService');
 
   constructor(
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: SessionSettings,
     @Inject(RevocationStore) private readonly store: RevocationStore,
     private readonly tokens: TokenService,
     private readonly view: RevocationView,
@@ -134,7 +134,7 @@ export class SessionService {
     const authTime = claims.auth_time ?? claims.iat;
     const notAfter = this.sessionEnd(authTime);
     const common = { sessionId, authTime, notAfter };
-    if (!this.options.rotateRefreshTokens) {
+    if (!this.settings.rotateRefreshTokens) {
       await this.touch(identity, sessionId);
       return { accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }), sessionId };
     }
@@ -145,10 +145,10 @@ export class SessionService {
         sessionId,
         presentedJti: claims.jti,
         nextJti,
-        graceMs: this.options.refreshTokenGraceMs,
+        graceMs: this.settings.refreshTokenGraceMs,
         sessionExpiresAt,
         now: Date.now(),
-        recentFor: this.options.revocationWindow,
+        recentFor: this.settings.revocationWindow,
       }),
       'rotate',
     );
@@ -217,7 +217,7 @@ export class SessionService {
     try {
       await withTimeout(
         this.store.touchSession(identity, sessionId, epochSeconds()),
-        this.options.revocationTimeoutMs,
+        this.settings.revocationTimeoutMs,
         'Revocation store (touch session)',
       );
     } catch (error) {
@@ -228,17 +228,18 @@ export class SessionService {
   }
 
   private sessionEnd(authTime: number): number | undefined {
-    return this.options.sessionMaxAge === false ? undefined : authTime + this.options.sessionMaxAge;
+    return this.settings.sessionMaxAge === false ? undefined : authTime + this.settings.sessionMaxAge;
   }
 
   private refreshExpiry(from: number): number {
     return (
-      from + (this.options.refreshTokenTtl === false ? this.options.longestTokenLifetime : this.options.refreshTokenTtl)
+      from +
+      (this.settings.refreshTokenTtl === false ? this.settings.longestTokenLifetime : this.settings.refreshTokenTtl)
     );
   }
 
   private identityOf(claims: JwtClaims): string {
-    const identity = claims[this.options.identityClaim];
+    const identity = claims[this.settings.identityClaim];
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: SessionService.refresh needs verified claims with an identity');
     }
@@ -248,7 +249,7 @@ export class SessionService {
   private call<T>(operation: Promise<T>, what: string): Promise<T> {
     return callStore(
       operation,
-      this.options.revocationTimeoutMs,
+      this.settings.revocationTimeoutMs,
       what,
       'Session state is unavailable; try again shortly',
     );

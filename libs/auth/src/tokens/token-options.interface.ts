@@ -1,4 +1,4 @@
-import type { TokenLifetime } from '../options/auth-module-options.interface.js';
+import type { TokenLifetime } from './token-lifetime.js';
 import type { TokenType } from './jwt-claims.interface.js';
 
 /** Per-call options of `TokenService.createRefreshToken`. */

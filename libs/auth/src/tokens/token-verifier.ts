@@ -8,7 +8,7 @@ import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
 import { KeySet } from '../keys/key-set.js';
 import { RemoteKeySet } from '../keys/remote-key-set.js';
 import type { VerificationKey } from '../keys/verification-key.interface.js';
-import type { ResolvedAuthOptions } from '../options/resolved-auth-options.js';
+import type { TokenSettings } from './token-settings.js';
 import type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
@@ -35,10 +35,10 @@ export class TokenVerifier {
   // Headers of verified tokens, frozen: most tokens share one, so it is decoded and checked once.
   private readonly knownHeaders = new Map<string, Record<string, unknown>>();
 
-  constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
-    this.keys = new KeySet(options.verificationKeys, options.jwks && new RemoteKeySet(options.jwks));
-    this.cache = new VerifiedTokenCache(options.verifiedTokenCacheSize);
-    if (options.audience !== undefined) this.audiences = new Set([options.audience].flat());
+  constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings) {
+    this.keys = new KeySet(settings.verificationKeys, settings.jwks && new RemoteKeySet(settings.jwks));
+    this.cache = new VerifiedTokenCache(settings.verifiedTokenCacheSize);
+    if (settings.audience !== undefined) this.audiences = new Set([settings.audience].flat());
   }
 
   /**
@@ -90,10 +90,10 @@ export class TokenVerifier {
     if (typeof token !== 'string' || token.length === 0) {
       throw AuthError.invalid(AuthErrorCode.InvalidToken, 'Token is empty');
     }
-    if (token.length > this.options.maxTokenLength) {
+    if (token.length > this.settings.maxTokenLength) {
       throw AuthError.invalid(
         AuthErrorCode.InvalidToken,
-        `Token is larger than ${this.options.maxTokenLength} characters`,
+        `Token is larger than ${this.settings.maxTokenLength} characters`,
       );
     }
   }
@@ -104,7 +104,7 @@ export class TokenVerifier {
     claims: Record<string, unknown>,
     allowExpired: boolean,
   ): VerifiedToken {
-    if (this.options.issuer !== undefined && claims.iss !== this.options.issuer)
+    if (this.settings.issuer !== undefined && claims.iss !== this.settings.issuer)
       throw invalidToken('Token issuer is not accepted');
     if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud))
       throw invalidToken('Token audience is not accepted');
@@ -117,7 +117,7 @@ export class TokenVerifier {
     this.assertTimes(claims as JwtClaims, allowExpired);
     if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat))
       throw invalidToken('Token has no valid iat claim');
-    if (claims.iat > nowSeconds() + this.options.leeway) {
+    if (claims.iat > nowSeconds() + this.settings.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
     }
     if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > MAX_JTI_LENGTH) {
@@ -128,9 +128,9 @@ export class TokenVerifier {
     if (typeof claims.fresh !== 'boolean' && (typeof claims.fresh !== 'number' || !Number.isFinite(claims.fresh))) {
       throw invalidToken('Token has no valid fresh claim');
     }
-    const identity = claims[this.options.identityClaim];
+    const identity = claims[this.settings.identityClaim];
     if (typeof identity !== 'string' || identity.length === 0) {
-      throw invalidToken(`Token has no valid ${this.options.identityClaim} claim`);
+      throw invalidToken(`Token has no valid ${this.settings.identityClaim} claim`);
     }
     if (
       claims.sid !== undefined &&
@@ -164,10 +164,10 @@ export class TokenVerifier {
   /** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */
   assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, allowExpired = false): void {
     const now = nowSeconds();
-    if (!allowExpired && now >= claims.exp + this.options.leeway) {
+    if (!allowExpired && now >= claims.exp + this.settings.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired');
     }
-    if (claims.nbf !== undefined && claims.nbf > now + this.options.leeway) {
+    if (claims.nbf !== undefined && claims.nbf > now + this.settings.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (nbf is in the future)');
     }
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { RESERVED_CLAIMS, type ResolvedAuthOptions } from '../options/resolved-auth-options.js';
-import { toLifetimeSeconds } from '../options/token-lifetime.js';
+import { RESERVED_CLAIMS } from './reserved-claims.js';
+import { toLifetimeSeconds } from './token-lifetime.js';
+import type { TokenSettings } from './token-settings.js';
 import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
 import type {
   CreateAccessTokenOptions,
@@ -37,10 +38,10 @@ export class TokenService {
   private readonly reservedClaims: ReadonlySet<string>;
 
   constructor(
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings,
     private readonly verifier: TokenVerifier,
   ) {
-    this.reservedClaims = new Set([...RESERVED_CLAIMS, options.identityClaim]);
+    this.reservedClaims = new Set([...RESERVED_CLAIMS, settings.identityClaim]);
   }
 
   /**
@@ -54,7 +55,9 @@ export class TokenService {
    */
   createAccessToken(identity: string, options: CreateAccessTokenOptions = {}): string {
     const ttl =
-      options.expiresIn === undefined ? this.options.accessTokenTtl : toLifetimeSeconds(options.expiresIn, 'expiresIn');
+      options.expiresIn === undefined
+        ? this.settings.accessTokenTtl
+        : toLifetimeSeconds(options.expiresIn, 'expiresIn');
     return this.sign(identity, 'access', options.fresh ?? false, ttl, options);
   }
 
@@ -69,7 +72,7 @@ export class TokenService {
   createRefreshToken(identity: string, options: CreateRefreshTokenOptions = {}): string {
     const ttl =
       options.expiresIn === undefined
-        ? this.options.refreshTokenTtl
+        ? this.settings.refreshTokenTtl
         : toLifetimeSeconds(options.expiresIn, 'expiresIn');
     return this.sign(identity, 'refresh', false, ttl, options);
   }
@@ -122,7 +125,7 @@ export class TokenService {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
     }
-    const signing = this.options.signingKey;
+    const signing = this.settings.signingKey;
     if (signing === undefined) {
       throw new TypeError(
         'nest-jwt-extended: no signing key is configured (give "secret" or "privateKey"); this module only verifies',
@@ -141,7 +144,7 @@ export class TokenService {
       claims[name] = value;
     }
     Object.assign(claims, {
-      [this.options.identityClaim]: identity,
+      [this.settings.identityClaim]: identity,
       iat,
       nbf: iat,
       jti: jti ?? randomUUID(),
@@ -152,8 +155,8 @@ export class TokenService {
     });
     if (ttl !== false) claims.exp = iat + ttl;
     if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
-    if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
-    if (this.options.audience !== undefined) claims.aud = this.options.audience;
+    if (this.settings.issuer !== undefined) claims.iss = this.settings.issuer;
+    if (this.settings.audience !== undefined) claims.aud = this.settings.audience;
 
     const header: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(additionalHeaders ?? {})) {
