@@ -4,7 +4,7 @@ const MAX_LOAD = 0.75;
 const WORDS = 3;
 
 /**
- * The revoked `jti`s of the local view. A canonical lower-case UUID (what `TokenService` issues) is kept as its 96
+ * The revoked `jti`s of the local view, and its revoked session ids (UUIDs too). A canonical lower-case UUID (what `TokenService` issues) is kept as its 96
  * random-most bits, three 32-bit words, in an open-addressing table of typed arrays: 16 bytes a slot with its expiry,
  * instead of a string and a Map entry (about 24 MB for a million entries rather than about 100 MB). A UUID v4 has 122
  * random bits; two agreeing on the 96 kept is a chance of about 1e-23 per lookup with a million revocations, and it
