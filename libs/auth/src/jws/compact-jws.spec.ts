@@ -376,6 +376,34 @@ describe('decodeCompactJws', () => {
       },
     );
 
+    it('refuses a lone UTF-16 surrogate in the header and in the payload (I-JSON), keys included', () => {
+      expectRefused(
+        raw(b64('{"alg":"HS256","x":"\\ud800"}'), json(PAYLOAD)),
+        'Token header has a lone UTF-16 surrogate (not I-JSON)',
+      );
+      for (const text of ['{"sub":"\\ud800"}', '{"sub":"alice","x":"\\udfff"}', '{"sub":"alice","k\\udc00":1}']) {
+        expectRefused(raw(json(HEADER), b64(text)), 'Token payload has a lone UTF-16 surrogate (not I-JSON)');
+      }
+    });
+
+    it('refuses a number that overflows a double in the header and in the payload (I-JSON)', () => {
+      expectRefused(
+        raw(b64('{"alg":"HS256","n":1e999999}'), json(PAYLOAD)),
+        'Token header has a number beyond the range of a double (not I-JSON)',
+      );
+      expectRefused(
+        raw(json(HEADER), b64('{"sub":"alice","exp":-1e999999}')),
+        'Token payload has a number beyond the range of a double (not I-JSON)',
+      );
+    });
+
+    it('accepts an escaped surrogate pair and a large finite number', () => {
+      expect(decodeCompactJws(raw(json(HEADER), b64('{"sub":"\\ud83d\\ude00","n":1e308}'))).payload).toEqual({
+        sub: '\u{1F600}',
+        n: 1e308,
+      });
+    });
+
     it('accepts those names as values', () => {
       expect(decodeCompactJws(raw(json(HEADER), json({ sub: '__proto__', role: 'constructor' }))).payload).toEqual({
         sub: '__proto__',

@@ -27,7 +27,8 @@ const SEXTET = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 /**
  * Splits a compact JWS (RFC 7515 section 7.1) and decodes it strictly: three segments of canonical, unpadded
- * base64url; header and payload valid UTF-8 holding a JSON object, with no duplicate or prototype-touching keys.
+ * base64url; header and payload valid UTF-8 holding an I-JSON object (RFC 7493: no lone surrogate, no number that
+ * overflows a double), with no duplicate or prototype-touching keys.
  * Everything else is refused with `invalid_token`; nothing here trusts the header yet. `knownHeaders` holds header
  * segments already decoded and checked (those of verified tokens), so they are not decoded again.
  */
@@ -106,6 +107,10 @@ function decodeJson(segment: string, part: 'header' | 'payload'): Record<string,
     if (fault === 'duplicate-key') throw invalidToken(`Token ${part} has a duplicate key`);
     if (fault === 'forbidden-key')
       throw invalidToken(`Token ${part} has a forbidden key (__proto__, constructor or prototype)`);
+    // I-JSON (RFC 7493 section 2.1 and 2.2): what other parsers would read differently, replace or refuse.
+    if (fault === 'lone-surrogate') throw invalidToken(`Token ${part} has a lone UTF-16 surrogate (not I-JSON)`);
+    if (fault === 'number-out-of-range')
+      throw invalidToken(`Token ${part} has a number beyond the range of a double (not I-JSON)`);
     throw invalidToken(`Token ${part} must be a JSON object`);
   }
 }

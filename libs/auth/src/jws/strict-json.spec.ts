@@ -183,4 +183,78 @@ describe('parseStrictJsonObject', () => {
       expectFault('{"sub":"alice","exp":1,"__proto__":{"admin":true}}', 'forbidden-key');
     });
   });
+  describe('I-JSON (RFC 7493 section 2.1): accepts well-formed Unicode', () => {
+    it.each([
+      ['an emoji escaped as a surrogate pair', '{"a":"\\ud83d\\ude00"}', { a: '\u{1F600}' }],
+      ['a surrogate pair escaped in upper case', '{"a":"\\uD83D\\uDE00"}', { a: '\u{1F600}' }],
+      ['an emoji written raw', '{"a":"\u{1F600}"}', { a: '\u{1F600}' }],
+      ['an escaped surrogate pair in a key', '{"\\ud83d\\ude00":1}', { '\u{1F600}': 1 }],
+      ['a high-surrogate escape followed by a raw low surrogate', '{"a":"\\ud83d\ude00"}', { a: '\u{1F600}' }],
+      ['pairs next to each other', '{"a":"\\ud83d\\ude00\\ud83d\\ude01x"}', { a: '\u{1F600}\u{1F601}x' }],
+      ['the code points around the surrogates', '{"a":"\\ud7ff\\ue000\\uffff"}', { a: '\ud7ff\ue000\uffff' }],
+      ['an escaped backslash before "ud800" (no escape)', '{"a":"\\\\ud800"}', { a: '\\ud800' }],
+      ['non-ASCII letters', '{"sub":"José Ærøskøbing 山田"}', { sub: 'José Ærøskøbing 山田' }],
+    ])('%s', (_, text, expected) => {
+      expect(parseStrictJsonObject(text)).toEqual(expected);
+    });
+  });
+
+  describe('I-JSON (RFC 7493 section 2.1): refuses a lone surrogate', () => {
+    it.each([
+      ['a lone high surrogate escaped as a value', '{"a":"\\ud800"}'],
+      ['a lone high surrogate in upper case', '{"a":"\\uDBFF"}'],
+      ['a lone low surrogate', '{"a":"\\udc00"}'],
+      ['a lone low surrogate at the end of the range', '{"a":"\\udfff"}'],
+      ['a pair in the wrong order', '{"a":"\\ude00\\ud83d"}'],
+      ['two high surrogates', '{"a":"\\ud800\\ud800"}'],
+      ['a high surrogate before a plain letter', '{"a":"\\ud800a"}'],
+      ['a high surrogate at the end of a longer string', '{"a":"text\\ud800"}'],
+      ['a low surrogate after a complete pair', '{"a":"\\ud83d\\ude00\\ude00"}'],
+      ['a lone surrogate in a key', '{"\\ud800":1}'],
+      ['a lone surrogate in the key of a nested object', '{"o":{"k\\udc00":1}}'],
+      ['a lone surrogate in an array', '{"list":["ok",["\\ud800"]]}'],
+      ['a lone surrogate in a string inside an object inside an array', '{"list":[{"k":"\\udbff"}]}'],
+      ['a raw lone surrogate in the text', '{"a":"\ud800"}'],
+      ['a raw lone surrogate in a key', '{"\udc00":1}'],
+    ])('%s', (_, text) => {
+      expectFault(text, 'lone-surrogate');
+    });
+
+    it('even though JSON.parse alone reads it', () => {
+      expect(JSON.parse('{"a":"\\ud800"}')).toEqual({ a: '\ud800' });
+      expectFault('{"a":"\\ud800"}', 'lone-surrogate');
+    });
+  });
+
+  describe('I-JSON (RFC 7493 section 2.2): numbers', () => {
+    it.each([
+      ['the largest double', '{"n":1.7976931348623157e308}', 1.7976931348623157e308],
+      ['the most negative double', '{"n":-1.7976931348623157e308}', -1.7976931348623157e308],
+      ['1e308', '{"n":1e308}', 1e308],
+      ['2^53 + 1 (a double, rounded)', '{"n":9007199254740993}', 2 ** 53],
+      ['the smallest denormal', '{"n":5e-324}', 5e-324],
+      ['an underflow to zero', '{"n":1e-999999}', 0],
+      ['an exponent with a plus sign', '{"n":1E+300}', 1e300],
+    ])('accepts %s', (_, text, expected) => {
+      expect(parseStrictJsonObject(text).n).toBe(expected);
+    });
+
+    it.each([
+      ['1e999999', '{"n":1e999999}'],
+      ['-1e999999', '{"n":-1e999999}'],
+      ['1e309', '{"n":1e309}'],
+      ['2e308', '{"n":2E+308}'],
+      ['309 digits', `{"n":${'9'.repeat(309)}}`],
+      ['in a nested object', '{"o":{"p":{"n":1e400}}}'],
+      ['in an array', '{"list":[1,2,[3,1e400]]}'],
+      ['next to a forbidden-looking but allowed key', '{"k":"constructor","exp":1e999999}'],
+    ])('refuses %s (Infinity once parsed)', (_, text) => {
+      expectFault(text, 'number-out-of-range');
+    });
+
+    it('even though JSON.parse alone reads Infinity', () => {
+      expect(JSON.parse('{"exp":1e999999}')).toEqual({ exp: Infinity });
+      expectFault('{"exp":1e999999}', 'number-out-of-range');
+    });
+  });
 });

@@ -64,6 +64,19 @@ function unsigned(payload: unknown, alg: string): string {
   return `${b64url({ alg, typ: 'JWT' })}.${b64url(payload)}.`;
 }
 
+/** A token over exactly this payload text (escapes and numbers as written), signed with `SECRET`. */
+function forgeText(payloadText: string, headerText = '{"alg":"HS256","typ":"JWT"}'): string {
+  const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(payloadText).toString('base64url')}`;
+  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+}
+
+/** Valid claims as JSON text with `extra` (raw JSON members) spliced in first; a member given there replaces its claim. */
+function claimsText(extra: string, overrides: Record<string, unknown> = {}): string {
+  const names = [...extra.matchAll(/"([a-z_]+)":/g)].map((match) => match[1]!);
+  const base = claims(Object.fromEntries([...names.map((name) => [name, undefined]), ...Object.entries(overrides)]));
+  return `{${extra},${JSON.stringify(base).slice(1)}`;
+}
+
 /** Asserts `fn` throws a 401 AuthError with `code` (and `message`, when given). */
 function expectRefused(fn: () => unknown, code: AuthErrorCode, message?: string | RegExp): AuthError {
   const error = thrownBy(fn);
@@ -354,6 +367,181 @@ describe('TokenVerifier', () => {
           'Token has no valid sub claim',
         );
       });
+    });
+  });
+
+  describe('I-JSON (RFC 7493) and identity strictness', () => {
+    describe('lone UTF-16 surrogates (section 2.1)', () => {
+      it.each([
+        ['a lone high surrogate as a claim', '"x":"\\ud800"'],
+        ['a lone low surrogate as a claim', '"x":"\\udc00"'],
+        ['a lone surrogate in sub', '"sub":"te\\ud800st"'],
+        ['a lone surrogate in a key', '"k\\udbff":1'],
+        ['a pair in the wrong order', '"x":"\\ude00\\ud83d"'],
+        ['a lone surrogate deep in a claim', '"roles":[{"name":"\\uDFFF"}]'],
+      ])('refuses %s', (_, member) => {
+        expectRefused(
+          () => verifier.verify(forgeText(claimsText(member))),
+          AuthErrorCode.InvalidToken,
+          'Token payload has a lone UTF-16 surrogate (not I-JSON)',
+        );
+      });
+
+      it('refuses a lone surrogate in the header', () => {
+        expectRefused(
+          () => verifier.verify(forgeText(claimsText('"x":1'), '{"alg":"HS256","typ":"JWT","x":"\\ud800"}')),
+          AuthErrorCode.InvalidToken,
+          'Token header has a lone UTF-16 surrogate (not I-JSON)',
+        );
+      });
+
+      it('accepts an emoji escaped as a surrogate pair, in sub, a claim and a key', () => {
+        const verified = verifier.verify(
+          forgeText(claimsText('"sub":"al\\ud83d\\ude00ce","x":"\\uD83D\\uDE00","\\ud83d\\ude01":1')),
+        );
+        expect(verified.identity).toBe('al\u{1F600}ce');
+        expect(verified.claims.x).toBe('\u{1F600}');
+        expect(verified.claims['\u{1F601}']).toBe(1);
+      });
+
+      it('accepts an escaped backslash before "ud800" (a literal text, no escape)', () => {
+        expect(verifier.verify(forgeText(claimsText('"x":"\\\\ud800"'))).claims.x).toBe('\\ud800');
+      });
+    });
+
+    describe('numbers (section 2.2)', () => {
+      it.each([
+        ['exp 1e999999', '"exp":1e999999'],
+        ['exp -1e999999', '"exp":-1e999999'],
+        ['iat 1e400', '"iat":1e400'],
+        ['an extra claim 1e309', '"x":1e309'],
+        ['a number deep in a claim', '"x":{"y":[1,2E+308]}'],
+      ])('refuses %s (Infinity once parsed)', (_, member) => {
+        expectRefused(
+          () => verifier.verify(forgeText(claimsText(member))),
+          AuthErrorCode.InvalidToken,
+          'Token payload has a number beyond the range of a double (not I-JSON)',
+        );
+      });
+
+      it('refuses a number that overflows in the header', () => {
+        expectRefused(
+          () => verifier.verify(forgeText(claimsText('"x":1'), '{"alg":"HS256","typ":"JWT","n":1e999999}')),
+          AuthErrorCode.InvalidToken,
+          'Token header has a number beyond the range of a double (not I-JSON)',
+        );
+      });
+
+      it.each<[string, Record<string, unknown>, string]>([
+        ['exp 2^53', { exp: 2 ** 53 }, 'exp'],
+        ['exp 2^53 + 2', { exp: 2 ** 53 + 2 }, 'exp'],
+        ['exp 1e300', { exp: 1e300 }, 'exp'],
+        ['exp the largest double', { exp: Number.MAX_VALUE }, 'exp'],
+        ['nbf -(2^53)', { nbf: -(2 ** 53) }, 'nbf'],
+        ['iat -1e300', { iat: -1e300 }, 'iat'],
+        ['fresh 2^53', { fresh: 2 ** 53 }, 'fresh'],
+        ['auth_time 1e20', { auth_time: 1e20 }, 'auth_time'],
+      ])('refuses %s: beyond 2^53 - 1 a time claim is not exact in every parser', (_, overrides, name) => {
+        expectRefused(
+          () => verifier.verify(forge(claims(overrides))),
+          AuthErrorCode.InvalidToken,
+          `Token ${name} claim is out of range (beyond 2^53 - 1, not I-JSON)`,
+        );
+      });
+
+      it('refuses exp beyond 2^53 written as digits (9007199254740993 reads as 2^53 here)', () => {
+        expectRefused(
+          () => verifier.verify(forgeText(claimsText('"exp":9007199254740993'))),
+          AuthErrorCode.InvalidToken,
+          'Token exp claim is out of range (beyond 2^53 - 1, not I-JSON)',
+        );
+      });
+
+      it.each<[string, Record<string, unknown>]>([
+        ['exp 2^53 - 1', { exp: Number.MAX_SAFE_INTEGER }],
+        ['exp a century ahead', { exp: NOW + 100 * 365 * 86400 }],
+        ['fractional time claims', { iat: NOW - 0.5, nbf: NOW - 0.25, exp: NOW + 900.5 }],
+        ['fresh 2^53 - 1', { fresh: Number.MAX_SAFE_INTEGER }],
+        ['auth_time and nbf at -(2^53 - 1)', { auth_time: -Number.MAX_SAFE_INTEGER, nbf: -Number.MAX_SAFE_INTEGER }],
+        ['an extra claim of 1e308 (only time claims are bounded)', { big: 1e308 }],
+        ['an extra claim beyond 2^53', { id: 2 ** 60 }],
+      ])('accepts %s', (_, overrides) => {
+        expect(verifier.verify(forge(claims(overrides))).claims).toEqual(
+          claims({ ...overrides, jti: expect.any(String) }),
+        );
+      });
+
+      it('accepts numbers that underflow to zero or are written with an exponent', () => {
+        const verified = verifier.verify(forgeText(claimsText(`"x":1e-999999,"y":5e-324,"exp":${NOW + 900}.0e0`)));
+        expect(verified.claims).toMatchObject({ x: 0, y: 5e-324, exp: NOW + 900 });
+      });
+    });
+
+    describe('control characters in the identity', () => {
+      it.each([
+        ['NUL', 'te\u0000st'],
+        ['a newline', 'alice\nadmin'],
+        ['a carriage return', 'alice\r'],
+        ['a tab', '\talice'],
+        ['an ANSI escape', '\u001b[31malice'],
+        ['U+001F', 'a\u001f'],
+        ['DEL', 'alice\u007f'],
+        ['U+0080 (C1)', '\u0080alice'],
+        ['NEL, U+0085 (C1)', 'alice\u0085'],
+        ['U+009F (C1)', 'a\u009fb'],
+      ])('refuses a sub with %s', (_, sub) => {
+        expectRefused(
+          () => verifier.verify(forge(claims({ sub }))),
+          AuthErrorCode.InvalidToken,
+          'Token sub claim has control characters',
+        );
+      });
+
+      it('refuses NUL written as a JSON escape, as the issue found it', () => {
+        expectRefused(
+          () => verifier.verify(forgeText(claimsText('"sub":"te\\u0000st"'))),
+          AuthErrorCode.InvalidToken,
+          'Token sub claim has control characters',
+        );
+      });
+
+      it.each([
+        ['non-ASCII letters', 'José Ærøskøbing'],
+        ['CJK and Cyrillic', '山田 Дмитрий'],
+        ['an emoji', 'al\u{1F600}ce'],
+        ['a no-break space (U+00A0, not a control)', 'alice\u00a0b'],
+        ['U+00A1 right after the C1 range', '\u00a1alice'],
+        ['a space, a tilde and punctuation', 'alice b~c@example.com'],
+      ])('accepts a sub with %s', (_, sub) => {
+        expect(verifier.verify(forge(claims({ sub }))).identity).toBe(sub);
+      });
+
+      it('leaves control characters in other string claims alone (only the identity is echoed and keyed on)', () => {
+        expect(verifier.verify(forge(claims({ note: 'line 1\nline 2' }))).claims.note).toBe('line 1\nline 2');
+      });
+
+      it('with a custom identityClaim, refuses control characters in it and in sub', () => {
+        const custom = makeVerifier({ identityClaim: 'user_id' });
+        expectRefused(
+          () => custom.verify(forge(claims({ sub: undefined, user_id: 'u\u00001' }))),
+          AuthErrorCode.InvalidToken,
+          'Token user_id claim has control characters',
+        );
+        expectRefused(
+          () => custom.verify(forge(claims({ sub: 'te\u0000st', user_id: 'u-1' }))),
+          AuthErrorCode.InvalidToken,
+          'Token sub claim has control characters',
+        );
+        expect(custom.verify(forge(claims({ sub: 'Zoë', user_id: 'u-1' }))).identity).toBe('u-1');
+      });
+    });
+
+    it('refuses such a token again on second sight (a refusal is never cached)', () => {
+      const token = forgeText(claimsText('"sub":"te\\u0000st"'));
+      for (let i = 0; i < 2; i++) {
+        expectRefused(() => verifier.verify(token), AuthErrorCode.InvalidToken, /control characters/);
+        expect(verifier.isVerified(token)).toBe(false);
+      }
     });
   });
 

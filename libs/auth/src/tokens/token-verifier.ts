@@ -18,6 +18,17 @@ const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh
 const MAX_JTI_LENGTH = 256;
 /** Distinct headers remembered: an app signs with a handful (one per kid), and only verified tokens add to it. */
 const MAX_KNOWN_HEADERS = 32;
+/**
+ * RFC 7493 section 2.2: beyond 2^53 - 1 in magnitude an integer is not exact in every parser (2^53 + 1 reads as 2^53
+ * here, as something else in a parser with 64-bit integers), and a time claim is compared with the clock.
+ */
+const MAX_TIME_CLAIM = Number.MAX_SAFE_INTEGER;
+/**
+ * C0 controls, DEL and C1 controls: an identity is echoed, logged and used as a storage key, and a NUL or an ANSI
+ * escape in it is never what an issuer meant.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The one place where tokens are judged. The guards, the passport strategies and `TokenService.verifyToken` all go
@@ -108,15 +119,11 @@ export class TokenVerifier {
       throw invalidToken('Token issuer is not accepted');
     if (this.audiences !== undefined && !this.hasAcceptedAudience(claims.aud))
       throw invalidToken('Token audience is not accepted');
-    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
-      throw invalidToken('Token has no valid exp claim');
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))) {
-      throw invalidToken('Token has no valid nbf claim');
-    }
+    assertTimeClaim(claims.exp, 'exp');
+    if (claims.nbf !== undefined) assertTimeClaim(claims.nbf, 'nbf');
     // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
     this.assertTimes(claims as JwtClaims, allowExpired);
-    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat))
-      throw invalidToken('Token has no valid iat claim');
+    assertTimeClaim(claims.iat, 'iat');
     if (claims.iat > nowSeconds() + this.settings.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
     }
@@ -125,12 +132,13 @@ export class TokenVerifier {
     }
     if (claims.type === undefined) throw invalidToken('Token has no type claim');
     if (!TOKEN_TYPES.has(claims.type)) throw invalidToken('Token type is not known');
-    if (typeof claims.fresh !== 'boolean' && (typeof claims.fresh !== 'number' || !Number.isFinite(claims.fresh))) {
-      throw invalidToken('Token has no valid fresh claim');
-    }
+    if (typeof claims.fresh !== 'boolean') assertTimeClaim(claims.fresh, 'fresh');
     const identity = claims[this.settings.identityClaim];
     if (typeof identity !== 'string' || identity.length === 0) {
       throw invalidToken(`Token has no valid ${this.settings.identityClaim} claim`);
+    }
+    if (CONTROL_CHARACTERS.test(identity)) {
+      throw invalidToken(`Token ${this.settings.identityClaim} claim has control characters`);
     }
     if (
       claims.sid !== undefined &&
@@ -138,14 +146,12 @@ export class TokenVerifier {
     ) {
       throw invalidToken('Token has no valid sid claim');
     }
-    if (
-      claims.auth_time !== undefined &&
-      (typeof claims.auth_time !== 'number' || !Number.isFinite(claims.auth_time))
-    ) {
-      throw invalidToken('Token has no valid auth_time claim');
-    }
+    if (claims.auth_time !== undefined) assertTimeClaim(claims.auth_time, 'auth_time');
     if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
       throw invalidToken('Token has no valid sub claim');
+    }
+    if (typeof claims.sub === 'string' && claims.sub !== identity && CONTROL_CHARACTERS.test(claims.sub)) {
+      throw invalidToken('Token sub claim has control characters');
     }
     return { header: header as JwtHeader, claims: claims as JwtClaims, identity };
   }
@@ -188,5 +194,16 @@ export class TokenVerifier {
   /** Any failure as an {@link AuthError}; what is not one already reads as a malformed token, never a raw error. */
   toAuthError(error: unknown): AuthError {
     return error instanceof AuthError ? error : invalidToken('Token is malformed');
+  }
+}
+
+/**
+ * A NumericDate (or a numeric `fresh`): a finite number within 2^53 - 1 of zero (I-JSON, RFC 7493 section 2.2).
+ * Infinity never gets here (the strict JSON decoding refuses it), but the check does not rely on that.
+ */
+function assertTimeClaim(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidToken(`Token has no valid ${name} claim`);
+  if (value > MAX_TIME_CLAIM || value < -MAX_TIME_CLAIM) {
+    throw invalidToken(`Token ${name} claim is out of range (beyond 2^53 - 1, not I-JSON)`);
   }
 }
