@@ -12,7 +12,7 @@ import { describeWithRedisServer, LocalRedisCluster } from '../../../../test/sup
 import { LocalSentinel } from '../../../../test/support/redis-sentinel.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
 import { RedisRevocationStore, type RedisRevocationStoreOptions } from './redis-revocation.store.js';
-import { BUCKETS_PER_SHARD, SHARDS, shardOf } from './revocation-shards.js';
+import { SHARDS, shardOf } from './revocation-shards.js';
 import {
   MAX_LISTED_SESSIONS,
   type Revocation,
@@ -814,36 +814,6 @@ describeServer('RedisRevocationStore at scale (a private Redis)', () => {
     expect(clients).toBeGreaterThan(0);
     console.log(`RedisRevocationStore: reload of ${N} entries in ${pages.length} pages, ${Date.now() - started} ms`);
   }, 90_000);
-
-  // Opt-in (NJE_MEASURE_MEMORY=<n>): n revoked sessions and n revoked jtis through revoke(), and Redis used_memory.
-  const measure = Number(process.env.NJE_MEASURE_MEMORY ?? 0);
-  (measure > 0 ? it : it.skip)(
-    `uses few bytes of Redis memory per revocation (${measure} + ${measure})`,
-    async () => {
-      const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
-      await redis.flushall();
-      const expiresAt = nowSeconds() + 30 * 24 * 3600;
-      const before = await usedMemory();
-      const started = Date.now();
-      for (let i = 0; i < measure; i += 2000) {
-        await Promise.all(
-          ['token', 'session'].flatMap((kind) =>
-            Array.from({ length: Math.min(2000, measure - i) }, () =>
-              store.revoke({ kind: kind as 'token' | 'session', id: randomUUID(), expiresAt }, 960),
-            ),
-          ),
-        );
-      }
-      const bytesPerRevocation = ((await usedMemory()) - before) / (2 * measure);
-      console.log(
-        `RedisRevocationStore: ${2 * measure} revocations through revoke() in ${Date.now() - started} ms; ` +
-          `${bytesPerRevocation.toFixed(1)} bytes of Redis used_memory per revocation ` +
-          `(${SHARDS} shards x ${BUCKETS_PER_SHARD} buckets, all of them still in the recent streams)`,
-      );
-      expect(bytesPerRevocation).toBeLessThanOrEqual(measure >= 500_000 ? 150 : 200);
-    },
-    3_600_000,
-  );
 });
 
 describeServer('RedisRevocationStore on a 3-node Redis Cluster', () => {
