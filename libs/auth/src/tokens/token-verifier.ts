@@ -12,6 +12,7 @@ import type { TokenSettings } from './token-settings.js';
 import type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
+import { hasControlCharacters } from './control-characters.js';
 import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
 const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh']);
@@ -23,12 +24,6 @@ const MAX_KNOWN_HEADERS = 32;
  * here, as something else in a parser with 64-bit integers), and a time claim is compared with the clock.
  */
 const MAX_TIME_CLAIM = Number.MAX_SAFE_INTEGER;
-/**
- * C0 controls, DEL and C1 controls: an identity is echoed, logged and used as a storage key, and a NUL or an ANSI
- * escape in it is never what an issuer meant.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The one place where tokens are judged. The guards, the passport strategies and `TokenService.verifyToken` all go
@@ -137,7 +132,7 @@ export class TokenVerifier {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw invalidToken(`Token has no valid ${this.settings.identityClaim} claim`);
     }
-    if (CONTROL_CHARACTERS.test(identity)) {
+    if (hasControlCharacters(identity)) {
       throw invalidToken(`Token ${this.settings.identityClaim} claim has control characters`);
     }
     if (
@@ -150,7 +145,7 @@ export class TokenVerifier {
     if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
       throw invalidToken('Token has no valid sub claim');
     }
-    if (typeof claims.sub === 'string' && claims.sub !== identity && CONTROL_CHARACTERS.test(claims.sub)) {
+    if (typeof claims.sub === 'string' && claims.sub !== identity && hasControlCharacters(claims.sub)) {
       throw invalidToken('Token sub claim has control characters');
     }
     return { header: header as JwtHeader, claims: claims as JwtClaims, identity };

@@ -318,6 +318,20 @@ describe('TokenService', () => {
       expect(() => service.createRefreshToken(identity as never)).toThrow(expected);
     });
 
+    it.each(['te\u0000st', 'a\nb', 'x\u001b[31m', 'y\u007f', 'z\u0085'])(
+      'refuses %j, with control characters the verifier would refuse',
+      (identity) => {
+        const service = makeService();
+        const expected = new TypeError('nest-jwt-extended: identity must not contain control characters');
+        expect(() => service.createAccessToken(identity)).toThrow(expected);
+        expect(() => service.createRefreshToken(identity)).toThrow(expected);
+      },
+    );
+
+    it('mints an identity with non-ASCII letters', () => {
+      expect(payloadOf(makeService().createAccessToken('Zoë Ångström')).sub).toBe('Zoë Ångström');
+    });
+
     it('is written to a custom identityClaim instead of sub', () => {
       const service = makeService({ identityClaim: 'user_id' });
       const payload = payloadOf(service.createAccessToken('alice'));

@@ -13,6 +13,7 @@ import type {
 import { TokenVerifier } from './token-verifier.js';
 import { encodeCompactJws } from '../jws/compact-jws.js';
 import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
+import { hasControlCharacters } from './control-characters.js';
 import { epochSeconds } from '../epoch-seconds.js';
 
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'x5c']);
@@ -124,6 +125,10 @@ export class TokenService {
   ): string {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
+    }
+    // The verifier refuses such an identity (it could be echoed into a page or a log), so never mint one.
+    if (hasControlCharacters(identity)) {
+      throw new TypeError('nest-jwt-extended: identity must not contain control characters');
     }
     const signing = this.settings.signingKey;
     if (signing === undefined) {
