@@ -4,29 +4,40 @@ import { AuthError } from './auth-error.js';
 
 /**
  * Sends the `WWW-Authenticate` challenge of an {@link AuthError} thrown outside a guard (from `SessionService` in a
- * controller, say), then lets Nest answer as usual. `AuthModule` registers it globally. If your app has a catch-all
- * exception filter of its own, that one runs instead: set `error.challenge` there.
+ * controller, say), or the `Retry-After` of a 503, then lets Nest answer as usual. `AuthModule` registers it globally.
+ * If your app has a catch-all exception filter of its own, that one runs instead: set both there.
  *
  * @example
  * ```ts
  * // in your own catch-all filter
- * if (exception instanceof AuthError) response.header('WWW-Authenticate', exception.challenge);
+ * if (exception instanceof AuthError) {
+ *   if (exception.getStatus() === 401) response.header('WWW-Authenticate', exception.challenge);
+ *   if (exception.retryAfter !== undefined) response.header('Retry-After', String(exception.retryAfter));
+ * }
  * ```
  */
 @Catch(AuthError)
 export class AuthErrorFilter extends BaseExceptionFilter {
   override catch(error: AuthError, host: ArgumentsHost): void {
-    if (error.getStatus() === HttpStatus.UNAUTHORIZED) setChallenge(host.switchToHttp().getResponse(), error.challenge);
+    setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
     super.catch(error, host);
   }
 }
 
+/** The headers of a refusal: the challenge of a 401, the `Retry-After` of a 503. */
+export function setAuthErrorHeaders(response: unknown, error: AuthError): void {
+  const status = error.getStatus();
+  if (status === HttpStatus.UNAUTHORIZED) setHeader(response, 'WWW-Authenticate', error.challenge);
+  else if (status === HttpStatus.SERVICE_UNAVAILABLE && error.retryAfter !== undefined)
+    setHeader(response, 'Retry-After', String(error.retryAfter));
+}
+
 /** Express' res.header and Fastify's reply.header share this signature; raw Node responses have setHeader. */
-export function setChallenge(response: unknown, challenge: string): void {
+function setHeader(response: unknown, name: string, value: string): void {
   const target = response as {
     header?: (name: string, value: string) => unknown;
     setHeader?: (name: string, value: string) => unknown;
   };
-  if (typeof target?.header === 'function') target.header('WWW-Authenticate', challenge);
-  else if (typeof target?.setHeader === 'function') target.setHeader('WWW-Authenticate', challenge);
+  if (typeof target?.header === 'function') target.header(name, value);
+  else if (typeof target?.setHeader === 'function') target.setHeader(name, value);
 }

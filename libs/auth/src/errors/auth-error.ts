@@ -28,6 +28,8 @@ export interface AuthErrorBody {
 export class AuthError extends HttpException {
   /** The value for the `WWW-Authenticate` response header. */
   readonly challenge: string;
+  /** For a 503: seconds after which a retry may succeed, sent as `Retry-After`. */
+  readonly retryAfter?: number;
 
   constructor(
     /** The stable machine code. */
@@ -36,16 +38,25 @@ export class AuthError extends HttpException {
     /** RFC 6750 / RFC 9470 `error` attribute of the challenge; omitted when no token was sent. */
     challengeError?: BearerChallengeError,
     status: HttpStatus.UNAUTHORIZED | HttpStatus.SERVICE_UNAVAILABLE = HttpStatus.UNAUTHORIZED,
+    /** For a 503: whole seconds (at least 1) for `Retry-After`. */
+    retryAfter?: number,
   ) {
     const error = status === HttpStatus.UNAUTHORIZED ? 'Unauthorized' : 'Service Unavailable';
     const body: AuthErrorBody = { statusCode: status, error, message, code };
     super(body, status);
     this.challenge = renderBearerChallenge(challengeError, message);
+    if (retryAfter !== undefined) this.retryAfter = Math.max(1, Math.ceil(retryAfter));
   }
 
-  /** The revocation state cannot be read or written right now (503). */
-  static unavailable(message: string): AuthError {
-    return new AuthError(AuthErrorCode.RevocationUnavailable, message, undefined, HttpStatus.SERVICE_UNAVAILABLE);
+  /** The revocation state cannot be read or written right now (503, with `Retry-After`: 1 second unless told). */
+  static unavailable(message: string, retryAfter = 1): AuthError {
+    return new AuthError(
+      AuthErrorCode.RevocationUnavailable,
+      message,
+      undefined,
+      HttpStatus.SERVICE_UNAVAILABLE,
+      retryAfter,
+    );
   }
 
   /** No token in the request. */

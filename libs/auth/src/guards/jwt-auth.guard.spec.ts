@@ -9,6 +9,7 @@ import type { AuthModuleOptions } from '../options/auth-module-options.interface
 import { verifiedTokenOfRequest } from '../request/verified-tokens.js';
 import { TokenService } from '../tokens/token.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { RevocationView } from '../revocation/revocation-view.js';
 import { thrownBy } from '../testing/thrown-by.js';
 
 @Controller()
@@ -57,6 +58,19 @@ describe('JwtAuthGuard.canActivate', () => {
   afterEach(async () => {
     await app?.close();
     app = undefined;
+  });
+
+  it('refuses with 503 and a Retry-After header once the revocation view is stale past its bound', async () => {
+    const { guard, tokens } = await start({ revocationMaxStaleness: '50ms' });
+    const token = tokens.createAccessToken('alice');
+    app!.get(RevocationView).connectionChanged(false);
+    const { context, response } = httpContext('guarded', `Bearer ${token}`);
+    expect(guard.canActivate(context)).toBe(true); // within the bound: the last view answers
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const error = thrownBy(() => guard.canActivate(context)) as AuthError;
+    expect([error.getStatus(), error.code]).toEqual([503, 'revocation_unavailable']);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers['www-authenticate']).toBeUndefined();
   });
 
   it('answers true synchronously for a good token with local keys, first sight and cache hit alike', async () => {

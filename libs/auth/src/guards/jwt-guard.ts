@@ -1,9 +1,9 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, Optional, type Type } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IAuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants.js';
 import { AuthError } from '../errors/auth-error.js';
-import { setChallenge } from '../errors/auth-error.filter.js';
+import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { attachVerifiedToken } from '../request/verified-tokens.js';
@@ -130,10 +130,12 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     return this.extractor.extract(request);
   }
 
-  /** Sets `WWW-Authenticate` and returns the error to throw. Override to reshape refusals. */
+  /**
+   * Sets `WWW-Authenticate` (a 401) or `Retry-After` (a 503) and returns the error to throw. Override to reshape
+   * refusals.
+   */
   protected refuse(error: AuthError, context: ExecutionContext): Error {
-    if (error.getStatus() === HttpStatus.UNAUTHORIZED)
-      setChallenge(context.switchToHttp().getResponse(), error.challenge);
+    setAuthErrorHeaders(context.switchToHttp().getResponse(), error);
     return error;
   }
 

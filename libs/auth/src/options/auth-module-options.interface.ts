@@ -118,6 +118,13 @@ export interface AuthModuleOptions {
   revocationTimeoutMs?: number;
   /** Serve requests from the last known revocations while the store is unreachable, instead of refusing. Default false. */
   revocationFailOpen?: boolean;
+  /**
+   * How long, after its revocation feed drops, an instance keeps answering guarded requests from the revocations it
+   * last held (seconds, or a duration string such as `'30s'`); past it, 503 `revocation_unavailable` at once (or the
+   * last view still, with `revocationFailOpen`). A complete reload resets the clock. `0`: no stale answers, a guarded
+   * request waits up to `revocationTimeoutMs` for the feed instead. At most 3600. Default 30.
+   */
+  revocationMaxStaleness?: number | string;
   /** Your own check, after the built-in ones (Flask-JWT-Extended's `token_in_blocklist_loader`). */
   isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
   /** Each refresh also returns a new refresh token and consumes the one presented. Default false. */

@@ -23,6 +23,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   revocationStore: true,
   revocationTimeoutMs: true,
   revocationFailOpen: true,
+  revocationMaxStaleness: true,
   isTokenRevoked: true,
   rotateRefreshTokens: true,
   refreshTokenGracePeriod: true,

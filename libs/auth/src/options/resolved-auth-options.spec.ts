@@ -286,6 +286,30 @@ describe('resolveAuthOptions', () => {
     });
   });
 
+  describe('revocationMaxStaleness', () => {
+    const stalenessOf = (value: number | string | undefined) =>
+      resolveAuthOptions({ secret: SECRET, ...(value === undefined ? {} : { revocationMaxStaleness: value }) })
+        .revocationMaxStalenessMs;
+
+    it('is 30 seconds by default, and takes seconds or a duration string; 0 turns it off', () => {
+      expect(stalenessOf(undefined)).toBe(30_000);
+      expect([stalenessOf(5), stalenessOf('30s'), stalenessOf('2m'), stalenessOf(0.5), stalenessOf(0)]).toEqual([
+        5000, 30_000, 120_000, 500, 0,
+      ]);
+    });
+
+    it.each([
+      [-1, /from 0 to 3600 seconds/],
+      [30_000, /seconds, not milliseconds/],
+      [Number.NaN, /from 0 to 3600/],
+      ['30', /has no unit/],
+      ['soon', /is not a duration/],
+      [true, /number of seconds or a duration string/],
+    ])('refuses %p at start-up, naming the option', (value, reason) => {
+      expectRefused({ secret: SECRET, revocationMaxStaleness: value }, 'revocationMaxStaleness', reason);
+    });
+  });
+
   describe('revocationStore', () => {
     const complete = {
       revoke: async () => undefined,

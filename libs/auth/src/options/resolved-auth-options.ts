@@ -1,4 +1,5 @@
 import { randomBytes, sign, verify } from 'node:crypto';
+import ms from 'ms';
 import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import { asymmetricKeyOptions, isJwtAlgorithm, JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { loadKey } from '../keys/load-key.js';
@@ -145,6 +146,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     revocationStore: store,
     revocationTimeoutMs: wholeNumber(options.revocationTimeoutMs ?? 1000, 'revocationTimeoutMs', 1),
     revocationFailOpen: booleanOption(options.revocationFailOpen ?? false, 'revocationFailOpen'),
+    revocationMaxStalenessMs: stalenessMs(options.revocationMaxStaleness ?? 30),
     isTokenRevoked: options.isTokenRevoked,
     rotateRefreshTokens: booleanOption(options.rotateRefreshTokens ?? false, 'rotateRefreshTokens'),
     refreshTokenGraceMs: graceMs(options.refreshTokenGracePeriod ?? 0),
@@ -293,6 +295,38 @@ function booleanOption(value: unknown, option: string): boolean {
   if (typeof value !== 'boolean')
     throw new InvalidAuthOptionError(option, `must be true or false (got ${String(value)})`);
   return value;
+}
+
+/** The longest `revocationMaxStaleness`: beyond an hour, what is meant is `revocationFailOpen`. */
+const MAX_STALENESS_SECONDS = 3600;
+
+/** `revocationMaxStaleness` in milliseconds: seconds (fractions allowed) or a duration string with a unit. */
+function stalenessMs(value: unknown): number {
+  const option = 'revocationMaxStaleness';
+  let seconds: number;
+  if (typeof value === 'number') {
+    seconds = value;
+  } else if (typeof value === 'string') {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+      throw new InvalidAuthOptionError(
+        option,
+        `has no unit ("${value}"): pass a number of seconds or a string such as "30s"`,
+      );
+    const millis = ms(value as ms.StringValue);
+    if (typeof millis !== 'number' || Number.isNaN(millis))
+      throw new InvalidAuthOptionError(option, `is not a duration ("${value}"); use seconds or a string such as "30s"`);
+    seconds = millis / 1000;
+  } else {
+    throw new InvalidAuthOptionError(option, 'must be a number of seconds or a duration string such as "30s"');
+  }
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_STALENESS_SECONDS) {
+    throw new InvalidAuthOptionError(
+      option,
+      `must be from 0 to ${MAX_STALENESS_SECONDS} seconds (got ${String(value)}): it is in seconds, not milliseconds; ` +
+        'to serve from the last view for longer, set revocationFailOpen',
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 function graceMs(value: number | string): number {

@@ -25,6 +25,11 @@ export interface RevocationSettings {
   readonly revocationTimeoutMs: number;
   /** Serve requests from the last known revocations while the store is unreachable, instead of refusing. */
   readonly revocationFailOpen: boolean;
+  /**
+   * Milliseconds, after the feed drops, during which guards answer from the last view; 0 for none (they wait up to
+   * {@link revocationTimeoutMs} for the feed instead).
+   */
+  readonly revocationMaxStalenessMs: number;
   /** The application's own check, asked after the built-in ones. */
   readonly isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
 }

@@ -114,7 +114,12 @@ function tokenRevocations(n: number): Revocation[] {
 
 /** Whether the view passes a fresh access token synchronously (it is in sync); a pending check is left to fail. */
 function answersAtOnce(view: RevocationView): boolean {
-  const pending = view.assertNotRevoked(token());
+  let pending: void | Promise<void>;
+  try {
+    pending = view.assertNotRevoked(token());
+  } catch {
+    return false; // past the staleness bound: refused at once
+  }
   pending?.catch(() => undefined);
   return pending === undefined;
 }
@@ -181,7 +186,13 @@ describe('RevocationView', () => {
   /** A view over `store`, started (onModuleInit awaited). */
   async function startView(store: FakeStore, options: Partial<AuthModuleOptions> = {}): Promise<RevocationView> {
     const view = new RevocationView(
-      resolveAuthOptions({ secret: 'x'.repeat(32), revocationTimeoutMs: TIMEOUT_MS, ...options }),
+      // No stale answers unless a test asks: the 'disconnected' tests are about the wait (bound 0).
+      resolveAuthOptions({
+        secret: 'x'.repeat(32),
+        revocationTimeoutMs: TIMEOUT_MS,
+        revocationMaxStaleness: 0,
+        ...options,
+      }),
       store,
     );
     views.push(view);
@@ -575,6 +586,163 @@ describe('RevocationView', () => {
       } finally {
         jest.restoreAllMocks();
       }
+    });
+  });
+
+  describe('bounded staleness (revocationMaxStaleness)', () => {
+    const BOUND_MS = 300;
+    const stale = { revocationMaxStaleness: `${BOUND_MS}ms` };
+    const refresh = () => token({ type: 'refresh', exp: NOW + 30 * 24 * 60 * 60 });
+
+    /** Milliseconds `check` takes to throw or return (a promise is awaited). */
+    async function timed(check: () => unknown): Promise<number> {
+      const started = performance.now();
+      try {
+        await check();
+      } catch {
+        // the time is what is measured
+      }
+      return performance.now() - started;
+    }
+
+    it('after the feed drops, answers from the last view, synchronously, without asking the store', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, stale);
+      const revoked = token();
+      await store.revoke({ kind: 'token', id: revoked.claims.jti, expiresAt: NOW + 900 });
+      const listCalls = store.listCalls;
+      store.setConnected(false);
+      for (let i = 0; i < 100; i += 1) expect(view.assertNotRevoked(token())).toBeUndefined();
+      expect(() => view.assertNotRevoked(revoked)).toThrow(AuthError);
+      await expectRevoked(() => view.assertNotRevoked(revoked));
+      expect(store.listCalls).toBe(listCalls);
+      expect(store.queries).toHaveLength(0);
+    });
+
+    it('past the bound, answers 503 at once (no wait), with a Retry-After, even for a token it knows revoked', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, { ...stale, revocationTimeoutMs: 2000 });
+      const revoked = token();
+      await store.revoke({ kind: 'token', id: revoked.claims.jti, expiresAt: NOW + 900 });
+      store.setConnected(false);
+      await sleep(BOUND_MS + 50);
+      for (const checked of [token(), revoked]) {
+        expect(await timed(() => view.assertNotRevoked(checked))).toBeLessThan(50);
+        // Thrown synchronously: no promise, no timer per request.
+        const error = (() => {
+          try {
+            void view.assertNotRevoked(checked);
+          } catch (thrown) {
+            return thrown;
+          }
+          return undefined;
+        })() as AuthError;
+        expect(error).toBeInstanceOf(AuthError);
+        expect(error.code).toBe(AuthErrorCode.RevocationUnavailable);
+        expect(error.getStatus()).toBe(503);
+        expect(error.retryAfter).toBeGreaterThanOrEqual(1);
+      }
+      expect(view.storeDown).toBe(true);
+    });
+
+    it('serves again, in sync, once a complete reload follows the reconnection; the clock starts over', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, stale);
+      store.setConnected(false);
+      await sleep(BOUND_MS + 50);
+      await expectUnavailable(() => view.assertNotRevoked(token()));
+      const missed = token();
+      store.entries.push({ kind: 'token', id: missed.claims.jti, expiresAt: NOW + 900, revokedAt: NOW });
+      store.setConnected(true);
+      await eventually(() => answersAtOnce(view), 1000);
+      await expectRevoked(() => view.assertNotRevoked(missed));
+      expect(view.storeDown).toBe(false);
+      // A new drop gets the whole bound again.
+      store.setConnected(false);
+      await sleep(BOUND_MS / 2);
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+      await sleep(BOUND_MS / 2 + 50);
+      await expectUnavailable(() => view.assertNotRevoked(token()));
+    });
+
+    it('does not restart the clock on a reconnection whose reload fails, nor on the feed flapping', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, stale);
+      store.setConnected(false);
+      store.listError = new Error('down');
+      await sleep(BOUND_MS / 2);
+      store.setConnected(true); // the reload fails: the store is known down although the feed is up
+      store.setConnected(false);
+      store.setConnected(true);
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+      await sleep(BOUND_MS / 2 + 50);
+      await expectUnavailable(() => view.assertNotRevoked(token()));
+      expect(view.storeDown).toBe(true);
+    });
+
+    it('fails a store check (refresh token) at once while the store is known down, and never asks it', async () => {
+      const store = new FakeStore();
+      store.isRevokedAnswer = () => new Promise(() => undefined); // a store that would hang
+      const view = await startView(store, { revocationMaxStaleness: 30, revocationTimeoutMs: 2000 });
+      store.setConnected(false);
+      // Within the bound, access tokens pass; a refresh token needs the store, which is down: 503 at once.
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+      expect(await timed(() => view.assertNotRevoked(refresh()))).toBeLessThan(50);
+      await expectUnavailable(() => view.assertNotRevoked(refresh()));
+      expect(store.queries).toHaveLength(0);
+    });
+
+    it('with revocationFailOpen, lets a refresh token through from the view while the store is known down', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, { ...stale, revocationFailOpen: true });
+      store.setConnected(false);
+      await sleep(BOUND_MS + 50);
+      expect(view.assertNotRevoked(token())).toBeUndefined();
+      await expect(view.assertNotRevoked(refresh())).resolves.toBeUndefined();
+      expect(store.queries).toHaveLength(0);
+    });
+
+    it('keeps the bounded wait at start-up, when there is no last view yet', async () => {
+      const store = new FakeStore();
+      store.connectOnSubscribe = false;
+      const view = await startView(store, stale);
+      expect(view.storeDown).toBe(false); // not known down: calls are tried
+      const waited = await timed(() => expectUnavailable(() => view.assertNotRevoked(token())));
+      expect(waited).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+    });
+
+    it('probes the store with one reload at a time whatever the load, and says when in Retry-After', async () => {
+      jest.spyOn(Math, 'random').mockReturnValue(1); // no jitter: the backoff is 500 ms, then 1 s
+      try {
+        const store = new FakeStore();
+        const view = await startView(store, stale);
+        store.listError = new Error('down');
+        store.pageDelayMs = 20;
+        store.setConnected(false);
+        store.setConnected(true);
+        const calls = store.listCalls;
+        await sleep(BOUND_MS + 50);
+        // A burst of guarded requests and store checks during the outage: none reaches the store.
+        for (let i = 0; i < 1000; i += 1) {
+          await failureOf(() => view.assertNotRevoked(i % 2 === 0 ? token() : refresh()));
+        }
+        expect(store.queries).toHaveLength(0);
+        expect(store.listCalls - calls).toBeLessThanOrEqual(1);
+        expect(store.maxActiveReads).toBe(1);
+        const error = await expectUnavailable(() => view.assertNotRevoked(token()));
+        expect(error.retryAfter).toBe(1); // the next attempt is less than a second away
+        expect(view.retryAfterSeconds()).toBeLessThanOrEqual(1);
+      } finally {
+        jest.restoreAllMocks();
+      }
+    });
+
+    it('with a bound of 0, keeps the wait of earlier versions: no stale answer', async () => {
+      const store = new FakeStore();
+      const view = await startView(store, { revocationMaxStaleness: 0 });
+      store.setConnected(false);
+      const waited = await timed(() => expectUnavailable(() => view.assertNotRevoked(token())));
+      expect(waited).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     });
   });
 

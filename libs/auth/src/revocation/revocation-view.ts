@@ -10,6 +10,7 @@ import { CompactJtiSet } from './compact-jti-set.js';
 import { epochSeconds } from '../epoch-seconds.js';
 import { sessionIdOf } from './token-session.js';
 
+const UNAVAILABLE_MESSAGE = 'Revocation state is unavailable; try again shortly';
 /** How often entries past their window are dropped. */
 const SWEEP_EVERY_MS = 60_000;
 /** Revocations read per `listRecent` page: the most a reload holds in flight, on either side. */
@@ -29,8 +30,14 @@ export const RELOAD_RETRY_MAX_MS = 30_000;
  * window (`exp - iat > accessWindow`): refresh tokens, long-lived or foreign access tokens. Only those are also asked
  * about in the store (one bounded round trip); every other token is checked with three lookups and no I/O.
  *
- * Loaded from the store at start-up and after every reconnection of its feed, kept current by the feed. While the
- * view is not in sync, checks wait (bounded) for it, and answer 503 `revocation_unavailable` unless fail-open is chosen.
+ * Loaded from the store at start-up and after every reconnection of its feed, kept current by the feed. When the feed
+ * drops, checks go on answering from the view as it was, synchronously, for at most `revocationMaxStaleness`; past
+ * it they answer 503 `revocation_unavailable` at once, with a `Retry-After` (or from the view still, with
+ * `revocationFailOpen`), until a complete reload puts the view back in sync. The reload, one at a time and retried
+ * with a backoff, is the one probe that finds the store back: while the store is known down, nothing else is sent to
+ * it (store checks of long-lived tokens and the services' writes fail at once, see {@link storeDown}). Before the
+ * first complete load (start-up) there is no last view: checks wait (bounded) for it, as they do after a drop when
+ * the staleness bound is 0.
  */
 @Injectable()
 export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicationShutdown {
@@ -46,6 +53,16 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   /** In sync: the feed is up and a complete reload has run since it (re)connected. */
   private connected = false;
   private feedUp = false;
+  /** A complete load has run once: there is a last view to answer from. */
+  private everInSync = false;
+  /** `performance.now()` until which an out-of-sync view still answers (set when the feed drops while in sync). */
+  private staleUntil = 0;
+  /** A reload failed since the view was last in sync: the store is known down even if the feed is up. */
+  private probeFailed = false;
+  /** The staleness bound passed in this outage and was logged. */
+  private boundPassedLogged = false;
+  /** `performance.now()` at which the waiting retry of a failed reload fires. */
+  private retryAt = 0;
   private waiters = new Set<() => void>();
   private unsubscribe?: () => Promise<void>;
   private sweeper?: NodeJS.Timeout;
@@ -94,7 +111,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
    * the view catches up, or with an `isTokenRevoked` callback.
    */
   assertNotRevoked(token: VerifiedToken): void | Promise<void> {
-    if (!this.connected && !this.settings.revocationFailOpen) return this.checkWhenConnected(token);
+    if (!this.connected) return this.checkOutOfSync(token);
     if (this.isRevoked(token)) throw revoked();
     // Written so that a token without exp or iat (NaN) counts as long-lived.
     if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
@@ -139,11 +156,41 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   connectionChanged(connected: boolean): void {
     this.feedUp = connected;
     if (!connected) {
-      if (this.connected) this.logger.warn('Revocation feed lost; guarded requests wait for it');
+      if (this.connected) {
+        // The clock starts when the view stops being complete; only a complete reload stops it.
+        this.staleUntil = performance.now() + this.settings.revocationMaxStalenessMs;
+        this.logger.warn(
+          `Revocation feed lost; guarded requests are answered from the last view for at most ` +
+            `${this.settings.revocationMaxStalenessMs / 1000} s`,
+        );
+      }
       this.connected = false;
       return;
     }
     this.startReload();
+  }
+
+  /**
+   * The instance knows the store is down: the view is out of sync and either its feed dropped after a complete load
+   * or a reload failed since. Store calls then fail at once (503 with `Retry-After`) instead of each waiting
+   * `revocationTimeoutMs`; the reload alone probes the store. At start-up, before any load, calls are tried.
+   */
+  get storeDown(): boolean {
+    return !this.connected && (this.probeFailed || (!this.feedUp && this.everInSync));
+  }
+
+  /**
+   * Seconds a client should wait before trying again (`Retry-After`): until the next reload attempt when one is
+   * waiting out its backoff, else 1 (the store's client reconnects by itself within about that).
+   */
+  retryAfterSeconds(): number {
+    if (this.retryTimer === undefined) return 1;
+    return Math.max(1, Math.ceil((this.retryAt - performance.now()) / 1000));
+  }
+
+  /** The 503 of a store call made while {@link storeDown}, or after it failed. */
+  unavailable(message = UNAVAILABLE_MESSAGE): AuthError {
+    return AuthError.unavailable(message, this.retryAfterSeconds());
   }
 
   /** How many entries the view holds (for tests and metrics). */
@@ -220,6 +267,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
       if (this.feedUp && !this.reloadAgain) this.markInSync();
     } catch (error) {
       this.failures += 1;
+      this.probeFailed = true;
       if (this.failures === 1)
         this.logger.warn(`Revocation reload failed (${error instanceof Error ? error.message : String(error)})`);
       this.scheduleRetry();
@@ -242,6 +290,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
     if (this.stopped || !this.feedUp) return; // a reconnection reloads
     const ceiling = Math.min(RELOAD_RETRY_MAX_MS, RELOAD_RETRY_FIRST_MS * 2 ** (this.failures - 1));
     const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+    this.retryAt = performance.now() + delay;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.startReload();
@@ -251,13 +300,37 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   private markInSync(): void {
     if (!this.connected) this.logger.log(`Revocation view in sync (${this.size} entries)`);
     this.connected = true;
+    this.everInSync = true;
+    this.probeFailed = false;
+    this.boundPassedLogged = false;
     for (const wake of this.waiters) wake();
     this.waiters.clear();
   }
 
+  /**
+   * The view is out of sync. Within the staleness bound (or with fail-open), the last view answers, synchronously.
+   * Past it, 503 at once. Before the first complete load, or with a bound of 0, the check waits (bounded) for the feed.
+   */
+  private checkOutOfSync(token: VerifiedToken): void | Promise<void> {
+    if (this.settings.revocationFailOpen || performance.now() < this.staleUntil) {
+      if (this.isRevoked(token)) throw revoked();
+      if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
+      if (this.settings.isTokenRevoked) return this.askCallback(token);
+      return;
+    }
+    if (!this.everInSync || this.settings.revocationMaxStalenessMs === 0) return this.checkWhenConnected(token);
+    if (!this.boundPassedLogged) {
+      this.boundPassedLogged = true;
+      this.logger.warn(
+        'Revocation view stale past revocationMaxStaleness; guarded requests answer 503 until it reloads',
+      );
+    }
+    throw this.unavailable();
+  }
+
   private async checkWhenConnected(token: VerifiedToken): Promise<void> {
     await this.whenConnected(this.settings.revocationTimeoutMs);
-    if (!this.connected) throw unavailable();
+    if (!this.connected) throw this.unavailable();
     if (this.isRevoked(token)) throw revoked();
     if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
     if (this.settings.isTokenRevoked) await this.askCallback(token);
@@ -280,6 +353,12 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   private async askStore(token: VerifiedToken): Promise<void> {
     const { claims, identity } = token;
     let answer: boolean;
+    if (this.storeDown) {
+      // Only the reload probes a store known down: no request waits on it, none piles up on it.
+      if (!this.settings.revocationFailOpen) throw this.unavailable();
+      if (this.settings.isTokenRevoked) await this.askCallback(token);
+      return;
+    }
     try {
       answer = await withTimeout(
         this.store.isRevoked({ jti: claims.jti, sessionId: sessionIdOf(claims), identity, issuedAt: claims.iat }),
@@ -287,7 +366,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
         'Revocation store (isRevoked)',
       );
     } catch {
-      if (!this.settings.revocationFailOpen) throw unavailable();
+      if (!this.settings.revocationFailOpen) throw this.unavailable();
       answer = false;
     }
     if (answer) throw revoked();
@@ -304,7 +383,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
       );
     } catch {
       if (this.settings.revocationFailOpen) return;
-      throw unavailable();
+      throw this.unavailable();
     }
     if (answer) throw revoked();
   }
@@ -312,8 +391,4 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
 
 function revoked(): AuthError {
   return AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
-}
-
-function unavailable(): AuthError {
-  return AuthError.unavailable('Revocation state is unavailable; try again shortly');
 }

@@ -11,7 +11,7 @@ import { epochSeconds } from '../epoch-seconds.js';
  * Revokes one token, one session (logout) or every token of a user (log out everywhere). Each call resolves once
  * the revocation is stored and this instance enforces it; other instances enforce it when their feed delivers it
  * (about a second at most). A store that cannot be written makes the call reject with 503 `revocation_unavailable`:
- * a logout never pretends to have happened.
+ * a logout never pretends to have happened. While the instance knows the store is down, that 503 is at once.
  *
  * The store keeps each revocation until the last token it concerns expires; local views (and the store's recent list
  * they reload from) keep it only for `revocationWindow` seconds, after which the store alone refuses the tokens that
@@ -77,8 +77,9 @@ export class RevocationService {
 
   private async save(revocation: Revocation): Promise<void> {
     const stored = await callStore(
+      this.view,
       // Listed as recent for the window, so an instance that reloads within it loads it.
-      this.store.revoke(revocation, this.settings.revocationWindow),
+      () => this.store.revoke(revocation, this.settings.revocationWindow),
       this.settings.revocationTimeoutMs,
       'revoke',
       'The revocation could not be stored; nothing was revoked. Try again shortly',

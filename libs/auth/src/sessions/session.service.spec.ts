@@ -189,6 +189,35 @@ describe('SessionService', () => {
     });
   });
 
+  describe('while the store is known down', () => {
+    it('refuses a login, a refresh with rotation, a logout and a listing with 503 at once, asking the store nothing', async () => {
+      const { store, sessions, view, tokens } = await setUp({ rotateRefreshTokens: true, revocationTimeoutMs: 2000 });
+      const { refreshToken, sessionId } = await sessions.start('alice');
+      const claims = tokens.verifyToken(refreshToken!, { type: 'refresh' });
+      const revocations = new RevocationService(resolveAuthOptions({ secret: SECRET }), store, view);
+      const calls = [
+        jest.spyOn(store, 'registerSession'),
+        jest.spyOn(store, 'rotateRefreshToken'),
+        jest.spyOn(store, 'revoke'),
+        jest.spyOn(store, 'listSessions'),
+      ];
+      view.connectionChanged(false);
+      expect(view.storeDown).toBe(true);
+      for (const attempt of [
+        () => sessions.start('alice'),
+        () => sessions.refresh(claims),
+        () => revocations.revokeSession(sessionId),
+        () => sessions.listSessions('alice'),
+      ]) {
+        const started = performance.now();
+        const error = (await attempt().catch((thrown: unknown) => thrown)) as AuthError;
+        expect(performance.now() - started).toBeLessThan(50);
+        expect([error.getStatus(), error.code, error.retryAfter]).toEqual([503, 'revocation_unavailable', 1]);
+      }
+      for (const call of calls) expect(call).not.toHaveBeenCalled();
+    });
+  });
+
   describe('a refresh token without sid', () => {
     it('with rotation, is consumed under its own jti: a second use is refresh_token_reused and ends the family', async () => {
       const { store, sessions, tokens, view } = await setUp({ rotateRefreshTokens: true });

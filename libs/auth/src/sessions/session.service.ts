@@ -86,7 +86,9 @@ export class SessionService {
 
   /**
    * Starts a session after the user proved who they are: the access token is fresh unless told otherwise. The session
-   * is recorded in the store before the tokens are returned (503 `revocation_unavailable` when it cannot be).
+   * is recorded in the store before the tokens are returned (503 `revocation_unavailable` when it cannot be, at once
+   * while the store is known down): a session that is not recorded could not be ended by `revokeUser`, so no login
+   * proceeds without it.
    *
    * @example
    * ```ts
@@ -115,7 +117,7 @@ export class SessionService {
       expiresAt: notAfter ?? this.refreshExpiry(authTime),
       ...(metadata !== undefined && { metadata: { ...metadata } }),
     };
-    await this.call(this.store.registerSession(session), 'register session');
+    await this.call(() => this.store.registerSession(session), 'register session');
     return { accessToken, refreshToken, sessionId };
   }
 
@@ -141,15 +143,16 @@ export class SessionService {
     const nextJti = randomUUID();
     const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds());
     const outcome = await this.call(
-      this.store.rotateRefreshToken({
-        sessionId,
-        presentedJti: claims.jti,
-        nextJti,
-        graceMs: this.settings.refreshTokenGraceMs,
-        sessionExpiresAt,
-        now: Date.now(),
-        recentFor: this.settings.revocationWindow,
-      }),
+      () =>
+        this.store.rotateRefreshToken({
+          sessionId,
+          presentedJti: claims.jti,
+          nextJti,
+          graceMs: this.settings.refreshTokenGraceMs,
+          sessionExpiresAt,
+          now: Date.now(),
+          recentFor: this.settings.revocationWindow,
+        }),
       'rotate',
     );
     if (outcome === 'reused') {
@@ -183,7 +186,7 @@ export class SessionService {
    * ```
    */
   listSessions(identity: string): Promise<SessionRecord[]> {
-    return this.call(this.store.listSessions(identity, MAX_LISTED_SESSIONS), 'list sessions');
+    return this.call(() => this.store.listSessions(identity, MAX_LISTED_SESSIONS), 'list sessions');
   }
 
   /**
@@ -214,6 +217,7 @@ export class SessionService {
    * failing it now would leave the client without the only refresh token that still works. The time is informational.
    */
   private async touch(identity: string, sessionId: string): Promise<void> {
+    if (this.view.storeDown) return; // known down: not worth a wait, nor a request piled up on it
     try {
       await withTimeout(
         this.store.touchSession(identity, sessionId, epochSeconds()),
@@ -246,8 +250,9 @@ export class SessionService {
     return identity;
   }
 
-  private call<T>(operation: Promise<T>, what: string): Promise<T> {
+  private call<T>(operation: () => Promise<T>, what: string): Promise<T> {
     return callStore(
+      this.view,
       operation,
       this.settings.revocationTimeoutMs,
       what,
