@@ -65,14 +65,20 @@ export async function sparePort(): Promise<number> {
   return port;
 }
 
-/** A redis-server of the test's own, on a spare port, that the test may stop and start again. */
+/**
+ * A redis-server of the test's own, on a spare port, that the test may stop and start again. With `appendOnlyDir`, it
+ * persists with AOF in that directory, so what it acknowledged survives a stop, as production Redis must.
+ */
 export class PrivateRedis {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly appendOnlyDir?: string,
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await sparePort());
+  static async start(options: { appendOnlyDir?: string } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await sparePort(), options.appendOnlyDir);
     await redis.start();
     return redis;
   }
@@ -84,7 +90,17 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        ...(this.appendOnlyDir === undefined
+          ? ['--appendonly', 'no']
+          : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.appendOnlyDir]),
+      ],
       { stdio: 'ignore' },
     );
     this.process = child;

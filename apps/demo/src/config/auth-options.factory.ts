@@ -21,6 +21,7 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>): AuthMo
         })
       : new MemoryRevocationStore(),
     revocationTimeoutMs: timeoutMs,
+    revocationMaxStaleness: config.get('REVOCATION_MAX_STALENESS_SECONDS', { infer: true }),
     rotateRefreshTokens: config.get('JWT_ROTATE_REFRESH_TOKENS', { infer: true }),
     refreshTokenGracePeriod: config.get('JWT_REFRESH_GRACE_SECONDS', { infer: true }),
   };

@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -101,6 +102,12 @@ export class DemoEnv {
   @IsInt()
   @Min(1)
   REVOCATION_TIMEOUT_MS: number = 1000;
+
+  /** How long guards answer from the last revocations after Redis drops (revocationMaxStaleness); 0: none. */
+  @IsNumber()
+  @Min(0)
+  @Max(3600)
+  REVOCATION_MAX_STALENESS_SECONDS: number = 30;
 
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
   @IsOptional()

@@ -1,0 +1,59 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { sparePort } from './redis.js';
+
+/**
+ * A TCP proxy on 127.0.0.1 to another local port, that a test can cut (every connection dropped, new ones refused,
+ * as a partition that resets connections would) and heal (listening again on the same port).
+ */
+export class TcpProxy {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    readonly port: number,
+    private readonly target: number,
+  ) {}
+
+  static async start(target: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(await sparePort(), target);
+    await proxy.heal();
+    return proxy;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Listens (again): new connections reach the target. */
+  async heal(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((client) => {
+      const upstream = createConnection({ host: '127.0.0.1', port: this.target });
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.once('close', () => {
+          this.sockets.delete(socket);
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+  }
+
+  /** Drops every connection through the proxy and refuses new ones until {@link heal}. */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
