@@ -3,11 +3,13 @@ import { sparePort } from './redis.js';
 
 /**
  * A TCP proxy on 127.0.0.1 to another local port, that a test can cut (every connection dropped, new ones refused,
- * as a partition that resets connections would) and heal (listening again on the same port).
+ * as a partition that resets connections would), silence (bytes dropped both ways, connections left open, as a
+ * partition that drops packets would) and heal (listening again on the same port).
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private silent = false;
 
   private constructor(
     readonly port: number,
@@ -24,8 +26,13 @@ export class TcpProxy {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Listens (again): new connections reach the target. */
+  /** Listens (again): new connections reach the target. Connections silenced before are dropped, as TCP would. */
   async heal(): Promise<void> {
+    if (this.silent) {
+      this.silent = false;
+      for (const socket of this.sockets) socket.destroy();
+      this.sockets.clear();
+    }
     if (this.server) return;
     const server = createServer((client) => {
       const upstream = createConnection({ host: '127.0.0.1', port: this.target });
@@ -38,8 +45,9 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream);
-      upstream.pipe(client);
+      // Not pipe(): silence() must be able to drop bytes without closing anything.
+      client.on('data', (chunk: Buffer) => void (this.silent || upstream.write(chunk)));
+      upstream.on('data', (chunk: Buffer) => void (this.silent || client.write(chunk)));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -55,5 +63,10 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Drops every byte both ways from now on, closing nothing: the peers notice only by their own timeouts. */
+  silence(): void {
+    this.silent = true;
   }
 }

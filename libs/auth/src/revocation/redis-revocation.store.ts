@@ -359,6 +359,7 @@ export class RedisRevocationStore implements RevocationStore {
    */
   private follow(base: Redis, feed: RevocationFeed, deliver: (message: string) => void): () => void {
     const subscriber = base.duplicate({ enableOfflineQueue: true, autoResubscribe: false, lazyConnect: true });
+    const stopHeartbeat = this.heartbeat(subscriber, () => subscriber.disconnect(true));
     subscriber.on('message', (_channel: string, message: string) => deliver(message));
     subscriber.on('ready', () => {
       subscriber.subscribe(this.keys.channel).then(
@@ -370,6 +371,7 @@ export class RedisRevocationStore implements RevocationStore {
     subscriber.on('error', () => undefined); // reconnection is ioredis' job; 'close' has told the view
     subscriber.connect().catch(() => undefined);
     return () => {
+      stopHeartbeat();
       // Listeners first: disconnect() half-closes, and ioredis would go on emitting what is already in flight.
       subscriber.removeAllListeners('message');
       subscriber.removeAllListeners('close');
@@ -412,10 +414,12 @@ export class RedisRevocationStore implements RevocationStore {
         maxRetriesPerRequest: 0,
       });
       current = subscriber;
+      const stopHeartbeat = this.heartbeat(subscriber, () => subscriber.disconnect());
       let connected = false;
       subscriber.on('message', (_channel: string, message: string) => deliver(message));
       subscriber.on('error', () => undefined); // 'end' follows
       subscriber.once('end', () => {
+        stopHeartbeat();
         subscriber.removeAllListeners('message');
         if (current === subscriber) current = undefined;
         if (stopped) return;
@@ -442,6 +446,32 @@ export class RedisRevocationStore implements RevocationStore {
       current?.removeAllListeners('message');
       current?.disconnect();
     };
+  }
+
+  /**
+   * A partition that drops packets without resetting the connection would leave a subscriber that looks connected for
+   * as long as TCP takes to give up (minutes to hours): the view would never learn that its feed is gone, and its
+   * staleness bound would never start. So each subscriber is pinged (one PING at a time, every
+   * max(1 s, commandTimeoutMs)); no answer within commandTimeoutMs counts as a lost connection, found within about
+   * twice that.
+   */
+  private heartbeat(subscriber: Redis, lost: () => void): () => void {
+    let pinging = false;
+    const timer = setInterval(
+      () => {
+        if (pinging || subscriber.status !== 'ready') return;
+        pinging = true;
+        withTimeout(subscriber.ping(), this.timeoutMs, 'Redis (subscriber ping)').then(
+          () => (pinging = false),
+          () => {
+            pinging = false;
+            lost();
+          },
+        );
+      },
+      Math.max(1000, this.timeoutMs),
+    ).unref();
+    return () => clearInterval(timer);
   }
 
   /**

@@ -10,6 +10,7 @@ import {
 } from '../../../../test/support/redis.js';
 import { describeWithRedisServer, LocalRedisCluster } from '../../../../test/support/redis-cluster.js';
 import { LocalSentinel } from '../../../../test/support/redis-sentinel.js';
+import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
 import { RedisRevocationStore, type RedisRevocationStoreOptions } from './redis-revocation.store.js';
 import { SHARDS, shardOf } from './revocation-shards.js';
@@ -676,6 +677,26 @@ describeRedis('RedisRevocationStore on one Redis', () => {
       const sid = randomUUID();
       await expect(open().rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a' }))).resolves.toBe('rotated');
     });
+
+    it('tells the feed its connection is lost when Redis goes silent without closing it, and back when it heals', async () => {
+      const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
+      try {
+        const store = open({ url: proxy.url, commandTimeoutMs: 300 });
+        const feed = recordingFeed();
+        const unsubscribe = await store.subscribe(feed);
+        await eventually(() => feed.connections.includes(true), 5000, 'connectionChanged(true)');
+        proxy.silence(); // packets dropped, no reset: only a heartbeat can tell
+        const silencedAt = Date.now();
+        await eventually(() => feed.connections.at(-1) === false, 5000, 'connectionChanged(false)');
+        // A PING every second, given up after 300 ms without an answer: found within about 1.3 s, not TCP's minutes.
+        expect(Date.now() - silencedAt).toBeLessThan(2500);
+        await proxy.heal();
+        await eventually(() => feed.connections.at(-1) === true, 10_000, 'connectionChanged(true) after healing');
+        await unsubscribe();
+      } finally {
+        await proxy.cut();
+      }
+    }, 30_000);
 
     it('hash-tags every key with its shard, and gives every key an expiry', async () => {
       const store = open();
