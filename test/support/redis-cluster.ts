@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { redisAnswers, sparePort } from './redis.js';
+import { askRedisOnce, redisAnswers, sparePort } from './redis.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -137,23 +136,8 @@ export class LocalRedisCluster {
 }
 
 async function clusterState(port: number): Promise<string> {
-  const client = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const info = (await client.call('CLUSTER', 'INFO')) as string;
-    return /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown';
-  } catch {
-    return 'down';
-  } finally {
-    client.disconnect();
-  }
+  const info = await askRedisOnce(port, (client) => client.call('CLUSTER', 'INFO') as Promise<string>);
+  return info === undefined ? 'down' : (/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown');
 }
 
 /** Whether `redis-server` and `redis-cli` can be run here. */

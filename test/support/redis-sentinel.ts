@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { PrivateRedis, sparePort } from './redis.js';
+import { askRedisOnce, PrivateRedis, sparePort } from './redis.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,24 +57,13 @@ export class LocalSentinel {
 
   private async waitForMaster(): Promise<void> {
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const client = new Redis(this.port, '127.0.0.1', {
-        lazyConnect: true,
-        connectTimeout: 500,
-        maxRetriesPerRequest: 0,
-        enableOfflineQueue: false,
-        retryStrategy: () => null,
-      });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        const address = (await client.call('SENTINEL', 'get-master-addr-by-name', this.name)) as string[] | null;
-        if (address && Number(address[1]) === this.master.port) return;
-      } catch {
-        // not up yet
-      } finally {
-        client.disconnect();
-      }
-      await sleep(50);
+      const address = await askRedisOnce(
+        this.port,
+        (client) => client.call('SENTINEL', 'get-master-addr-by-name', this.name) as Promise<string[] | null>,
+        500,
+      );
+      if (address && Number(address[1]) === this.master.port) return;
+      await sleep(50); // not up yet
     }
     throw new Error(`redis-server --sentinel did not come up on port ${this.port}`);
   }

@@ -6,24 +6,38 @@ import { Redis } from 'ioredis';
 /** The shared Redis the suites use: `REDIS_URL`, or the machine's own. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Whether a Redis answers PING at `url` within a second. */
-export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
-  const client = new Redis(url, {
+/**
+ * Connects once to the Redis at `target` (a URL, or a port on 127.0.0.1), asks, and disconnects; `undefined` when it
+ * cannot connect or the question fails. No retry and no offline queue: a probe never waits longer than connectTimeoutMs
+ * plus one command.
+ */
+export async function askRedisOnce<T>(
+  target: string | number,
+  ask: (client: Redis) => Promise<T>,
+  connectTimeoutMs = 1000,
+): Promise<T | undefined> {
+  const options = {
     lazyConnect: true,
-    connectTimeout: 1000,
+    connectTimeout: connectTimeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
-  });
+  };
+  const client = typeof target === 'number' ? new Redis(target, '127.0.0.1', options) : new Redis(target, options);
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return (await client.ping()) === 'PONG';
+    return await ask(client);
   } catch {
-    return false;
+    return undefined;
   } finally {
     client.disconnect();
   }
+}
+
+/** Whether a Redis answers PING at `url` within a second. */
+export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
+  return (await askRedisOnce(url, (client) => client.ping())) === 'PONG';
 }
 
 /**
