@@ -133,4 +133,10 @@ export interface AuthModuleOptions {
   refreshTokenGracePeriod?: number | string;
   /** Absolute session lifetime, counted from login: rotation never extends a session past it. Default: the refresh token lifetime. */
   sessionMaxAge?: TokenLifetime;
+  /**
+   * `SessionService.refresh` copies the refresh token's own claims (those set through `additionalClaims` at login,
+   * such as `roles`) into the tokens it mints, so they survive a refresh. `false` mints refreshed tokens with the
+   * library's claims only. Default true.
+   */
+  carryClaimsOnRefresh?: boolean;
 }

@@ -28,6 +28,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   rotateRefreshTokens: true,
   refreshTokenGracePeriod: true,
   sessionMaxAge: true,
+  carryClaimsOnRefresh: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */

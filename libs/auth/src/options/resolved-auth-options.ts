@@ -151,6 +151,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     rotateRefreshTokens: booleanOption(options.rotateRefreshTokens ?? false, 'rotateRefreshTokens'),
     refreshTokenGraceMs: graceMs(options.refreshTokenGracePeriod ?? 0),
     sessionMaxAge,
+    carryClaimsOnRefresh: booleanOption(options.carryClaimsOnRefresh ?? true, 'carryClaimsOnRefresh'),
     longestTokenLifetime,
     accessWindow,
     revocationWindow: accessWindow + leeway + REVOCATION_CLOCK_MARGIN,

@@ -17,4 +17,6 @@ export interface SessionSettings
   readonly refreshTokenGraceMs: number;
   /** Seconds from login after which no token of the session is valid; false for no limit. */
   readonly sessionMaxAge: number | false;
+  /** Whether a refresh copies the refresh token's own (non-reserved) claims into the tokens it mints. */
+  readonly carryClaimsOnRefresh: boolean;
 }

@@ -152,6 +152,40 @@ describe('SessionService', () => {
   });
 
   describe('refresh', () => {
+    it.each([false, true])(
+      'keeps the claims given at login in the tokens it mints (rotation %s), not the library claims',
+      async (rotateRefreshTokens) => {
+        const { sessions, tokens } = await setUp({ rotateRefreshTokens });
+        const pair = await sessions.start('alice', { additionalClaims: { roles: ['admin'], tenant: 't-1' } });
+        const refreshed = await sessions.refresh(tokens.verifyToken(pair.refreshToken!, { type: 'refresh' }));
+        const access = tokens.verifyToken(refreshed.accessToken);
+        expect(access).toMatchObject({ roles: ['admin'], tenant: 't-1', sub: 'alice', fresh: false, type: 'access' });
+        if (rotateRefreshTokens) {
+          // And again from the rotated refresh token: they survive every generation.
+          const next = tokens.verifyToken(refreshed.refreshToken!, { type: 'refresh' });
+          expect(next).toMatchObject({ roles: ['admin'], tenant: 't-1' });
+          const again = await sessions.refresh(next);
+          expect(tokens.verifyToken(again.accessToken)).toMatchObject({ roles: ['admin'], tenant: 't-1' });
+        }
+      },
+    );
+
+    it('never carries a csrf claim (each token has its own), and carries nothing with carryClaimsOnRefresh: false', async () => {
+      const { sessions, tokens } = await setUp();
+      const pair = await sessions.start('alice', { additionalClaims: { roles: ['admin'], csrf: 'c-1' } });
+      const refreshed = await sessions.refresh(tokens.verifyToken(pair.refreshToken!, { type: 'refresh' }));
+      const access = tokens.verifyToken(refreshed.accessToken);
+      expect(access.roles).toEqual(['admin']);
+      expect(access).not.toHaveProperty('csrf');
+
+      const off = await setUp({ carryClaimsOnRefresh: false });
+      const offPair = await off.sessions.start('alice', { additionalClaims: { roles: ['admin'] } });
+      const offRefreshed = await off.sessions.refresh(
+        off.tokens.verifyToken(offPair.refreshToken!, { type: 'refresh' }),
+      );
+      expect(off.tokens.verifyToken(offRefreshed.accessToken)).not.toHaveProperty('roles');
+    });
+
     it("records the refresh as the session's lastRefreshedAt", async () => {
       const { store, sessions, tokens } = await setUp();
       const pair = await sessions.start('alice');

@@ -14,6 +14,7 @@ import { epochSeconds } from '../epoch-seconds.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';
 import { TokenService } from '../tokens/token.service.js';
+import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import type { TokenPair } from './token-pair.interface.js';
 
 /**
@@ -135,7 +136,7 @@ export class SessionService {
     const sessionId = sessionIdOf(claims);
     const authTime = claims.auth_time ?? claims.iat;
     const notAfter = this.sessionEnd(authTime);
-    const common = { sessionId, authTime, notAfter };
+    const common = { sessionId, authTime, notAfter, additionalClaims: this.carriedClaims(claims) };
     if (!this.settings.rotateRefreshTokens) {
       await this.touch(identity, sessionId);
       return { accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }), sessionId };
@@ -229,6 +230,19 @@ export class SessionService {
         `Could not record the refresh of a session: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+  }
+
+  /**
+   * The refresh token's own claims, to mint again: what `additionalClaims` put there at login (`roles`, say) would
+   * otherwise be gone after the first refresh. Never the library's claims (it writes them anew), the identity, or
+   * `csrf` (a token's CSRF value is its own).
+   */
+  private carriedClaims(claims: JwtClaims): Record<string, unknown> | undefined {
+    if (!this.settings.carryClaimsOnRefresh) return undefined;
+    const carried = Object.entries(claims).filter(
+      ([name]) => !RESERVED_CLAIMS.has(name) && name !== this.settings.identityClaim && name !== 'csrf',
+    );
+    return carried.length === 0 ? undefined : Object.fromEntries(carried);
   }
 
   private sessionEnd(authTime: number): number | undefined {
