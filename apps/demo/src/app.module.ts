@@ -6,12 +6,14 @@ import { LogoutController } from './auth/logout.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
 import { UserLoginController } from './auth/user-login.controller.js';
+import { WebSessionController } from './auth/web-session.controller.js';
 import { authOptionsFromEnv } from './config/auth-options.factory.js';
 import { validateDemoEnv } from './config/demo-env.js';
 import { ProtectedController } from './examples/protected.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JwksController } from './keys/jwks.controller.js';
 import { UserStore } from './users/user-store.service.js';
+import { WebPageController } from './web/web-page.controller.js';
 
 @Module({
   imports: [
@@ -23,8 +25,10 @@ import { UserStore } from './users/user-store.service.js';
     TokenRefreshController,
     LogoutController,
     SessionsController,
+    WebSessionController,
     ProtectedController,
     JwksController,
+    WebPageController,
   ],
   providers: [
     UserStore,

@@ -6,6 +6,9 @@ import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { HeaderTokenExtractor } from './extractors/header-token.extractor.js';
+import { TokenExtractor } from './extractors/token-extractor.js';
+import { AuthCookies } from './cookies/auth-cookies.service.js';
+import { ImplicitRefresh } from './sessions/implicit-refresh.js';
 import { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
@@ -60,6 +63,9 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     TokenService,
     JwksService,
     HeaderTokenExtractor,
+    TokenExtractor,
+    AuthCookies,
+    ImplicitRefresh,
     JwtAccessStrategy,
     JwtFreshStrategy,
     JwtRefreshStrategy,
@@ -76,6 +82,9 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     RevocationView,
     TokenVerifier,
     HeaderTokenExtractor,
+    TokenExtractor,
+    AuthCookies,
+    ImplicitRefresh,
     JwtAuthGuard,
     FreshJwtGuard,
     RefreshJwtGuard,

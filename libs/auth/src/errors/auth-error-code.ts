@@ -31,6 +31,10 @@ export const AuthErrorCode = {
   RevocationUnavailable: 'revocation_unavailable',
   /** The remote JWKS the tokens are verified with could not be fetched in time; answered with 503. */
   KeySetUnavailable: 'key_set_unavailable',
+  /** A token came from a cookie on an unsafe method (POST, PUT, PATCH, DELETE) without the CSRF header. */
+  CsrfTokenMissing: 'csrf_token_missing',
+  /** The CSRF header (or form field) differs from the token's `csrf` claim, or the token has none. */
+  CsrfTokenMismatch: 'csrf_token_mismatch',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

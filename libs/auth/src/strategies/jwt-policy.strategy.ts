@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import { AuthError } from '../errors/auth-error.js';
 import { attachVerifiedToken } from '../request/verified-tokens.js';
-import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
+import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
@@ -23,12 +23,12 @@ export function JwtPolicyStrategy(
   @Injectable()
   class PolicyStrategy extends PassportStrategy(Strategy, name) {
     constructor(
-      private readonly extractor: HeaderTokenExtractor,
+      private readonly extractor: TokenExtractor,
       private readonly verifier: TokenVerifier,
       private readonly revocations: RevocationView,
     ) {
       super({
-        jwtFromRequest: (request: RequestWithHeaders) => extractor.extract(request) ?? null,
+        jwtFromRequest: (request: ExtractableRequest) => extractor.extract(request, policy.type)?.token ?? null,
         // Never asked: authenticate() below picks the key through TokenVerifier, by kid and pinned algorithm.
         secretOrKeyProvider: (_request: unknown, _token: unknown, done: (error: Error) => void) =>
           done(new Error('unused')),
@@ -36,7 +36,7 @@ export function JwtPolicyStrategy(
       });
     }
 
-    override authenticate(request: RequestWithHeaders): void {
+    override authenticate(request: ExtractableRequest): void {
       this.check(request).then(
         (claims) => this.success(claims),
         // Reported as passport's error, not its failure: @nestjs/passport's AuthGuard throws an error as it is (our
@@ -46,17 +46,25 @@ export function JwtPolicyStrategy(
       );
     }
 
-    private async check(request: RequestWithHeaders): Promise<JwtClaims> {
-      const token = this.extractor.extract(request);
-      if (token === undefined) throw AuthError.missing('Missing authorization token');
-      const verified = await this.verifier.verify(token, policy);
+    private async check(request: ExtractableRequest): Promise<JwtClaims> {
+      const found = this.extractor.extract(request, policy.type);
+      if (found === undefined) throw AuthError.missing(this.missingMessage());
+      const verified = await this.verifier.verify(found.token, policy);
+      this.extractor.assertCsrf(found, verified.claims);
       // After verification, so an expired or forged token is reported as such, not as revoked.
       await this.revocations.assertNotRevoked(verified);
-      attachVerifiedToken(request, verified);
+      attachVerifiedToken(request, verified, found.location);
       return this.validate(request, verified.claims);
     }
 
     /** The user passport puts on the request: the verified claims. */
+    private missingMessage(): string {
+      const locations = this.extractor.defaultLocations;
+      return locations.length === 1 && locations[0] === 'headers'
+        ? 'Missing authorization token'
+        : this.extractor.missingMessage(policy.type, locations);
+    }
+
     validate(_request: object, claims: JwtClaims): JwtClaims {
       return claims;
     }

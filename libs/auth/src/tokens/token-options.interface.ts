@@ -3,7 +3,10 @@ import type { TokenType } from './jwt-claims.interface.js';
 
 /** Per-call options of `TokenService.createRefreshToken`. */
 export interface CreateRefreshTokenOptions {
-  /** Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`) are refused. */
+  /**
+   * Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`, `sid`,
+   * `auth_time`, `csrf`) are refused.
+   */
   additionalClaims?: Record<string, unknown>;
   /** Extra JOSE header parameters. `alg` and `typ` are refused. */
   additionalHeaders?: Record<string, unknown>;
@@ -20,6 +23,12 @@ export interface CreateRefreshTokenOptions {
   jti?: string;
   /** Never let the token outlive this epoch second (the session's absolute end). */
   notAfter?: number;
+  /**
+   * The `csrf` claim's value when tokens carry one (CSRF protection on and cookies among the token locations).
+   * Default: a new random value. The implicit-refresh interceptor keeps the old token's, so that requests already on
+   * their way with the old CSRF header still pass.
+   */
+  csrf?: string;
 }
 
 /** Per-call options of `TokenService.createAccessToken`. */

@@ -121,7 +121,7 @@ export class TokenService {
     type: TokenType,
     fresh: boolean | number,
     ttl: number | false,
-    { additionalClaims, additionalHeaders, sessionId, authTime, jti, notAfter }: CreateRefreshTokenOptions,
+    { additionalClaims, additionalHeaders, sessionId, authTime, jti, notAfter, csrf }: CreateRefreshTokenOptions,
   ): string {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
@@ -158,6 +158,8 @@ export class TokenService {
       sid: sessionId ?? randomUUID(),
       auth_time: authTime ?? iat,
     });
+    // The double-submit value: a cookie-borne token is only honoured on an unsafe method beside a header carrying it.
+    if (this.settings.csrfClaim) claims.csrf = csrf ?? randomUUID();
     if (ttl !== false) claims.exp = iat + ttl;
     if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
     if (this.settings.issuer !== undefined) claims.iss = this.settings.issuer;
