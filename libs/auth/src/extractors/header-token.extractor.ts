@@ -35,6 +35,16 @@ export class HeaderTokenExtractor {
     this.expected = `Expected '${settings.headerName}: ${settings.headerScheme ? `${settings.headerScheme} ` : ''}<JWT>'`;
   }
 
+  /** The lower-case header name requests are read under. */
+  get headerKey(): string {
+    return this.header;
+  }
+
+  /** What a refusal says of a header that carries another scheme than the configured one. */
+  get otherSchemeMessage(): string {
+    return `Missing '${this.settings.headerScheme}' type in '${this.settings.headerName}' header. ${this.expected}`;
+  }
+
   extract(request: RequestWithHeaders, otherSchemes: 'refuse' | 'ignore' = 'refuse'): string | undefined {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
@@ -66,10 +76,7 @@ export class HeaderTokenExtractor {
     if (scheme.toLowerCase() !== this.scheme) {
       if (otherSchemes === 'ignore') return undefined;
       // No Bearer credentials were sent at all, so the challenge carries no error (RFC 6750 section 3).
-      throw new AuthError(
-        AuthErrorCode.InvalidAuthorizationHeader,
-        `Missing '${this.settings.headerScheme}' type in '${this.settings.headerName}' header. ${this.expected}`,
-      );
+      throw new AuthError(AuthErrorCode.InvalidAuthorizationHeader, this.otherSchemeMessage);
     }
     return space === -1 ? '' : trimmed.slice(space).trim();
   }

@@ -95,9 +95,9 @@ export class TokenExtractor {
    * What a refusal for a missing token says: where the guard looked. One location: its own message; several:
    * Flask-JWT-Extended's form, `Missing JWT in headers or cookies (...; ...)`.
    */
-  missingMessage(type: string = 'access', locations?: readonly TokenLocation[]): string {
+  missingMessage(type: string = 'access', locations?: readonly TokenLocation[], request?: ExtractableRequest): string {
     const searched = locations ?? this.settings.tokenLocation;
-    const details = searched.map((location) => this.absentFrom(location, type));
+    const details = searched.map((location) => this.absentFrom(location, type, request));
     if (searched.length === 1) return details[0]!;
     return `Missing JWT in ${searched.slice(0, -1).join(', ')} or ${searched.at(-1)} (${details.join('; ')})`;
   }
@@ -174,11 +174,14 @@ export class TokenExtractor {
     return { token: value, location: 'json' };
   }
 
-  private absentFrom(location: TokenLocation, type: string): string {
+  private absentFrom(location: TokenLocation, type: string, request: ExtractableRequest | undefined): string {
     const refresh = type === 'refresh';
     switch (location) {
       case 'headers':
-        return `Missing ${this.settings.headerName} Header`;
+        // The header is there with another scheme (`Basic ...`): say so, as a lone header location would.
+        return request?.headers[this.header.headerKey]
+          ? this.header.otherSchemeMessage
+          : `Missing ${this.settings.headerName} Header`;
       case 'cookies':
         return `Missing cookie "${refresh ? this.settings.cookies.refreshName : this.settings.cookies.accessName}"`;
       case 'query_string':

@@ -104,7 +104,7 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
       const found = this.extractToken(request, route.locations);
       if (found === undefined) {
         if (route.optional) return true;
-        throw AuthError.missing(this.missingTokenMessage(route.locations));
+        throw AuthError.missing(this.missingTokenMessage(route.locations, request));
       }
       const verified = this.verifier.verify(found.token, this.policy);
       if (verified instanceof Promise) return this.acceptLater(verified, found, request, context);
@@ -170,10 +170,10 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
 
   /** The message of the 401 `authorization_required` refusal. */
   /** The message of the 401 for a request without a token: where the guard looked. */
-  protected missingTokenMessage(locations?: readonly TokenLocation[]): string {
+  protected missingTokenMessage(locations?: readonly TokenLocation[], request?: ExtractableRequest): string {
     const searched = locations ?? this.extractor.defaultLocations;
     if (searched.length === 1 && searched[0] === 'headers') return 'Missing authorization token';
-    return this.extractor.missingMessage(this.policy.type, searched);
+    return this.extractor.missingMessage(this.policy.type, searched, request);
   }
 
   /**

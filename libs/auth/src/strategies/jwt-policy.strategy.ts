@@ -48,7 +48,7 @@ export function JwtPolicyStrategy(
 
     private async check(request: ExtractableRequest): Promise<JwtClaims> {
       const found = this.extractor.extract(request, policy.type);
-      if (found === undefined) throw AuthError.missing(this.missingMessage());
+      if (found === undefined) throw AuthError.missing(this.missingMessage(request));
       const verified = await this.verifier.verify(found.token, policy);
       this.extractor.assertCsrf(found, verified.claims);
       // After verification, so an expired or forged token is reported as such, not as revoked.
@@ -58,11 +58,11 @@ export function JwtPolicyStrategy(
     }
 
     /** The user passport puts on the request: the verified claims. */
-    private missingMessage(): string {
+    private missingMessage(request: ExtractableRequest): string {
       const locations = this.extractor.defaultLocations;
       return locations.length === 1 && locations[0] === 'headers'
         ? 'Missing authorization token'
-        : this.extractor.missingMessage(policy.type, locations);
+        : this.extractor.missingMessage(policy.type, locations, request);
     }
 
     validate(_request: object, claims: JwtClaims): JwtClaims {
