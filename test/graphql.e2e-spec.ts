@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { DemoProcess } from './support/demo-process.js';
+import { demoEnv } from './support/demo-pool.js';
+import { graphql, refusedTokens, subscribeOnce } from './support/realtime.js';
+import { ADAPTERS } from './support/test-env.js';
+import { bearer, login } from './support/tokens.js';
+
+const ME = '{ me { identity fresh } }';
+const CRITICAL = 'mutation { criticalAction { identity } }';
+const SUBSCRIPTION = 'subscription { meChanged { identity fresh } }';
+
+describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
+  let demo: DemoProcess;
+
+  beforeAll(async () => {
+    demo = await DemoProcess.start(demoEnv(adapter, {}));
+  });
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  /** A fresh access token, the non-fresh one a refresh gives, and the refresh token, of one login. */
+  async function tokens() {
+    const { access, refresh } = await login(request(demo.url));
+    const refreshed = await request(demo.url).post('/refresh').set(bearer(refresh)).expect(200);
+    return { fresh: access, stale: refreshed.body.access_token as string, refresh };
+  }
+
+  /** The one error of a refused operation: no data, the codes, no stack, no token. */
+  function expectRefusal(body: Awaited<ReturnType<typeof graphql>>, code: string, authCode: string, token = ''): void {
+    expect(body.errors).toHaveLength(1);
+    const [error] = body.errors!;
+    expect(error!.extensions).toEqual({ code, authCode });
+    expect(typeof error!.message).toBe('string');
+    expect(body.data ?? null).toBeNull();
+    if (token !== '') expect(JSON.stringify(body)).not.toContain(token);
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.js/);
+  }
+
+  it('answers me with any access token, fresh or not', async () => {
+    const { fresh, stale } = await tokens();
+    expect(await graphql(demo.url, ME, `Bearer ${fresh}`)).toEqual({
+      status: 200,
+      data: { me: { identity: 'test', fresh: true } },
+    });
+    expect((await graphql(demo.url, ME, `Bearer ${stale}`)).data).toEqual({ me: { identity: 'test', fresh: false } });
+  });
+
+  it('runs criticalAction with a fresh token only: FORBIDDEN fresh_token_required otherwise', async () => {
+    const { fresh, stale } = await tokens();
+    expect((await graphql(demo.url, CRITICAL, `Bearer ${fresh}`)).data).toEqual({
+      criticalAction: { identity: 'test' },
+    });
+    expectRefusal(await graphql(demo.url, CRITICAL, `Bearer ${stale}`), 'FORBIDDEN', 'fresh_token_required', stale);
+  });
+
+  it('refuses every bad request with UNAUTHENTICATED and the library code, without echoing the token', async () => {
+    const { refresh } = await tokens();
+    expectRefusal(await graphql(demo.url, ME), 'UNAUTHENTICATED', 'authorization_required');
+    expectRefusal(await graphql(demo.url, ME, 'Basic abc'), 'UNAUTHENTICATED', 'invalid_authorization_header');
+    expectRefusal(await graphql(demo.url, ME, `Bearer ${refresh}`), 'UNAUTHENTICATED', 'wrong_token_type', refresh);
+    for (const [code, token] of Object.entries(refusedTokens())) {
+      expectRefusal(await graphql(demo.url, ME, `Bearer ${token}`), 'UNAUTHENTICATED', code, token);
+      expectRefusal(await graphql(demo.url, CRITICAL, `Bearer ${token}`), 'UNAUTHENTICATED', code, token);
+    }
+  });
+
+  it('refuses a logged-out session’s token with token_revoked', async () => {
+    const { fresh } = await tokens();
+    await request(demo.url).post('/logout').set(bearer(fresh)).expect(200);
+    expectRefusal(await graphql(demo.url, ME, `Bearer ${fresh}`), 'UNAUTHENTICATED', 'token_revoked', fresh);
+  });
+
+  it('never answers a refusal through the HTTP response: 200 with the GraphQL error, no WWW-Authenticate', async () => {
+    const res = await request(demo.url).post('/graphql').send({ query: ME });
+    expect(res.status).toBe(200);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+  });
+
+  describe('subscriptions over graphql-ws', () => {
+    it('takes the token from connectionParams (token, or Authorization)', async () => {
+      const { fresh, stale } = await tokens();
+      expect(await subscribeOnce(demo.url, SUBSCRIPTION, { token: fresh })).toEqual({
+        data: { meChanged: { identity: 'test', fresh: true } },
+      });
+      expect(await subscribeOnce(demo.url, SUBSCRIPTION, { Authorization: `Bearer ${stale}` })).toEqual({
+        data: { meChanged: { identity: 'test', fresh: false } },
+      });
+    });
+
+    it('refuses with the same codes', async () => {
+      const { refresh } = await tokens();
+      const cases: Array<[string, Record<string, unknown>]> = [
+        ['authorization_required', {}],
+        ['invalid_authorization_header', { Authorization: 'Basic abc' }],
+        ['wrong_token_type', { token: refresh }],
+        ...Object.entries(refusedTokens()).map(([code, token]): [string, Record<string, unknown>] => [code, { token }]),
+      ];
+      for (const [authCode, params] of cases) {
+        const result = await subscribeOnce(demo.url, SUBSCRIPTION, params);
+        expect([authCode, result.errors?.map((error) => error.extensions)]).toEqual([
+          authCode,
+          [{ code: 'UNAUTHENTICATED', authCode }],
+        ]);
+      }
+    });
+  });
+});
