@@ -78,7 +78,9 @@ function socketRequestOf(client: unknown, extractor: Extractor | undefined): Con
   // A socket.io socket keeps its handshake; a plain `ws` client does not keep its upgrade request, so it is known only
   // when SocketAuthenticator recorded it at the connection.
   const handshake = (client as { handshake?: unknown }).handshake;
-  return socketRequest(client, isObject(handshake) ? handshake : {}, extractor);
+  // Not recorded without a handshake: SocketAuthenticator.accept may still be recording the real one.
+  if (!isObject(handshake)) return { headers: {} };
+  return socketRequest(client, handshake, extractor);
 }
 
 function graphqlRequestOf(context: unknown, extractor: Extractor | undefined): ContextRequest | undefined {
