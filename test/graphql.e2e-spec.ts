@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { DemoProcess } from './support/demo-process.js';
 import { demoEnv } from './support/demo-pool.js';
-import { graphql, refusedTokens, subscribeOnce } from './support/realtime.js';
+import { graphql, openGraphqlWs, refusedTokens, subscribeOnce } from './support/realtime.js';
 import { ADAPTERS } from './support/test-env.js';
 import { bearer, login } from './support/tokens.js';
 
@@ -10,14 +10,21 @@ const ME = '{ me { identity fresh } }';
 const CRITICAL = 'mutation { criticalAction { identity } }';
 const SUBSCRIPTION = 'subscription { meChanged { identity fresh } }';
 
+/** The access-token lifetime of the demo that tests expiry. */
+const SHORT_LIFETIME_S = 2;
+
 describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
   let demo: DemoProcess;
+  let shortLived: DemoProcess;
 
   beforeAll(async () => {
-    demo = await DemoProcess.start(demoEnv(adapter, {}));
+    [demo, shortLived] = await Promise.all([
+      DemoProcess.start(demoEnv(adapter, {})),
+      DemoProcess.start(demoEnv(adapter, { JWT_ACCESS_TOKEN_EXPIRES: String(SHORT_LIFETIME_S) })),
+    ]);
   });
   afterAll(async () => {
-    await demo?.stop();
+    await Promise.all([demo?.stop(), shortLived?.stop()]);
   });
 
   /** A fresh access token, the non-fresh one a refresh gives, and the refresh token, of one login. */
@@ -87,6 +94,29 @@ describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
       expect(await subscribeOnce(demo.url, SUBSCRIPTION, { Authorization: `Bearer ${stale}` })).toEqual({
         data: { meChanged: { identity: 'test', fresh: false } },
       });
+    });
+
+    it('closes the connection (4401 token_revoked) within a second of POST /logout of its session', async () => {
+      const { fresh } = await tokens();
+      const connection = await openGraphqlWs(demo.url, { token: fresh });
+      try {
+        const started = performance.now();
+        await request(demo.url).post('/logout').set(bearer(fresh)).expect(200);
+        expect(await connection.closed).toEqual({ code: 4401, reason: 'token_revoked' });
+        expect(performance.now() - started).toBeLessThan(1000);
+      } finally {
+        await connection.dispose();
+      }
+    });
+
+    it('closes the connection (4401 token_expired) when its token expires', async () => {
+      const { access } = await login(request(shortLived.url));
+      const connection = await openGraphqlWs(shortLived.url, { token: access });
+      try {
+        expect(await connection.closed).toEqual({ code: 4401, reason: 'token_expired' });
+      } finally {
+        await connection.dispose();
+      }
     });
 
     it('refuses with the same codes', async () => {

@@ -59,6 +59,43 @@ export async function subscribeOnce(
   }
 }
 
+/** An open graphql-ws connection (acknowledged), and how it ends. */
+export interface GraphqlWsConnection {
+  closed: Promise<{ code: number; reason: string }>;
+  dispose(): Promise<void>;
+}
+
+/** Opens a graphql-ws connection with `connectionParams` and waits for its acknowledgement. */
+export async function openGraphqlWs(
+  url: string,
+  connectionParams: Record<string, unknown>,
+): Promise<GraphqlWsConnection> {
+  let onClosed!: (event: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
+  let onConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
+  const client = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: false,
+    on: {
+      connected: () => onConnected(),
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        onClosed({ code, reason: String(reason) });
+      },
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    connected,
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no connection_ack within 5 s')), 5000))),
+  ]).finally(() => clearTimeout(timer));
+  return { closed, dispose: () => Promise.resolve(client.dispose()) };
+}
+
 /** The outcome of a socket.io handshake. */
 export type Handshake = { socket: Socket } | { error: Error & { data?: unknown } };
 

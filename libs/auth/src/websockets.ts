@@ -13,6 +13,7 @@ export {
   WS_CLOSE_UNAUTHORIZED,
   connectErrorOf,
   type ConnectError,
+  type GraphqlWsConnectionLike,
   type SocketAuthOptions,
   type SocketIoServerLike,
   type SocketIoSocketLike,

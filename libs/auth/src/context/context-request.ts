@@ -93,7 +93,7 @@ function graphqlRequestOf(context: unknown, extractor: Extractor | undefined): C
 }
 
 /** graphql-ws' server context: set up by `connection_init`, it holds the `connectionParams` the client sent. */
-interface GraphqlWsContext {
+export interface GraphqlWsContext {
   connectionParams?: Readonly<Record<string, unknown>>;
   extra?: { request?: { headers?: RequestWithHeaders['headers'] } };
 }
@@ -111,6 +111,11 @@ function isGraphqlWsContext(value: unknown): value is GraphqlWsContext {
  * (`{ Authorization: 'Bearer …' }`, names lower-cased as Node does), then `connectionParams.token` in the configured
  * header. Built once per connection.
  */
+/** The request of a graphql-ws connection (see {@link contextRequestOf}), built and recorded on first sight. */
+export function graphqlWsRequest(connection: GraphqlWsContext, extractor: Extractor): ContextRequest {
+  return connectionRequestOf(connection, extractor)!;
+}
+
 function connectionRequestOf(
   connection: GraphqlWsContext,
   extractor: Extractor | undefined,

@@ -102,6 +102,24 @@ describe('SocketAuthenticator', () => {
     });
   });
 
+  describe('graphql-ws', () => {
+    it('watches a connection with a good token, and lets one without a good token through to the guards', async () => {
+      const { sockets, tokens, revocations } = await start();
+      const token = tokens.createAccessToken('alice');
+      const socket = new FakeWsClient();
+      await sockets.watchGraphqlWs({ connectionParams: { token }, extra: { socket } });
+      expect(sockets.openConnections).toBe(1);
+      await revocations.revokeToken(tokens.verifyToken(token));
+      expect(socket.closed).toEqual({ code: 4401, reason: 'token_revoked' });
+
+      const anonymous = new FakeWsClient();
+      await sockets.watchGraphqlWs({ connectionParams: { token: 'bad' }, extra: { socket: anonymous } });
+      await sockets.watchGraphqlWs({ extra: { socket: anonymous } });
+      expect(anonymous.closed).toBeUndefined();
+      expect(sockets.openConnections).toBe(0);
+    });
+  });
+
   describe('socket.io', () => {
     it('passes a good handshake, fails a bad one with connect_error data, and forgets closed sockets', async () => {
       const { sockets, tokens } = await start();

@@ -1,5 +1,11 @@
 import { HttpStatus, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { socketRequest, type SocketHandshake } from '../context/context-request.js';
+import {
+  type ContextRequest,
+  type GraphqlWsContext,
+  graphqlWsRequest,
+  socketRequest,
+  type SocketHandshake,
+} from '../context/context-request.js';
 import { AuthError } from '../errors/auth-error.js';
 import { socketRefusalOf, type SocketRefusal } from '../errors/socket-refusal.js';
 import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
@@ -48,6 +54,12 @@ export interface WsClientLike {
 export interface UpgradeRequestLike {
   headers: SocketHandshake['headers'];
   url?: string;
+}
+
+/** graphql-ws' server context as `onConnect` receives it, with the `ws` socket under `extra` (its `ws` adapter). */
+export interface GraphqlWsConnectionLike {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra: { socket: WsClientLike; request?: UpgradeRequestLike };
 }
 
 /** An `Error` as socket.io's `connect_error` delivers it: `message`, and `data` `{ code, message }`. */
@@ -123,8 +135,16 @@ export class SocketAuthenticator implements OnModuleDestroy {
    */
   async accept(client: WsClientLike, request: UpgradeRequestLike, options: SocketAuthOptions = {}): Promise<boolean> {
     const handshake: SocketHandshake = { headers: request.headers, query: queryOf(request.url) };
+    return this.acceptWs(client, () => this.authenticate(client, handshake, options));
+  }
+
+  /** Runs `authenticate`; watches the client when it passes, closes it with the refusal's code when not. */
+  private async acceptWs(
+    client: WsClientLike,
+    authenticate: () => Promise<VerifiedToken | undefined>,
+  ): Promise<boolean> {
     try {
-      const verified = await this.authenticate(client, handshake, options);
+      const verified = await authenticate();
       if (verified !== undefined) this.watch(client, verified, (code) => client.close(WS_CLOSE_UNAUTHORIZED, code));
       return true;
     } catch (error) {
@@ -133,6 +153,29 @@ export class SocketAuthenticator implements OnModuleDestroy {
         refusal.getStatus() === HttpStatus.SERVICE_UNAVAILABLE ? WS_CLOSE_TRY_AGAIN_LATER : WS_CLOSE_UNAUTHORIZED;
       client.close(closeCode, refusal.code);
       return false;
+    }
+  }
+
+  /**
+   * For graphql-ws' `onConnect`: verifies the connection's `connectionParams` (`{ token }` or
+   * `{ Authorization: 'Bearer …' }`, read as the guards read them in a subscription) and, when the token is good,
+   * closes the connection (4401, the library's code as reason) when that token expires or is revoked. A connection
+   * without a good token is let through: the guards refuse each of its operations with a GraphQL error (its
+   * `extensions.authCode`), as over HTTP, and a `@Public()` subscription still works.
+   *
+   * @example
+   * ```ts
+   * subscriptions: { 'graphql-ws': { onConnect: (context) => sockets.watchGraphqlWs(context) } }
+   * ```
+   */
+  async watchGraphqlWs(connection: GraphqlWsConnectionLike): Promise<void> {
+    const client = connection.extra.socket;
+    const request = graphqlWsRequest(connection as GraphqlWsContext, this.extractor);
+    try {
+      const verified = await this.verifyRequest(request, { optional: true });
+      if (verified !== undefined) this.watch(client, verified, (code) => client.close(WS_CLOSE_UNAUTHORIZED, code));
+    } catch {
+      // Refused operation by operation, by the guards.
     }
   }
 
@@ -147,7 +190,10 @@ export class SocketAuthenticator implements OnModuleDestroy {
     handshake: SocketHandshake,
     options: SocketAuthOptions,
   ): Promise<VerifiedToken | undefined> {
-    const request = socketRequest(socket, handshake, this.extractor, options.queryParameter);
+    return this.verifyRequest(socketRequest(socket, handshake, this.extractor, options.queryParameter), options);
+  }
+
+  private async verifyRequest(request: ContextRequest, options: SocketAuthOptions): Promise<VerifiedToken | undefined> {
     const token = this.extractor.extract(request);
     if (token === undefined) {
       if (options.optional === true) return undefined;
