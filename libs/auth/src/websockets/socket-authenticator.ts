@@ -1,7 +1,6 @@
 import { HttpStatus, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   type ContextRequest,
-  type GraphqlWsContext,
   graphqlWsRequest,
   socketRequest,
   type SocketHandshake,
@@ -170,7 +169,7 @@ export class SocketAuthenticator implements OnModuleDestroy {
    */
   async watchGraphqlWs(connection: GraphqlWsConnectionLike): Promise<void> {
     const client = connection.extra.socket;
-    const request = graphqlWsRequest(connection as GraphqlWsContext, this.extractor);
+    const request = graphqlWsRequest(connection, this.extractor);
     try {
       const verified = await this.verifyRequest(request, { optional: true });
       if (verified !== undefined) this.watch(client, verified, (code) => client.close(WS_CLOSE_UNAUTHORIZED, code));
