@@ -27,6 +27,7 @@ export { InvalidAuthOptionError } from './errors/invalid-auth-option.error.js';
 export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';
 export { AuthErrorFilter } from './errors/auth-error.filter.js';
+export { GraphQLAuthError, type GraphQLAuthErrorExtensions } from './errors/graphql-auth-error.js';
 export { TokenService } from './tokens/token.service.js';
 export type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
 export { isFreshToken } from './tokens/token-policy.js';

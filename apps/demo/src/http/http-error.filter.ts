@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthError } from 'nest-jwt-extended';
+import { AuthError, GraphQLAuthError } from 'nest-jwt-extended';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -25,6 +25,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // A catch-all filter also sees GraphQL resolvers' errors: those are answered by GraphQL, never through the
+    // HTTP response (a refusal as a GraphQL error with its code, everything else as GraphQL reports it).
+    if (host.getType() !== 'http') throw exception instanceof AuthError ? new GraphQLAuthError(exception) : exception;
     const { status, body } = this.describe(exception);
     const response = host.switchToHttp().getResponse();
     // A catch-all filter runs instead of the library's AuthErrorFilter, so it sends the challenge itself.

@@ -1,11 +1,17 @@
 import { type ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { AuthError } from './auth-error.js';
+import { GraphQLAuthError } from './graphql-auth-error.js';
+import { emitSocketRefusal } from './socket-refusal.js';
 
 /**
  * Sends the `WWW-Authenticate` challenge of an {@link AuthError} thrown outside a guard (from `SessionService` in a
  * controller, say), or the `Retry-After` of a 503, then lets Nest answer as usual. `AuthModule` registers it globally.
  * If your app has a catch-all exception filter of its own, that one runs instead: set both there.
+ *
+ * Outside HTTP it never touches a response: in a GraphQL resolver it throws the refusal as a {@link GraphQLAuthError}
+ * (`extensions.code` and `extensions.authCode`), in a gateway it sends the client an `exception` event
+ * `{ status: 'error', code, message }`, and in other transports it rethrows the error to their own handler.
  *
  * @example
  * ```ts
@@ -19,6 +25,12 @@ import { AuthError } from './auth-error.js';
 @Catch(AuthError)
 export class AuthErrorFilter extends BaseExceptionFilter {
   override catch(error: AuthError, host: ArgumentsHost): void {
+    const type = host.getType<string>();
+    if (type !== 'http') {
+      if (type === 'graphql') throw new GraphQLAuthError(error);
+      if (type === 'ws') return emitSocketRefusal(host.getArgByIndex(0), error);
+      throw error;
+    }
     setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
     super.catch(error, host);
   }
