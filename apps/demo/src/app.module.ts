@@ -13,6 +13,7 @@ import { ProtectedController } from './examples/protected.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JwksController } from './keys/jwks.controller.js';
 import { UserStore } from './users/user-store.service.js';
+import { CredentialsLogin } from './auth/credentials-login.service.js';
 import { WebPageController } from './web/web-page.controller.js';
 
 @Module({
@@ -32,6 +33,7 @@ import { WebPageController } from './web/web-page.controller.js';
   ],
   providers: [
     UserStore,
+    CredentialsLogin,
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Post, Res, UseGuards } from '@nestjs/common';
 import {
   AuthCookies,
   type CookieResponse,
@@ -12,11 +12,8 @@ import {
   TokenLocation,
 } from 'nest-jwt-extended';
 import { DemoValidationPipe } from '../http/validation.pipe.js';
-import { UserStore } from '../users/user-store.service.js';
+import { CredentialsLogin } from './credentials-login.service.js';
 import { LoginDto } from './login.dto.js';
-
-/** The longest user agent or address recorded with a session. */
-const MAX_METADATA_LENGTH = 256;
 
 /**
  * The browser flavour of login, refresh and logout: tokens travel in HttpOnly cookies that scripts cannot read, and
@@ -26,7 +23,7 @@ const MAX_METADATA_LENGTH = 256;
 @Controller('web')
 export class WebSessionController {
   constructor(
-    private readonly users: UserStore,
+    private readonly credentials: CredentialsLogin,
     private readonly sessions: SessionService,
     private readonly revocations: RevocationService,
     private readonly cookies: AuthCookies,
@@ -37,28 +34,12 @@ export class WebSessionController {
   @Post('login')
   @HttpCode(200)
   async login(
-    @Body(DemoValidationPipe) { username, password }: LoginDto,
+    @Body(DemoValidationPipe) body: LoginDto,
     @Headers('user-agent') userAgent: string | undefined,
     @Ip() ip: string | undefined,
     @Res({ passthrough: true }) response: CookieResponse,
   ) {
-    const identity = await this.users.verifyCredentials(username, password);
-    if (identity === undefined) {
-      throw new UnauthorizedException({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'Bad username or password',
-        code: 'invalid_credentials',
-      });
-    }
-    const tokens = await this.sessions.start(identity, {
-      fresh: true,
-      metadata: {
-        ...(userAgent && { userAgent: userAgent.slice(0, MAX_METADATA_LENGTH) }),
-        ...(ip && { ip: ip.slice(0, MAX_METADATA_LENGTH) }),
-      },
-    });
-    this.cookies.setAuthCookies(response, tokens);
+    this.cookies.setAuthCookies(response, await this.credentials.login(body, { userAgent, ip }));
     return { login: true };
   }
 

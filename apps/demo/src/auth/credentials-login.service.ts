@@ -1,0 +1,44 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { SessionService, type TokenPair } from 'nest-jwt-extended';
+import { UserStore } from '../users/user-store.service.js';
+import type { LoginDto } from './login.dto.js';
+
+/** The longest user agent or address recorded with a session: the client chooses them, the store keeps them. */
+const MAX_METADATA_LENGTH = 256;
+
+/** Where the login came from, recorded with the session so that GET /sessions can show it. */
+export interface LoginOrigin {
+  userAgent?: string;
+  ip?: string;
+}
+
+/**
+ * Credentials in, a new session out: a fresh access token and a refresh token that share its id. Both logins use it:
+ * `POST /login` returns the tokens in the body, `POST /web/login` sets them as cookies.
+ */
+@Injectable()
+export class CredentialsLogin {
+  constructor(
+    private readonly users: UserStore,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async login({ username, password }: LoginDto, { userAgent, ip }: LoginOrigin): Promise<TokenPair> {
+    const identity = await this.users.verifyCredentials(username, password);
+    if (identity === undefined) {
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Bad username or password',
+        code: 'invalid_credentials',
+      });
+    }
+    return this.sessions.start(identity, {
+      fresh: true,
+      metadata: {
+        ...(userAgent && { userAgent: userAgent.slice(0, MAX_METADATA_LENGTH) }),
+        ...(ip && { ip: ip.slice(0, MAX_METADATA_LENGTH) }),
+      },
+    });
+  }
+}
