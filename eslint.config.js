@@ -9,7 +9,7 @@ const LAYERS = [
   ['errors', 'epoch-seconds', 'auth.constants', 'auth.internal-constants', 'auth-module-presence', 'testing'],
   ['jws'],
   ['keys'],
-  ['tokens', 'request'],
+  ['tokens', 'request', 'events'],
   ['revocation', 'extractors'],
   ['guards', 'decorators', 'sessions', 'strategies'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.

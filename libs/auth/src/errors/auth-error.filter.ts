@@ -1,11 +1,13 @@
-import { type ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpException, HttpStatus, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { AuthError } from './auth-error.js';
+import { AuthErrorResponder } from './auth-error-responder.js';
 
 /**
- * Sends the `WWW-Authenticate` challenge of an {@link AuthError} thrown outside a guard (from `SessionService` in a
- * controller, say), or the `Retry-After` of a 503, then lets Nest answer as usual. `AuthModule` registers it globally.
- * If your app has a catch-all exception filter of its own, that one runs instead: set both there.
+ * Sends the `WWW-Authenticate` challenge of an {@link AuthError} (from a guard, or from `SessionService` in a
+ * controller, say), or the `Retry-After` of a 503, then answers in the module's `errorFormat` (Nest's own answer for the
+ * default format). `AuthModule` registers it globally. If your app has a catch-all exception filter of its own, that
+ * one runs instead: set both there, and answer with `AuthErrorResponder.respond(error)`.
  *
  * @example
  * ```ts
@@ -18,9 +20,16 @@ import { AuthError } from './auth-error.js';
  */
 @Catch(AuthError)
 export class AuthErrorFilter extends BaseExceptionFilter {
+  constructor(@Optional() private readonly responder?: AuthErrorResponder) {
+    super();
+  }
+
   override catch(error: AuthError, host: ArgumentsHost): void {
     setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
-    super.catch(error, host);
+    if (this.responder?.customised !== true) return super.catch(error, host);
+    const { status, body } = this.responder.respond(error);
+    // Nest answers an HttpException with its response object as the body (a string is wrapped in { message }).
+    super.catch(new HttpException(body as Record<string, unknown>, status), host);
   }
 }
 

@@ -11,6 +11,7 @@ import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
+import { RequestVerifier } from './request-verifier.js';
 
 // @nestjs/common keeps this key in its constants file, which its exports map does not expose.
 const GUARDS_METADATA = '__guards__';
@@ -63,6 +64,10 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   protected readonly extractor: HeaderTokenExtractor;
   protected readonly verifier: TokenVerifier;
   protected readonly revocations: RevocationView;
+  /** The `verifyClaims` check, refusal events and user loading; shared with `RequestVerifier.verifyRequest`. */
+  protected readonly requests?: RequestVerifier;
+  // Looked at once: without `verifyClaims` the accepting path does no more than it did before the option existed.
+  private readonly checksClaims: boolean;
   private readonly decisions = new WeakMap<object, Map<object, RouteDecision>>();
 
   constructor(
@@ -72,11 +77,14 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     @Optional() extractor?: HeaderTokenExtractor,
     @Optional() verifier?: TokenVerifier,
     @Optional() revocations?: RevocationView,
+    @Optional() requests?: RequestVerifier,
   ) {
     if (!extractor || !verifier || !revocations) throw authModuleMissing(new.target.name);
     this.extractor = extractor;
     this.verifier = verifier;
     this.revocations = revocations;
+    this.requests = requests;
+    this.checksClaims = requests?.checksClaims === true;
   }
 
   /**
@@ -103,10 +111,20 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
           request,
           context,
         );
+      if (this.checksClaims) {
+        const checking = this.requests!.checkClaims(verified);
+        if (checking)
+          return this.acceptLater(
+            checking.then(() => verified),
+            request,
+            context,
+            true,
+          );
+      }
       this.accept(verified, request, context);
       return true;
     } catch (error) {
-      throw this.refuse(this.verifier.toAuthError(error), context);
+      throw this.refuse(this.refusal(error), context);
     }
   }
 
@@ -168,16 +186,23 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     verifying: Promise<VerifiedToken>,
     request: GuardedRequest,
     context: ExecutionContext,
+    claimsChecked = false,
   ): Promise<boolean> {
     try {
       const verified = await verifying;
       const pending = this.revocations.assertNotRevoked(verified);
       if (pending) await pending;
+      if (this.checksClaims && !claimsChecked) await this.requests!.checkClaims(verified);
       this.accept(verified, request, context);
       return true;
     } catch (error) {
-      throw this.refuse(this.verifier.toAuthError(error), context);
+      throw this.refuse(this.refusal(error), context);
     }
+  }
+
+  /** Any failure as an {@link AuthError}, reported as a security event when anyone listens. */
+  private refusal(error: unknown): AuthError {
+    return this.requests === undefined ? this.verifier.toAuthError(error) : this.requests.refusal(error);
   }
 
   private accept(verified: VerifiedToken, request: GuardedRequest, context: ExecutionContext): void {

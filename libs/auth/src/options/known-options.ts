@@ -29,6 +29,14 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   refreshTokenGracePeriod: true,
   sessionMaxAge: true,
   carryClaimsOnRefresh: true,
+  additionalClaims: true,
+  additionalHeaders: true,
+  identityOf: true,
+  loadUser: true,
+  verifyClaims: true,
+  errorFormat: true,
+  onEvent: true,
+  tokenTypes: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */
