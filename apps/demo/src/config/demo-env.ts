@@ -109,6 +109,10 @@ export class DemoEnv {
   @Max(3600)
   REVOCATION_MAX_STALENESS_SECONDS: number = 30;
 
+  /** `flask`: refusals answered as Flask-JWT-Extended does (statuses and `{ "msg": ... }` bodies). */
+  @IsIn(['default', 'flask'])
+  JWT_ERROR_FORMAT: 'default' | 'flask' = 'default';
+
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
   @IsOptional()
   @IsString()
