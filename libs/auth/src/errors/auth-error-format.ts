@@ -37,6 +37,7 @@ export type AuthErrorFormat = 'default' | 'flask-jwt-extended' | AuthErrorFormat
 /** What the Flask-JWT-Extended format needs to word its messages as Flask does. */
 export interface FlaskFormatSettings {
   readonly headerName: string;
+  readonly identityClaim: string;
 }
 
 const NOT_FRESH = 'Fresh token required';
@@ -55,6 +56,16 @@ export function flaskJwtExtendedErrorFormat(settings: FlaskFormatSettings): Auth
   };
 }
 
+/** PyJWT's words where ours name the same fault; ours (more precise) elsewhere, as PyJWT's vary by version. */
+function invalidTokenMessage(message: string, settings: FlaskFormatSettings): string {
+  if (message.startsWith('The token algorithm is not allowed')) return 'The specified alg value is not allowed';
+  if (message === `Token has no valid ${settings.identityClaim} claim`)
+    return `Missing claim: ${settings.identityClaim}`;
+  if (message === 'Token audience is not accepted') return 'Invalid audience';
+  if (message === 'Token issuer is not accepted') return 'Invalid issuer';
+  return message;
+}
+
 function flaskAnswer(error: AuthError, settings: FlaskFormatSettings): [number, string] {
   const message = error.message;
   switch (error.code) {
@@ -67,7 +78,7 @@ function flaskAnswer(error: AuthError, settings: FlaskFormatSettings): [number, 
       // Another scheme is Flask's NoAuthorizationError (401); the scheme with no token or several is InvalidHeaderError.
       return [error.challenge === 'Bearer' ? HttpStatus.UNAUTHORIZED : HttpStatus.UNPROCESSABLE_ENTITY, message];
     case AuthErrorCode.InvalidToken:
-      return [HttpStatus.UNPROCESSABLE_ENTITY, message];
+      return [HttpStatus.UNPROCESSABLE_ENTITY, invalidTokenMessage(message, settings)];
     case AuthErrorCode.TokenNotYetValid:
       return [
         HttpStatus.UNPROCESSABLE_ENTITY,

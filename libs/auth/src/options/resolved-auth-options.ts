@@ -184,7 +184,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     loadUser: options.loadUser,
     verifyClaims: options.verifyClaims,
     onEvent: options.onEvent,
-    errorFormatter: errorFormatterOf(options.errorFormat, headerName),
+    errorFormatter: errorFormatterOf(options.errorFormat, headerName, identityClaim),
     longestTokenLifetime,
     accessWindow,
     revocationWindow: accessWindow + leeway + REVOCATION_CLOCK_MARGIN,
@@ -210,9 +210,9 @@ function tokenTypesOf(types: unknown): ReadonlySet<string> {
 }
 
 /** The `errorFormat` as a function; undefined for the default (Nest answers the error as it is). */
-function errorFormatterOf(format: unknown, headerName: string): AuthErrorFormatter | undefined {
+function errorFormatterOf(format: unknown, headerName: string, identityClaim: string): AuthErrorFormatter | undefined {
   if (format === undefined || format === 'default') return undefined;
-  if (format === 'flask-jwt-extended') return flaskJwtExtendedErrorFormat({ headerName });
+  if (format === 'flask-jwt-extended') return flaskJwtExtendedErrorFormat({ headerName, identityClaim });
   if (typeof format === 'function') return format as AuthErrorFormatter;
   throw new InvalidAuthOptionError(
     'errorFormat',
