@@ -101,6 +101,11 @@ describe.each(ADAPTERS)('loaders, user loading, claim checks, token types and ev
     expect(custom.body).toMatchObject({ code: 'tenant_blocked', message: 'Tenant is blocked' });
     const fine = await tokens.createAccessTokenAsync('u-1', { additionalClaims: { tenant: 'eu' } });
     await http.get('/hooks/claims').set(bearer(fine)).expect(200);
+    // The passport strategy (AuthGuard('jwt-access')) checks the claims as the guards do.
+    expect((await http.get('/hooks/passport').set(bearer(nowhere)).expect(401)).body.code).toBe(
+      'claims_verification_failed',
+    );
+    await http.get('/hooks/passport').set(bearer(fine)).expect(200, { identity: 'u-1' });
   });
 
   it('takes an access or a refresh token where the route accepts either, and no custom type', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, type Type } from '@nestjs/common';
+import { Injectable, Optional, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import { AuthError } from '../errors/auth-error.js';
@@ -8,6 +8,7 @@ import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
+import { RequestVerifier } from '../guards/request-verifier.js';
 
 /**
  * Builds a passport-jwt strategy registered under `name` that enforces `policy`, for apps that use
@@ -26,6 +27,7 @@ export function JwtPolicyStrategy(
       private readonly extractor: HeaderTokenExtractor,
       private readonly verifier: TokenVerifier,
       private readonly revocations: RevocationView,
+      @Optional() private readonly requests?: RequestVerifier,
     ) {
       super({
         jwtFromRequest: (request: RequestWithHeaders) => extractor.extract(request) ?? null,
@@ -52,6 +54,7 @@ export function JwtPolicyStrategy(
       const verified = await this.verifier.verify(token, policy);
       // After verification, so an expired or forged token is reported as such, not as revoked.
       await this.revocations.assertNotRevoked(verified);
+      await this.requests?.checkClaims(verified); // the verifyClaims option, as the guards apply it
       attachVerifiedToken(request, verified);
       return this.validate(request, verified.claims);
     }
