@@ -47,6 +47,10 @@ export const LIBRARY_CODES = [
   'refresh_token_reused',
   'revocation_unavailable',
   'key_set_unavailable',
+  'csrf_token_missing',
+  'csrf_token_mismatch',
+  'user_not_found',
+  'claims_verification_failed',
 ] as const;
 
 /**

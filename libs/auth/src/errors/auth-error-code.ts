@@ -31,14 +31,14 @@ export const AuthErrorCode = {
   RevocationUnavailable: 'revocation_unavailable',
   /** The remote JWKS the tokens are verified with could not be fetched in time; answered with 503. */
   KeySetUnavailable: 'key_set_unavailable',
+  /** A token came from a cookie on an unsafe method (POST, PUT, PATCH, DELETE) without the CSRF header. */
+  CsrfTokenMissing: 'csrf_token_missing',
+  /** The CSRF header (or form field) differs from the token's `csrf` claim, or the token has none. */
+  CsrfTokenMismatch: 'csrf_token_mismatch',
   /** The token is valid but the user loader found no user for its identity (`@CurrentUser()`). */
   UserNotFound: 'user_not_found',
   /** The `verifyClaims` option refused the token's claims. */
   ClaimsVerificationFailed: 'claims_verification_failed',
-  /** A cookie token was sent on a state-changing request without its CSRF value. */
-  CsrfTokenMissing: 'csrf_token_missing',
-  /** The CSRF value sent does not match the one in the cookie token. */
-  CsrfTokenMismatch: 'csrf_token_mismatch',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */
