@@ -6,11 +6,19 @@ import tseslint from 'typescript-eslint';
 // The library's layers, bottom first. A file imports only from its own layer or lower ones, types included: each
 // feature declares the settings it reads, and options/ (above the features) composes them. No arrow runs back up.
 const LAYERS = [
-  ['errors', 'epoch-seconds', 'auth.constants', 'auth.internal-constants', 'auth-module-presence', 'testing'],
+  [
+    'errors',
+    'epoch-seconds',
+    'constant-time-equal',
+    'auth.constants',
+    'auth.internal-constants',
+    'auth-module-presence',
+    'testing',
+  ],
   ['jws'],
   ['keys'],
   ['tokens', 'request', 'events'],
-  ['revocation', 'extractors'],
+  ['revocation', 'extractors', 'cookies'],
   ['guards', 'decorators', 'sessions', 'strategies'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],

@@ -14,6 +14,8 @@ export interface Route {
   method: 'GET' | 'POST';
   path: string;
   token?: 'access' | 'refresh';
+  /** How the token travels: the Authorization header (default), or the browser's way, a cookie (+ CSRF header on POST). */
+  transport?: 'header' | 'cookie';
 }
 
 export const BASELINE = 'GET /public';
@@ -28,6 +30,15 @@ export const ROUTES: readonly Route[] = [
   { name: PROTECTED, method: 'GET', path: '/protected', token: 'access' },
   { name: 'GET /bench/guarded-hello (the guard alone)', method: 'GET', path: '/bench/guarded-hello', token: 'access' },
   { name: 'POST /protected-fresh', method: 'POST', path: '/protected-fresh', token: 'access' },
+  // The same routes as a browser calls them: the token in a cookie among others, the CSRF value in a header on POST.
+  { name: 'GET /protected (cookie)', method: 'GET', path: '/protected', token: 'access', transport: 'cookie' },
+  {
+    name: 'POST /protected-fresh (cookie + CSRF)',
+    method: 'POST',
+    path: '/protected-fresh',
+    token: 'access',
+    transport: 'cookie',
+  },
   { name: 'POST /refresh', method: 'POST', path: '/refresh', token: 'refresh' },
   { name: DOCS_RECIPE, method: 'GET', path: '/docs-recipe/profile', token: 'access' },
 ];
@@ -104,7 +115,15 @@ export async function login(url: string): Promise<Tokens> {
 }
 
 export function headersFor(route: Route, tokens: Tokens): Record<string, string> {
-  return route.token ? { authorization: `Bearer ${tokens[route.token]}` } : {};
+  if (!route.token) return {};
+  const token = tokens[route.token];
+  if (route.transport !== 'cookie') return { authorization: `Bearer ${token}` };
+  const name = route.token === 'access' ? 'access_token_cookie' : 'refresh_token_cookie';
+  // A browser sends every cookie of the site: an analytics id and a preference beside the token.
+  const cookie = `_ga=GA1.1.1234567890.1700000000; theme=dark; ${name}=${token}`;
+  if (route.method === 'GET') return { cookie };
+  const { csrf } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { csrf: string };
+  return { cookie, 'x-csrf-token': csrf };
 }
 
 /** One request per route before measuring: a route that does not answer 2xx would only measure its error path. */

@@ -93,6 +93,8 @@ const CHALLENGE_ERRORS: Record<string, ReadonlyArray<string | undefined>> = {
   token_revoked: ['invalid_token'],
   refresh_token_reused: ['invalid_token'],
   fresh_token_required: ['insufficient_user_authentication'],
+  csrf_token_missing: [undefined],
+  csrf_token_mismatch: [undefined],
 };
 
 const CHALLENGE = /^Bearer(?: error="([a-z_]+)", error_description="[^"\\]*")?$/;

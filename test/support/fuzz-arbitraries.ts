@@ -771,9 +771,11 @@ const refusal = (code: string): Outcome => ({ status: 401, code });
  */
 export function guardOutcome(route: GuardedRoute, extracted: Extracted, tokens: LoginTokens): Outcome {
   switch (extracted.kind) {
+    // The demo reads the header, then cookies (none are sent here): a header of another scheme holds no Bearer token,
+    // so the guard moves on to the cookies and finds nothing either.
     case 'none':
-      return route.policy === 'optional' ? { status: 200, success: 'anonymous' } : refusal('authorization_required');
     case 'other-scheme':
+      return route.policy === 'optional' ? { status: 200, success: 'anonymous' } : refusal('authorization_required');
     case 'bad-header':
       return refusal('invalid_authorization_header');
     case 'token':

@@ -6,6 +6,7 @@ import { LogoutController } from './auth/logout.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
 import { UserLoginController } from './auth/user-login.controller.js';
+import { WebSessionController } from './auth/web-session.controller.js';
 import { authOptionsFromEnv } from './config/auth-options.factory.js';
 import { validateDemoEnv } from './config/demo-env.js';
 import { ProtectedController } from './examples/protected.controller.js';
@@ -14,6 +15,7 @@ import { JwksController } from './keys/jwks.controller.js';
 import { MeController } from './users/me.controller.js';
 import { UserStore } from './users/user-store.service.js';
 import { UsersModule } from './users/users.module.js';
+import { WebPageController } from './web/web-page.controller.js';
 
 @Module({
   imports: [
@@ -31,9 +33,11 @@ import { UsersModule } from './users/users.module.js';
     TokenRefreshController,
     LogoutController,
     SessionsController,
+    WebSessionController,
     ProtectedController,
     MeController,
     JwksController,
+    WebPageController,
   ],
   providers: [
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.

@@ -9,3 +9,5 @@ export const JWT_REFRESH_STRATEGY = 'jwt-refresh';
 export const IS_PUBLIC_KEY = 'nest-jwt-extended:public';
 /** Metadata key written by `@OptionalAuth()`. */
 export const OPTIONAL_AUTH_KEY = 'nest-jwt-extended:optional';
+/** Metadata key written by `@TokenLocation()`. */
+export const TOKEN_LOCATION_KEY = 'nest-jwt-extended:token-location';

@@ -10,6 +10,9 @@ import { SecurityEvents } from './events/security-events.js';
 import { RequestVerifier } from './guards/request-verifier.js';
 import { AccessOrRefreshJwtGuard } from './guards/any-token-type.guard.js';
 import { HeaderTokenExtractor } from './extractors/header-token.extractor.js';
+import { TokenExtractor } from './extractors/token-extractor.js';
+import { AuthCookies } from './cookies/auth-cookies.service.js';
+import { ImplicitRefresh } from './sessions/implicit-refresh.js';
 import { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
@@ -67,6 +70,9 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     TokenService,
     JwksService,
     HeaderTokenExtractor,
+    TokenExtractor,
+    AuthCookies,
+    ImplicitRefresh,
     JwtAccessStrategy,
     JwtFreshStrategy,
     JwtRefreshStrategy,
@@ -87,6 +93,9 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     RevocationView,
     TokenVerifier,
     HeaderTokenExtractor,
+    TokenExtractor,
+    AuthCookies,
+    ImplicitRefresh,
     JwtAuthGuard,
     FreshJwtGuard,
     RefreshJwtGuard,

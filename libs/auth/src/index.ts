@@ -13,6 +13,8 @@ export {
 } from './auth.constants.js';
 export type {
   AuthModuleOptions,
+  CookieOptions,
+  CsrfOptions,
   HmacAlgorithm,
   RemoteJwksOptions,
   VerificationKeyOptions,
@@ -58,6 +60,13 @@ export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { JwtGuard } from './guards/jwt-guard.js';
 export type { TokenPolicy } from './tokens/token-policy.js';
 export type { RequestWithHeaders } from './extractors/header-token.extractor.js';
+export { TokenExtractor, type ExtractableRequest } from './extractors/token-extractor.js';
+export type { ExtractedToken } from './extractors/extracted-token.js';
+export { TokenLocation } from './decorators/token-location.decorator.js';
+export { CurrentTokenLocation } from './decorators/current-token-location.decorator.js';
+export { AuthCookies } from './cookies/auth-cookies.service.js';
+export type { CookieResponse } from './cookies/set-cookie-header.js';
+export { ImplicitRefresh } from './sessions/implicit-refresh.js';
 export { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 export { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
 export { CurrentIdentity } from './decorators/current-identity.decorator.js';

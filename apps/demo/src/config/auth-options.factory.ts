@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type ConfigService } from '@nestjs/config';
-import { type AuthModuleOptions, MemoryRevocationStore } from 'nest-jwt-extended';
+import { type AuthModuleOptions, MemoryRevocationStore, type TokenLocation } from 'nest-jwt-extended';
 import type { UserStore } from '../users/user-store.service.js';
 import { RedisRevocationStore } from 'nest-jwt-extended/redis';
 import type { DemoEnv } from './demo-env.js';
@@ -28,6 +28,11 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: 
     revocationMaxStaleness: config.get('REVOCATION_MAX_STALENESS_SECONDS', { infer: true }),
     rotateRefreshTokens: config.get('JWT_ROTATE_REFRESH_TOKENS', { infer: true }),
     refreshTokenGracePeriod: config.get('JWT_REFRESH_GRACE_SECONDS', { infer: true }),
+    // Headers for API clients, then cookies for the browser page (GET /); cookie-borne tokens pass the CSRF check.
+    tokenLocation: config.get('JWT_TOKEN_LOCATION', { infer: true }).split(',') as TokenLocation[],
+    cookies: { secure: config.get('JWT_COOKIE_SECURE', { infer: true }) },
+    // A browser that keeps using the page gets a new access cookie before the old one expires.
+    implicitRefresh: { within: config.get('JWT_IMPLICIT_REFRESH_SECONDS', { infer: true }) },
     // Every access token carries the user's roles; the loader runs again on each refresh, so they stay current.
     additionalClaims: (identity, { type }) => (type === 'access' ? { roles: users.rolesOf(identity) } : {}),
     // @CurrentUser() (GET /me): the user of the token's identity, or 401 user_not_found.

@@ -109,6 +109,25 @@ export class DemoEnv {
   @Max(3600)
   REVOCATION_MAX_STALENESS_SECONDS: number = 30;
 
+  /** Where tokens are read from, in order: `headers`, `cookies`, `query_string`, `json` (comma list). */
+  @Matches(/^(headers|cookies|query_string|json)(,(headers|cookies|query_string|json))*$/, {
+    message: 'JWT_TOKEN_LOCATION must be a comma list of headers, cookies, query_string, json',
+  })
+  JWT_TOKEN_LOCATION: string = 'headers,cookies';
+
+  /**
+   * The `Secure` cookie attribute. Off by default here because the demo serves plain HTTP on 127.0.0.1; turn it on
+   * behind HTTPS (the library's own default is on).
+   */
+  @IsBoolean()
+  JWT_COOKIE_SECURE: boolean = false;
+
+  /** Seconds before expiry within which a cookie-borne access token is renewed (default: half its lifetime). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  JWT_IMPLICIT_REFRESH_SECONDS?: number;
+
   /** `flask`: refusals answered as Flask-JWT-Extended does (statuses and `{ "msg": ... }` bodies). */
   @IsIn(['default', 'flask'])
   JWT_ERROR_FORMAT: 'default' | 'flask' = 'default';
@@ -127,6 +146,7 @@ const OPTIONAL_VARIABLES = [
   'JWT_VERIFICATION_KEYS',
   'DEMO_USERS',
   'REDIS_URL',
+  'JWT_IMPLICIT_REFRESH_SECONDS',
 ];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
@@ -138,9 +158,9 @@ export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
       .map((key) => [key, raw[key]]),
   );
   // Implicit conversion would read the string 'false' as true.
-  if (typeof known.JWT_ROTATE_REFRESH_TOKENS === 'string') {
-    known.JWT_ROTATE_REFRESH_TOKENS =
-      { true: true, false: false }[known.JWT_ROTATE_REFRESH_TOKENS] ?? known.JWT_ROTATE_REFRESH_TOKENS;
+  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE']) {
+    const value = known[flag];
+    if (typeof value === 'string') known[flag] = { true: true, false: false }[value] ?? value;
   }
   const env = plainToInstance(DemoEnv, known, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false });

@@ -35,7 +35,17 @@ export class HeaderTokenExtractor {
     this.expected = `Expected '${settings.headerName}: ${settings.headerScheme ? `${settings.headerScheme} ` : ''}<JWT>'`;
   }
 
-  extract(request: RequestWithHeaders): string | undefined {
+  /** The lower-case header name requests are read under. */
+  get headerKey(): string {
+    return this.header;
+  }
+
+  /** What a refusal says of a header that carries another scheme than the configured one. */
+  get otherSchemeMessage(): string {
+    return `Missing '${this.settings.headerScheme}' type in '${this.settings.headerName}' header. ${this.expected}`;
+  }
+
+  extract(request: RequestWithHeaders, otherSchemes: 'refuse' | 'ignore' = 'refuse'): string | undefined {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string') throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
@@ -47,7 +57,10 @@ export class HeaderTokenExtractor {
         ? value.slice(this.canonicalPrefix.length)
         : '';
     if (token.length === 0 || (!this.verifier.isVerified(token) && WHITESPACE.test(token))) {
-      token = this.scheme === '' ? value.trim() : this.afterScheme(value);
+      const found = this.scheme === '' ? value.trim() : this.afterScheme(value, otherSchemes);
+      // Another scheme (`Basic ...`) carries no token of ours: with other locations to try, it is not an error.
+      if (found === undefined) return undefined;
+      token = found;
       if (token.length === 0 || WHITESPACE.test(token)) {
         throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
       }
@@ -56,16 +69,14 @@ export class HeaderTokenExtractor {
     return token;
   }
 
-  private afterScheme(value: string): string {
+  private afterScheme(value: string, otherSchemes: 'refuse' | 'ignore'): string | undefined {
     const trimmed = value.trimStart();
     const space = trimmed.search(WHITESPACE);
     const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
     if (scheme.toLowerCase() !== this.scheme) {
+      if (otherSchemes === 'ignore') return undefined;
       // No Bearer credentials were sent at all, so the challenge carries no error (RFC 6750 section 3).
-      throw new AuthError(
-        AuthErrorCode.InvalidAuthorizationHeader,
-        `Missing '${this.settings.headerScheme}' type in '${this.settings.headerName}' header. ${this.expected}`,
-      );
+      throw new AuthError(AuthErrorCode.InvalidAuthorizationHeader, this.otherSchemeMessage);
     }
     return space === -1 ? '' : trimmed.slice(space).trim();
   }

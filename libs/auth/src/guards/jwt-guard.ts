@@ -1,11 +1,14 @@
 import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IAuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../auth.constants.js';
+import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
-import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
+import type { ExtractedToken } from '../extractors/extracted-token.js';
+import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
+import type { TokenLocation } from '../request/token-location.js';
 import { RevocationView } from '../revocation/revocation-view.js';
+import { ImplicitRefresh } from '../sessions/implicit-refresh.js';
 import { attachVerifiedToken } from '../request/verified-tokens.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
@@ -22,12 +25,14 @@ const JWT_GUARD = Symbol('nest-jwt-extended:jwt-guard');
 type GuardRef = Type<unknown> | object;
 
 /** What the guards read from and write to: the framework's request (Express or Fastify). */
-type GuardedRequest = RequestWithHeaders & { user?: unknown };
+type GuardedRequest = ExtractableRequest & { user?: unknown };
 
 /** What a route's metadata says, worked out once per handler. */
 interface RouteDecision {
   standsAside: boolean;
   optional: boolean;
+  /** From `@TokenLocation()`; undefined: the module's `tokenLocation`. */
+  locations: readonly TokenLocation[] | undefined;
 }
 
 /**
@@ -42,14 +47,18 @@ interface RouteDecision {
  * - a global or class-level JWT guard stands aside when the handler (or class) names a JWT guard of its own,
  *   so `@UseGuards(RefreshJwtGuard)` works under a global `JwtAuthGuard`;
  * - `@OptionalAuth()` lets a request without a token through as anonymous; a bad token is still refused;
+ * - the token is looked for in the route's `@TokenLocation()` or the module's `tokenLocation`, and a cookie-borne
+ *   token on an unsafe method must pass the CSRF double-submit check;
  * - every refusal is an {@link AuthError} whose challenge is sent in `WWW-Authenticate`.
  *
  * @example
  * ```ts
  * @Injectable()
- * export class CookieOrHeaderGuard extends JwtAuthGuard {
- *   protected override extractToken(request: RequestWithHeaders): string | undefined {
- *     return super.extractToken(request) ?? readMyCookie(request);
+ * export class ApiKeyHeaderGuard extends JwtAuthGuard {
+ *   protected override extractToken(request: ExtractableRequest, locations?: readonly TokenLocation[]) {
+ *     const apiKey = request.headers['x-api-key'];
+ *     if (typeof apiKey === 'string') return { token: apiKey, location: 'headers' as const };
+ *     return super.extractToken(request, locations);
  *   }
  * }
  * ```
@@ -61,28 +70,31 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   /** Which tokens this guard accepts: type, and whether they must be fresh. */
   protected abstract readonly policy: TokenPolicy;
 
-  protected readonly extractor: HeaderTokenExtractor;
+  protected readonly extractor: TokenExtractor;
   protected readonly verifier: TokenVerifier;
   protected readonly revocations: RevocationView;
   /** The `verifyClaims` check, refusal events and user loading; shared with `RequestVerifier.verifyRequest`. */
   protected readonly requests?: RequestVerifier;
   // Looked at once: without `verifyClaims` the accepting path does no more than it did before the option existed.
   private readonly checksClaims: boolean;
+  private readonly implicitRefresh: ImplicitRefresh | undefined;
   private readonly decisions = new WeakMap<object, Map<object, RouteDecision>>();
 
   constructor(
     protected readonly reflector: Reflector,
     // Optional only so that a guard used outside AuthModule's scope can say so, instead of Nest naming an internal
     // class it could not resolve.
-    @Optional() extractor?: HeaderTokenExtractor,
+    @Optional() extractor?: TokenExtractor,
     @Optional() verifier?: TokenVerifier,
     @Optional() revocations?: RevocationView,
+    @Optional() implicitRefresh?: ImplicitRefresh,
     @Optional() requests?: RequestVerifier,
   ) {
     if (!extractor || !verifier || !revocations) throw authModuleMissing(new.target.name);
     this.extractor = extractor;
     this.verifier = verifier;
     this.revocations = revocations;
+    this.implicitRefresh = implicitRefresh?.enabled ? implicitRefresh : undefined;
     this.requests = requests;
     this.checksClaims = requests?.checksClaims === true;
   }
@@ -97,17 +109,20 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     if (route.standsAside) return true;
     const request = this.getRequest(context);
     try {
-      const token = this.extractToken(request);
-      if (token === undefined) {
+      const found = this.extractToken(request, route.locations);
+      if (found === undefined) {
         if (route.optional) return true;
-        throw AuthError.missing(this.missingTokenMessage());
+        throw AuthError.missing(this.missingTokenMessage(route.locations, request));
       }
-      const verified = this.verifier.verify(token, this.policy);
-      if (verified instanceof Promise) return this.acceptLater(verified, request, context);
+      const verified = this.verifier.verify(found.token, this.policy);
+      if (verified instanceof Promise) return this.acceptLater(verified, found, request, context);
+      // Only a cookie-borne token on a checked method carries a CSRF value to compare.
+      if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
       const pending = this.revocations.assertNotRevoked(verified);
       if (pending)
         return this.acceptLater(
           pending.then(() => verified),
+          found,
           request,
           context,
         );
@@ -116,12 +131,13 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
         if (checking)
           return this.acceptLater(
             checking.then(() => verified),
+            found,
             request,
             context,
             true,
           );
       }
-      this.accept(verified, request, context);
+      this.accept(verified, found, request, context);
       return true;
     } catch (error) {
       throw this.refuse(this.refusal(error), context);
@@ -144,8 +160,15 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   }
 
   /** Finds the raw token in the request; `undefined` means none was sent. Override to read other places. */
-  protected extractToken(request: RequestWithHeaders): string | undefined {
-    return this.extractor.extract(request);
+  /**
+   * Finds the token in the route's locations (`@TokenLocation()`, else the module's `tokenLocation`). Override to read
+   * a token from elsewhere; return `undefined` for "no token".
+   */
+  protected extractToken(
+    request: ExtractableRequest,
+    locations?: readonly TokenLocation[],
+  ): ExtractedToken | undefined {
+    return this.extractor.extract(request, extractionType(this.policy.type), locations);
   }
 
   /**
@@ -165,8 +188,11 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   }
 
   /** The message of the 401 `authorization_required` refusal. */
-  protected missingTokenMessage(): string {
-    return 'Missing authorization token';
+  /** The message of the 401 for a request without a token: where the guard looked. */
+  protected missingTokenMessage(locations?: readonly TokenLocation[], request?: ExtractableRequest): string {
+    const searched = locations ?? this.extractor.defaultLocations;
+    if (searched.length === 1 && searched[0] === 'headers') return 'Missing authorization token';
+    return this.extractor.missingMessage(extractionType(this.policy.type), searched, request);
   }
 
   /**
@@ -184,16 +210,18 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
 
   private async acceptLater(
     verifying: Promise<VerifiedToken>,
+    found: ExtractedToken,
     request: GuardedRequest,
     context: ExecutionContext,
     claimsChecked = false,
   ): Promise<boolean> {
     try {
       const verified = await verifying;
+      if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
       const pending = this.revocations.assertNotRevoked(verified);
       if (pending) await pending;
       if (this.checksClaims && !claimsChecked) await this.requests!.checkClaims(verified);
-      this.accept(verified, request, context);
+      this.accept(verified, found, request, context);
       return true;
     } catch (error) {
       throw this.refuse(this.refusal(error), context);
@@ -205,9 +233,17 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     return this.requests === undefined ? this.verifier.toAuthError(error) : this.requests.refusal(error);
   }
 
-  private accept(verified: VerifiedToken, request: GuardedRequest, context: ExecutionContext): void {
+  private accept(
+    verified: VerifiedToken,
+    found: ExtractedToken,
+    request: GuardedRequest,
+    context: ExecutionContext,
+  ): void {
     request.user = this.handleRequest(null, verified.claims, undefined, context);
-    attachVerifiedToken(request, verified);
+    attachVerifiedToken(request, verified, found.location);
+    if (found.location === 'cookies' && this.implicitRefresh !== undefined && context.getType() === 'http') {
+      this.implicitRefresh.renewIfDue(verified, context.getArgByIndex(1));
+    }
   }
 
   // Metadata does not change at run time, so each handler is looked at once.
@@ -217,11 +253,26 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     if (byHandler === undefined) this.decisions.set(controller, (byHandler = new Map()));
     let decision = byHandler.get(context.getHandler());
     if (decision === undefined) {
-      decision = { standsAside: this.standsAside(context), optional: this.isOptional(context) };
+      decision = {
+        standsAside: this.standsAside(context),
+        optional: this.isOptional(context),
+        locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
+          context.getHandler(),
+          context.getClass(),
+        ]),
+      };
       byHandler.set(context.getHandler(), decision);
     }
     return decision;
   }
+}
+
+/**
+ * The type whose cookie, CSRF header and JSON key the extractor reads: a route taking several types (access or refresh)
+ * reads the first one's.
+ */
+function extractionType(type: TokenPolicy['type']): string {
+  return typeof type === 'string' ? type : (type[0] ?? 'access');
 }
 
 function isJwtGuard(guard: GuardRef): boolean {

@@ -3,7 +3,8 @@ import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import { SecurityEvents } from '../events/security-events.js';
-import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
+import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
+import type { TokenLocation } from '../request/token-location.js';
 import { attachVerifiedToken, verifiedTokenOfRequest } from '../request/verified-tokens.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import type { AnyTokenType, VerifiedToken } from '../tokens/jwt-claims.interface.js';
@@ -28,6 +29,8 @@ export interface VerifyRequestOptions {
   fresh?: boolean;
   /** A request without a token resolves with `undefined` instead of being refused (a bad token still is). */
   optional?: boolean;
+  /** Where to look, in order; default the module's `tokenLocation`. */
+  locations?: readonly TokenLocation[];
 }
 
 const NO_USER = Symbol('no user');
@@ -53,7 +56,7 @@ export class RequestVerifier {
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: GuardSettings,
-    private readonly extractor: HeaderTokenExtractor,
+    private readonly extractor: TokenExtractor,
     private readonly verifier: TokenVerifier,
     private readonly revocations: RevocationView,
     @Optional() private readonly events?: SecurityEvents,
@@ -70,20 +73,24 @@ export class RequestVerifier {
    * without one); rejects with the refusal.
    */
   async verifyRequest(
-    request: RequestWithHeaders,
+    request: ExtractableRequest,
     options: VerifyRequestOptions = {},
   ): Promise<VerifiedToken | undefined> {
     try {
-      const token = this.extractor.extract(request);
-      if (token === undefined) {
+      const type = options.type ?? 'access';
+      // The cookie, CSRF header and JSON key of the first type when several are accepted, as the guards read them.
+      const extractionType = typeof type === 'string' ? type : (type[0] ?? 'access');
+      const found = this.extractor.extract(request, extractionType, options.locations);
+      if (found === undefined) {
         if (options.optional === true) return undefined;
-        throw AuthError.missing('Missing authorization token');
+        throw AuthError.missing(this.extractor.missingMessage(extractionType, options.locations, request));
       }
-      const verified = await this.verifier.verify(token, { type: options.type ?? 'access', fresh: options.fresh });
+      const verified = await this.verifier.verify(found.token, { type, fresh: options.fresh });
+      this.extractor.assertCsrf(found, verified.claims);
       await this.revocations.assertNotRevoked(verified);
       await this.checkClaims(verified);
       (request as { user?: unknown }).user = verified.claims;
-      attachVerifiedToken(request, verified);
+      attachVerifiedToken(request, verified, found.location);
       return verified;
     } catch (error) {
       throw this.refusal(error);

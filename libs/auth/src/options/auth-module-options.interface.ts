@@ -7,6 +7,7 @@ import type { ClaimsLoader, HeadersLoader } from '../tokens/token-loaders.js';
 import type { AuthErrorFormat } from '../errors/auth-error-format.js';
 import type { SecurityEvent } from '../events/security-event.interface.js';
 import type { ClaimsVerifier, LoadUser } from '../guards/guard-settings.js';
+import type { TokenLocation } from '../request/token-location.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -233,4 +234,107 @@ export interface AuthModuleOptions {
    * ```
    */
   tokenTypes?: string[];
+  /**
+   * Where guards look for the token, in order (`JWT_TOKEN_LOCATION`): `'headers'`, `'cookies'`, `'query_string'`,
+   * `'json'`. Only "no token here" moves on to the next; a bad token in the first location is refused. Routes can
+   * override it with `@TokenLocation()`. With `'cookies'` listed (and `csrf.enabled`), every token carries a `csrf`
+   * claim. Default `['headers']`.
+   *
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ secret, tokenLocation: ['headers', 'cookies'], cookies: { secure: true } });
+   * ```
+   */
+  tokenLocation?: TokenLocation | readonly TokenLocation[];
+  /** Cookie names, paths and attributes for the `'cookies'` location and `AuthCookies`. */
+  cookies?: CookieOptions;
+  /** CSRF double submit for cookie-borne tokens. */
+  csrf?: CsrfOptions;
+  /** The `'query_string'` location: `?jwt=<token>` by default (`JWT_QUERY_STRING_NAME`, `..._VALUE_PREFIX`). */
+  queryString?: { name?: string; valuePrefix?: string };
+  /** The `'json'` location's keys (`JWT_JSON_KEY`, `JWT_REFRESH_JSON_KEY`). Defaults `access_token`, `refresh_token`. */
+  json?: { accessKey?: string; refreshKey?: string };
+  /**
+   * Implicit refresh (Flask's `after_request` recipe): when a guard accepts a cookie-borne access token that expires
+   * within `within` (default: half the access-token lifetime), the response sets a new, non-fresh access cookie for the
+   * same session. Default false.
+   *
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ secret, tokenLocation: ['cookies'], implicitRefresh: { within: '5m' } });
+   * ```
+   */
+  implicitRefresh?: boolean | { within?: TokenLifetime };
+}
+
+/**
+ * Cookie settings (Flask-JWT-Extended's `JWT_*_COOKIE_*`). The defaults keep Flask's names, so a Flask front end keeps
+ * working, with safer attributes: `HttpOnly` token cookies, `SameSite=Lax`, `Secure`.
+ *
+ * @example
+ * ```ts
+ * cookies: { refreshPath: '/auth/refresh', sameSite: 'strict', hostPrefix: true }
+ * ```
+ */
+export interface CookieOptions {
+  /** Default `access_token_cookie`. */
+  accessName?: string;
+  /** Default `refresh_token_cookie`. */
+  refreshName?: string;
+  /** Default `/`. */
+  accessPath?: string;
+  /** Default `/`; narrow it to the refresh route so the refresh token travels only there. */
+  refreshPath?: string;
+  /** The `Domain` attribute; default none (host-only cookies). */
+  domain?: string;
+  /** `'lax'` (default), `'strict'` or `'none'` (which requires `secure`). */
+  sameSite?: 'strict' | 'lax' | 'none' | 'Strict' | 'Lax' | 'None';
+  /** The `Secure` attribute. Default true; turn it off only for plain-HTTP development. */
+  secure?: boolean;
+  /** Session cookies, gone when the browser closes (`JWT_SESSION_COOKIE`). Default false: `Max-Age` is set. */
+  session?: boolean;
+  /** `Max-Age` of persistent cookies. Default: the token's own remaining lifetime. */
+  maxAge?: TokenLifetime;
+  /**
+   * Prefix every cookie name with `__Host-`: browsers then insist on `Secure`, `Path=/` and no `Domain`, so a
+   * sibling subdomain cannot plant or shadow the cookies. Requires `secure`, no `domain` and `/` paths. Default false.
+   */
+  hostPrefix?: boolean;
+}
+
+/**
+ * CSRF double submit (Flask-JWT-Extended's `JWT_COOKIE_CSRF_PROTECT`, `JWT_CSRF_*`): a cookie-borne token is accepted
+ * on the checked methods only beside a header (or form field) equal to its `csrf` claim. Header-borne tokens are
+ * never checked: a browser does not add them by itself.
+ *
+ * @example
+ * ```ts
+ * csrf: { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], accessHeaderName: 'X-XSRF-TOKEN' }
+ * ```
+ */
+export interface CsrfOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Default `['POST', 'PUT', 'PATCH', 'DELETE']`. */
+  methods?: readonly string[];
+  /** Default `X-CSRF-TOKEN`. */
+  accessHeaderName?: string;
+  /** Default `X-CSRF-TOKEN`. */
+  refreshHeaderName?: string;
+  /** Also accept the value from a form field of a parsed body when the header is absent. Default false. */
+  checkForm?: boolean;
+  /** Default `csrf_token`. */
+  accessFieldName?: string;
+  /** Default `csrf_token`. */
+  refreshFieldName?: string;
+  /** `AuthCookies` also sets the CSRF values as cookies the page's script can read. Default true. */
+  inCookies?: boolean;
+  /** Default `csrf_access_token`. */
+  accessCookieName?: string;
+  /** Default `csrf_refresh_token`. */
+  refreshCookieName?: string;
+  /** Default `/`. */
+  accessCookiePath?: string;
+  /** Default `/`. */
+  refreshCookiePath?: string;
 }

@@ -37,6 +37,12 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   errorFormat: true,
   onEvent: true,
   tokenTypes: true,
+  tokenLocation: true,
+  cookies: true,
+  csrf: true,
+  queryString: true,
+  json: true,
+  implicitRefresh: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */
@@ -53,6 +59,25 @@ export function assertKnownOptions(options: object): void {
     throw new InvalidAuthOptionError(
       key,
       `is not an option of AuthModule${closest === undefined ? '' : `; did you mean "${closest}"?`}`,
+    );
+  }
+}
+
+/**
+ * Refuses a key of the nested option object `name` (`cookies`, `csrf`, ...) that is not in `known`, naming the closest.
+ *
+ * @example
+ * ```ts
+ * assertKnownNestedOptions('cookies', { samesite: 'lax' }, ['sameSite']); // throws: did you mean "cookies.sameSite"?
+ * ```
+ */
+export function assertKnownNestedOptions(name: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const closest = closestName(key, known);
+    throw new InvalidAuthOptionError(
+      `${name}.${key}`,
+      `is not an option of "${name}"${closest === undefined ? '' : `; did you mean "${name}.${closest}"?`}`,
     );
   }
 }

@@ -18,6 +18,7 @@ import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
+import { resolveBrowserOptions } from './browser-options.js';
 
 /**
  * Options after validation: keys built once, durations in seconds, defaults filled in. What the module provides under
@@ -139,6 +140,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     30 * 24 * 60 * 60,
   );
   const accessWindow = accessTokenTtl === false ? longestTokenLifetime : accessTokenTtl;
+  const browser = resolveBrowserOptions(options, accessTokenTtl);
 
   for (const option of [
     'additionalClaims',
@@ -166,6 +168,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     leeway,
     headerName,
     headerScheme,
+    ...browser,
     maxTokenLength: wholeNumber(options.maxTokenLength ?? 8192, 'maxTokenLength', 64),
     verifiedTokenCacheSize: wholeNumber(options.verifiedTokenCacheSize ?? 10_000, 'verifiedTokenCacheSize', 0),
     revocationStore: store,

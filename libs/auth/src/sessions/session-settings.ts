@@ -19,4 +19,6 @@ export interface SessionSettings
   readonly sessionMaxAge: number | false;
   /** Whether a refresh copies the refresh token's own (non-reserved) claims into the tokens it mints. */
   readonly carryClaimsOnRefresh: boolean;
+  /** Seconds before expiry within which a guard renews a cookie-borne access token; false: implicit refresh off. */
+  readonly implicitRefreshWithin: number | false;
 }

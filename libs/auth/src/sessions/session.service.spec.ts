@@ -171,12 +171,18 @@ describe('SessionService', () => {
     );
 
     it('never carries a csrf claim (each token has its own), and carries nothing with carryClaimsOnRefresh: false', async () => {
-      const { sessions, tokens } = await setUp();
-      const pair = await sessions.start('alice', { additionalClaims: { roles: ['admin'], csrf: 'c-1' } });
-      const refreshed = await sessions.refresh(tokens.verifyToken(pair.refreshToken!, { type: 'refresh' }));
+      const { sessions, tokens } = await setUp({ tokenLocation: ['headers', 'cookies'] });
+      await expect(sessions.start('alice', { additionalClaims: { csrf: 'c-1' } })).rejects.toThrow(
+        'must not set the reserved claim "csrf"',
+      );
+      const pair = await sessions.start('alice', { additionalClaims: { roles: ['admin'] } });
+      const presented = tokens.verifyToken(pair.refreshToken!, { type: 'refresh' });
+      expect(presented.csrf).toEqual(expect.any(String));
+      const refreshed = await sessions.refresh(presented);
       const access = tokens.verifyToken(refreshed.accessToken);
       expect(access.roles).toEqual(['admin']);
-      expect(access).not.toHaveProperty('csrf');
+      expect(access.csrf).toEqual(expect.any(String));
+      expect(access.csrf).not.toBe(presented.csrf);
 
       const off = await setUp({ carryClaimsOnRefresh: false });
       const offPair = await off.sessions.start('alice', { additionalClaims: { roles: ['admin'] } });

@@ -188,6 +188,30 @@ export class SessionService {
   }
 
   /**
+   * A new non-fresh access token for the session of verified access-token `claims`: same identity, session, login time
+   * and carried claims, and the same `csrf` value, so that requests already sent with the old CSRF header still pass.
+   * What the implicit-refresh interceptor mints; no store round trip (the token was checked for revocation by the guard,
+   * and the session's absolute end still bounds the new one).
+   *
+   * @example
+   * ```ts
+   * const accessToken = sessions.renewAccessToken(claims);
+   * ```
+   */
+  renewAccessToken(claims: JwtClaims): string {
+    const identity = this.identityOf(claims);
+    const authTime = claims.auth_time ?? claims.iat;
+    return this.tokens.createAccessToken(identity, {
+      fresh: false,
+      sessionId: sessionIdOf(claims),
+      authTime,
+      notAfter: this.sessionEnd(authTime),
+      baseClaims: this.carriedClaims(claims),
+      ...(typeof claims.csrf === 'string' && { csrf: claims.csrf }),
+    });
+  }
+
+  /**
    * The user's live sessions (neither expired nor revoked), newest first, at most {@link MAX_LISTED_SESSIONS}.
    * Sessions whose tokens were minted without `SessionService.start` are not recorded, so not listed.
    *

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import { AuthError } from '../errors/auth-error.js';
 import { attachVerifiedToken } from '../request/verified-tokens.js';
-import { HeaderTokenExtractor, type RequestWithHeaders } from '../extractors/header-token.extractor.js';
+import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
@@ -21,16 +21,19 @@ export function JwtPolicyStrategy(
   name: string,
   policy: TokenPolicy,
 ): Type<{ validate(request: object, claims: JwtClaims): JwtClaims }> {
+  // The cookie and JSON key read: the first type's when the policy lists several.
+  const extractionType = typeof policy.type === 'string' ? policy.type : (policy.type[0] ?? 'access');
+
   @Injectable()
   class PolicyStrategy extends PassportStrategy(Strategy, name) {
     constructor(
-      private readonly extractor: HeaderTokenExtractor,
+      private readonly extractor: TokenExtractor,
       private readonly verifier: TokenVerifier,
       private readonly revocations: RevocationView,
       @Optional() private readonly requests?: RequestVerifier,
     ) {
       super({
-        jwtFromRequest: (request: RequestWithHeaders) => extractor.extract(request) ?? null,
+        jwtFromRequest: (request: ExtractableRequest) => extractor.extract(request, extractionType)?.token ?? null,
         // Never asked: authenticate() below picks the key through TokenVerifier, by kid and pinned algorithm.
         secretOrKeyProvider: (_request: unknown, _token: unknown, done: (error: Error) => void) =>
           done(new Error('unused')),
@@ -38,7 +41,7 @@ export function JwtPolicyStrategy(
       });
     }
 
-    override authenticate(request: RequestWithHeaders): void {
+    override authenticate(request: ExtractableRequest): void {
       this.check(request).then(
         (claims) => this.success(claims),
         // Reported as passport's error, not its failure: @nestjs/passport's AuthGuard throws an error as it is (our
@@ -48,18 +51,26 @@ export function JwtPolicyStrategy(
       );
     }
 
-    private async check(request: RequestWithHeaders): Promise<JwtClaims> {
-      const token = this.extractor.extract(request);
-      if (token === undefined) throw AuthError.missing('Missing authorization token');
-      const verified = await this.verifier.verify(token, policy);
+    private async check(request: ExtractableRequest): Promise<JwtClaims> {
+      const found = this.extractor.extract(request, extractionType);
+      if (found === undefined) throw AuthError.missing(this.missingMessage(request));
+      const verified = await this.verifier.verify(found.token, policy);
+      this.extractor.assertCsrf(found, verified.claims);
       // After verification, so an expired or forged token is reported as such, not as revoked.
       await this.revocations.assertNotRevoked(verified);
       await this.requests?.checkClaims(verified); // the verifyClaims option, as the guards apply it
-      attachVerifiedToken(request, verified);
+      attachVerifiedToken(request, verified, found.location);
       return this.validate(request, verified.claims);
     }
 
     /** The user passport puts on the request: the verified claims. */
+    private missingMessage(request: ExtractableRequest): string {
+      const locations = this.extractor.defaultLocations;
+      return locations.length === 1 && locations[0] === 'headers'
+        ? 'Missing authorization token'
+        : this.extractor.missingMessage(extractionType, locations, request);
+    }
+
     validate(_request: object, claims: JwtClaims): JwtClaims {
       return claims;
     }

@@ -37,6 +37,8 @@ export interface JwtClaims {
   sid?: string;
   /** When the user logged in (epoch seconds); the session's absolute lifetime counts from it. */
   auth_time?: number;
+  /** The CSRF double-submit value, when cookies are a token location and CSRF protection is on. */
+  csrf?: string;
   iss?: string;
   aud?: string | string[];
   [claim: string]: unknown;

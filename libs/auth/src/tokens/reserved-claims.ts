@@ -15,4 +15,5 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'aud',
   'sid',
   'auth_time',
+  'csrf',
 ]);

@@ -3,7 +3,10 @@ import type { AnyTokenType } from './jwt-claims.interface.js';
 
 /** Per-call options of `TokenService.createRefreshToken`. */
 export interface CreateRefreshTokenOptions {
-  /** Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`) are refused. */
+  /**
+   * Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`, `sid`,
+   * `auth_time`, `csrf`) are refused.
+   */
   additionalClaims?: Record<string, unknown>;
   /** Extra JOSE header parameters. `alg` and `typ` are refused. */
   additionalHeaders?: Record<string, unknown>;
@@ -25,6 +28,12 @@ export interface CreateRefreshTokenOptions {
    * carries over from the refresh token. Reserved claims are refused here too.
    */
   baseClaims?: Record<string, unknown>;
+  /**
+   * The `csrf` claim's value when tokens carry one (CSRF protection on and cookies among the token locations).
+   * Default: a new random value. The implicit-refresh interceptor keeps the old token's, so that requests already on
+   * their way with the old CSRF header still pass.
+   */
+  csrf?: string;
 }
 
 /** Per-call options of `TokenService.createToken` (a token of one of your `tokenTypes`). */

@@ -29,6 +29,8 @@ export interface TokenSettings {
   readonly leeway: number;
   /** Tokens longer than this many characters are refused before any decoding. */
   readonly maxTokenLength: number;
+  /** Whether minted tokens carry a random `csrf` claim (CSRF protection on, and cookies among the token locations). */
+  readonly csrfClaim: boolean;
   /** How many verified tokens to remember; 0 turns the cache off. */
   readonly verifiedTokenCacheSize: number;
   /** `access`, `refresh` and the application's own `tokenTypes`: a token of any other type is refused. */

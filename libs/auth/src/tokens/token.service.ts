@@ -263,7 +263,16 @@ export class TokenService {
     type: string,
     fresh: boolean | number,
     ttl: number | false,
-    { additionalClaims, additionalHeaders, baseClaims, sessionId, authTime, jti, notAfter }: CreateRefreshTokenOptions,
+    {
+      additionalClaims,
+      additionalHeaders,
+      baseClaims,
+      sessionId,
+      authTime,
+      jti,
+      notAfter,
+      csrf,
+    }: CreateRefreshTokenOptions,
     loadedClaims?: Record<string, unknown>,
     loadedHeaders?: Record<string, unknown>,
   ): string {
@@ -296,6 +305,8 @@ export class TokenService {
       sid: sessionId ?? randomUUID(),
       auth_time: authTime ?? iat,
     });
+    // The double-submit value: a cookie-borne token is only honoured on an unsafe method beside a header carrying it.
+    if (this.settings.csrfClaim) claims.csrf = csrf ?? randomUUID();
     if (ttl !== false) claims.exp = iat + ttl;
     if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
     if (this.settings.issuer !== undefined) claims.iss = this.settings.issuer;

@@ -1,0 +1,239 @@
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
+import type { CookieSettings, CsrfSettings, ExtractionSettings } from '../extractors/extraction-settings.js';
+import { isTokenLocation, type TokenLocation } from '../request/token-location.js';
+import { toLifetimeSeconds } from '../tokens/token-lifetime.js';
+import type { AuthModuleOptions, CookieOptions, CsrfOptions } from './auth-module-options.interface.js';
+import { assertKnownNestedOptions } from './known-options.js';
+
+/** The settings resolved here: where tokens are read from, cookies, CSRF, and the implicit refresh window. */
+export interface BrowserSettings extends Omit<ExtractionSettings, 'headerName' | 'headerScheme'> {
+  readonly csrfClaim: boolean;
+  readonly implicitRefreshWithin: number | false;
+}
+
+// RFC 9110 token characters: what a header name, a cookie name and a method may be made of.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// A cookie path: printable, no `;` (which would end the attribute), starting at the root.
+const COOKIE_PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/;
+const COOKIE_KEYS: readonly (keyof CookieOptions)[] = [
+  'accessName',
+  'refreshName',
+  'accessPath',
+  'refreshPath',
+  'domain',
+  'sameSite',
+  'secure',
+  'session',
+  'maxAge',
+  'hostPrefix',
+];
+const CSRF_KEYS: readonly (keyof CsrfOptions)[] = [
+  'enabled',
+  'methods',
+  'accessHeaderName',
+  'refreshHeaderName',
+  'checkForm',
+  'accessFieldName',
+  'refreshFieldName',
+  'inCookies',
+  'accessCookieName',
+  'refreshCookieName',
+  'accessCookiePath',
+  'refreshCookiePath',
+];
+
+/**
+ * Resolves `tokenLocation`, `cookies`, `csrf`, `queryString`, `json` and `implicitRefresh`. A misspelled key or
+ * an unsafe combination (`SameSite=None` without `Secure`, `__Host-` with a domain) fails at start-up, naming the option.
+ */
+export function resolveBrowserOptions(options: AuthModuleOptions, accessTokenTtl: number | false): BrowserSettings {
+  const tokenLocation = locationsOf(options.tokenLocation);
+  const cookies = cookieSettingsOf(nested('cookies', options.cookies, COOKIE_KEYS));
+  const csrfOptions = nested('csrf', options.csrf, CSRF_KEYS);
+  const csrf = csrfSettingsOf(csrfOptions, cookies, options.cookies?.hostPrefix === true);
+  const query = nested('queryString', options.queryString, ['name', 'valuePrefix']);
+  const json = nested('json', options.json, ['accessKey', 'refreshKey']);
+  return {
+    tokenLocation,
+    cookies,
+    csrf,
+    queryString: {
+      name: nonEmpty(query.name ?? 'jwt', 'queryString.name'),
+      valuePrefix: stringOption(query.valuePrefix ?? '', 'queryString.valuePrefix'),
+    },
+    json: {
+      accessKey: nonEmpty(json.accessKey ?? 'access_token', 'json.accessKey'),
+      refreshKey: nonEmpty(json.refreshKey ?? 'refresh_token', 'json.refreshKey'),
+    },
+    csrfClaim: csrf.enabled && tokenLocation.includes('cookies'),
+    implicitRefreshWithin: implicitRefreshWithinOf(options.implicitRefresh, accessTokenTtl),
+  };
+}
+
+function locationsOf(value: AuthModuleOptions['tokenLocation']): readonly TokenLocation[] {
+  const list: readonly unknown[] = value === undefined ? ['headers'] : typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every(isTokenLocation) || new Set(list).size !== list.length) {
+    throw new InvalidAuthOptionError(
+      'tokenLocation',
+      `must be 'headers', 'cookies', 'query_string' or 'json', or a non-empty list of them without repeats ` +
+        `(got ${JSON.stringify(value)})`,
+    );
+  }
+  return Object.freeze([...list]);
+}
+
+function cookieSettingsOf(options: CookieOptions): CookieSettings {
+  const secure = booleanOf(options.secure ?? true, 'cookies.secure');
+  const hostPrefix = booleanOf(options.hostPrefix ?? false, 'cookies.hostPrefix');
+  const sameSite = String(options.sameSite ?? 'lax').toLowerCase();
+  if (sameSite !== 'strict' && sameSite !== 'lax' && sameSite !== 'none') {
+    throw new InvalidAuthOptionError('cookies.sameSite', `must be 'strict', 'lax' or 'none' (got ${options.sameSite})`);
+  }
+  if (sameSite === 'none' && !secure) {
+    throw new InvalidAuthOptionError('cookies.sameSite', "'none' requires cookies.secure: browsers drop such cookies");
+  }
+  const domain = options.domain === undefined ? undefined : cookieDomainOf(options.domain);
+  const accessPath = cookiePathOf(options.accessPath ?? '/', 'cookies.accessPath');
+  const refreshPath = cookiePathOf(options.refreshPath ?? '/', 'cookies.refreshPath');
+  if (hostPrefix)
+    assertHostPrefixable(secure, domain, { 'cookies.accessPath': accessPath, 'cookies.refreshPath': refreshPath });
+  const prefix = hostPrefix ? '__Host-' : '';
+  return {
+    accessName: prefix + cookieNameOf(options.accessName ?? 'access_token_cookie', 'cookies.accessName'),
+    refreshName: prefix + cookieNameOf(options.refreshName ?? 'refresh_token_cookie', 'cookies.refreshName'),
+    accessPath,
+    refreshPath,
+    ...(domain !== undefined && { domain }),
+    sameSite,
+    secure,
+    session: booleanOf(options.session ?? false, 'cookies.session'),
+    ...(options.maxAge !== undefined && { maxAge: positiveLifetime(options.maxAge, 'cookies.maxAge') }),
+  };
+}
+
+function csrfSettingsOf(options: CsrfOptions, cookies: CookieSettings, hostPrefix: boolean): CsrfSettings {
+  const methods = options.methods ?? ['POST', 'PUT', 'PATCH', 'DELETE'];
+  if (!Array.isArray(methods) || !methods.every((method) => typeof method === 'string' && TOKEN.test(method))) {
+    throw new InvalidAuthOptionError('csrf.methods', 'must be a list of HTTP methods such as ["POST", "DELETE"]');
+  }
+  const accessCookiePath = cookiePathOf(options.accessCookiePath ?? '/', 'csrf.accessCookiePath');
+  const refreshCookiePath = cookiePathOf(options.refreshCookiePath ?? '/', 'csrf.refreshCookiePath');
+  if (hostPrefix) {
+    assertHostPrefixable(cookies.secure, cookies.domain, {
+      'csrf.accessCookiePath': accessCookiePath,
+      'csrf.refreshCookiePath': refreshCookiePath,
+    });
+  }
+  const prefix = hostPrefix ? '__Host-' : '';
+  return {
+    enabled: booleanOf(options.enabled ?? true, 'csrf.enabled'),
+    methods: new Set(methods.map((method) => method.toUpperCase())),
+    accessHeaderName: headerNameOf(options.accessHeaderName ?? 'X-CSRF-TOKEN', 'csrf.accessHeaderName'),
+    refreshHeaderName: headerNameOf(options.refreshHeaderName ?? 'X-CSRF-TOKEN', 'csrf.refreshHeaderName'),
+    checkForm: booleanOf(options.checkForm ?? false, 'csrf.checkForm'),
+    accessFieldName: nonEmpty(options.accessFieldName ?? 'csrf_token', 'csrf.accessFieldName'),
+    refreshFieldName: nonEmpty(options.refreshFieldName ?? 'csrf_token', 'csrf.refreshFieldName'),
+    inCookies: booleanOf(options.inCookies ?? true, 'csrf.inCookies'),
+    accessCookieName: prefix + cookieNameOf(options.accessCookieName ?? 'csrf_access_token', 'csrf.accessCookieName'),
+    refreshCookieName:
+      prefix + cookieNameOf(options.refreshCookieName ?? 'csrf_refresh_token', 'csrf.refreshCookieName'),
+    accessCookiePath,
+    refreshCookiePath,
+  };
+}
+
+function implicitRefreshWithinOf(
+  value: AuthModuleOptions['implicitRefresh'],
+  accessTokenTtl: number | false,
+): number | false {
+  if (value === undefined || value === false) return false;
+  if (value !== true && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw new InvalidAuthOptionError('implicitRefresh', 'must be true, false or { within: duration }');
+  }
+  const given = value === true ? undefined : nested('implicitRefresh', value, ['within']).within;
+  if (given === undefined) {
+    if (accessTokenTtl === false) {
+      throw new InvalidAuthOptionError('implicitRefresh', 'needs { within } when access tokens do not expire');
+    }
+    return Math.floor(accessTokenTtl / 2);
+  }
+  const within = positiveLifetime(given, 'implicitRefresh.within');
+  if (accessTokenTtl !== false && within >= accessTokenTtl) {
+    throw new InvalidAuthOptionError(
+      'implicitRefresh.within',
+      `must be shorter than the access-token lifetime (${accessTokenTtl} s), or every request would mint a token`,
+    );
+  }
+  return within;
+}
+
+function nested<T extends object>(name: string, value: T | undefined, known: readonly string[]): T {
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidAuthOptionError(name, 'must be an object');
+  }
+  assertKnownNestedOptions(name, value, known);
+  return value;
+}
+
+function assertHostPrefixable(secure: boolean, domain: string | undefined, paths: Record<string, string>): void {
+  if (!secure) throw new InvalidAuthOptionError('cookies.hostPrefix', 'requires cookies.secure');
+  if (domain !== undefined) throw new InvalidAuthOptionError('cookies.hostPrefix', 'forbids cookies.domain');
+  for (const [option, path] of Object.entries(paths)) {
+    if (path !== '/') throw new InvalidAuthOptionError(option, "must be '/' with cookies.hostPrefix");
+  }
+}
+
+function cookieNameOf(value: unknown, option: string): string {
+  if (typeof value !== 'string' || !TOKEN.test(value)) {
+    throw new InvalidAuthOptionError(option, "must be a cookie name (letters, digits and !#$%&'*+.^_`|~-)");
+  }
+  return value;
+}
+
+function cookiePathOf(value: unknown, option: string): string {
+  if (typeof value !== 'string' || !COOKIE_PATH.test(value)) {
+    throw new InvalidAuthOptionError(
+      option,
+      "must be a path starting with '/', without ';', spaces or control characters",
+    );
+  }
+  return value;
+}
+
+function cookieDomainOf(value: unknown): string {
+  if (typeof value !== 'string' || !/^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(value)) {
+    throw new InvalidAuthOptionError('cookies.domain', 'must be a host name such as "example.com"');
+  }
+  return value;
+}
+
+function headerNameOf(value: unknown, option: string): string {
+  if (typeof value !== 'string' || !TOKEN.test(value)) {
+    throw new InvalidAuthOptionError(option, 'must be a valid HTTP header name');
+  }
+  return value.toLowerCase();
+}
+
+function nonEmpty(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidAuthOptionError(option, 'must be a non-empty string');
+  }
+  return value;
+}
+
+function stringOption(value: unknown, option: string): string {
+  if (typeof value !== 'string') throw new InvalidAuthOptionError(option, 'must be a string');
+  return value;
+}
+
+function booleanOf(value: unknown, option: string): boolean {
+  if (typeof value !== 'boolean') throw new InvalidAuthOptionError(option, 'must be true or false');
+  return value;
+}
+
+function positiveLifetime(value: unknown, option: string): number {
+  const seconds = toLifetimeSeconds(value as never, option);
+  if (seconds === false || seconds <= 0) throw new InvalidAuthOptionError(option, 'must be a positive duration');
+  return seconds;
+}
