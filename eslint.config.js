@@ -19,10 +19,10 @@ const LAYERS = [
   ['keys'],
   ['tokens', 'request', 'events'],
   ['revocation', 'extractors', 'cookies'],
-  ['guards', 'decorators', 'sessions', 'strategies'],
+  ['context', 'guards', 'decorators', 'sessions', 'strategies'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],
-  ['auth.module', 'index', 'redis'],
+  ['auth.module', 'index', 'redis', 'websockets', 'graphql'],
 ];
 const layerRules = LAYERS.slice(0, -1).map((names, level) => {
   const above = LAYERS.slice(level + 1).flat();

@@ -10,6 +10,7 @@ export default {
   moduleNameMapper: {
     '^nest-jwt-extended$': '<rootDir>/libs/auth/src/index.ts',
     '^nest-jwt-extended/redis$': '<rootDir>/libs/auth/src/redis.ts',
+    '^nest-jwt-extended/websockets$': '<rootDir>/libs/auth/src/websockets.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 30000,

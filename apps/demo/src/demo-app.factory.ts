@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { DemoModule } from './demo.module.js';
 import { answerClientErrorsAsJson } from './http/client-error.handler.js';
 
 /** The HTTP platforms the demo runs on. */
@@ -16,7 +16,7 @@ export async function createDemoApp(
     adapter === 'fastify'
       ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()
       : new (await import('@nestjs/platform-express')).ExpressAdapter();
-  const app = await NestFactory.create(AppModule, platform, { logger: options.logger });
+  const app = await NestFactory.create(DemoModule, platform, { logger: options.logger });
   answerClientErrorsAsJson(app.getHttpServer());
   return app;
 }

@@ -47,6 +47,7 @@ export { RequestVerifier, type VerifyRequestOptions } from './guards/request-ver
 export { AccessOrRefreshJwtGuard } from './guards/any-token-type.guard.js';
 export { TokenTypeGuard } from './guards/token-type.guard.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';
+export { GraphQLAuthError, type GraphQLAuthErrorExtensions } from './errors/graphql-auth-error.js';
 export { TokenService } from './tokens/token.service.js';
 export type { AnyTokenType, JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
 export { isFreshToken } from './tokens/token-policy.js';

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthError, AuthErrorResponder } from 'nest-jwt-extended';
+import { AuthError, AuthErrorResponder, GraphQLAuthError } from 'nest-jwt-extended';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -28,6 +28,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // A catch-all filter also sees GraphQL resolvers' errors: those are answered by GraphQL, never through the
+    // HTTP response (a refusal as a GraphQL error with its code, everything else as GraphQL reports it).
+    if (host.getType() !== 'http') throw exception instanceof AuthError ? new GraphQLAuthError(exception) : exception;
     const response = host.switchToHttp().getResponse();
     // A catch-all filter runs instead of the library's AuthErrorFilter, so it sends the challenge itself.
     if (exception instanceof AuthError && exception.getStatus() === 401) {

@@ -1,5 +1,6 @@
 import { createParamDecorator } from '@nestjs/common';
 import { isAuthModulePresent } from '../auth-module-presence.js';
+import { contextRequestOf } from '../context/context-request.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
 import { tokenLocationOfRequest } from '../request/verified-tokens.js';
 
@@ -17,7 +18,8 @@ import { tokenLocationOfRequest } from '../request/verified-tokens.js';
  * ```
  */
 export const CurrentTokenLocation = createParamDecorator((_data: unknown, context) => {
-  const location = tokenLocationOfRequest(context.getArgByIndex<object>(0));
+  const request = context.getType() === 'http' ? context.getArgByIndex<object>(0) : contextRequestOf(context);
+  const location = request === undefined ? undefined : tokenLocationOfRequest(request);
   if (location === undefined && !isAuthModulePresent()) throw authModuleMissing('@CurrentTokenLocation()');
   return location;
 });

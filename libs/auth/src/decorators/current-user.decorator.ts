@@ -1,4 +1,12 @@
-import { createParamDecorator, Inject, Injectable, Optional, type PipeTransform } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Optional,
+  type PipeTransform,
+} from '@nestjs/common';
+import { contextRequestOf } from '../context/context-request.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
 import { RequestVerifier } from '../guards/request-verifier.js';
 import { UserLoader } from '../guards/user-loader.interface.js';
@@ -20,7 +28,11 @@ export class CurrentUserPipe implements PipeTransform<object, Promise<unknown>> 
   }
 }
 
-const requestOf = createParamDecorator((_data: unknown, context) => context.getArgByIndex<object>(0));
+// The request the guard attached the token to: the handler's first argument over HTTP, found per transport otherwise.
+const requestOf = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): object =>
+    (context.getType() === 'http' ? context.getArgByIndex<object>(0) : contextRequestOf(context)) ?? {},
+);
 
 /**
  * The user of the verified token (Flask-JWT-Extended's `current_user`), loaded once per request by your

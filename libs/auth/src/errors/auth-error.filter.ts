@@ -2,12 +2,18 @@ import { type ArgumentsHost, Catch, HttpException, HttpStatus, Optional } from '
 import { BaseExceptionFilter } from '@nestjs/core';
 import { AuthError } from './auth-error.js';
 import { AuthErrorResponder } from './auth-error-responder.js';
+import { GraphQLAuthError } from './graphql-auth-error.js';
+import { emitSocketRefusal } from './socket-refusal.js';
 
 /**
  * Sends the `WWW-Authenticate` challenge of an {@link AuthError} (from a guard, or from `SessionService` in a
  * controller, say), or the `Retry-After` of a 503, then answers in the module's `errorFormat` (Nest's own answer for the
  * default format). `AuthModule` registers it globally. If your app has a catch-all exception filter of its own, that
  * one runs instead: set both there, and answer with `AuthErrorResponder.respond(error)`.
+ *
+ * Outside HTTP it never touches a response: in a GraphQL resolver it throws the refusal as a {@link GraphQLAuthError}
+ * (`extensions.code` and `extensions.authCode`), in a gateway it sends the client an `exception` event
+ * `{ status: 'error', code, message }`, and in other transports it rethrows the error to their own handler.
  *
  * @example
  * ```ts
@@ -25,6 +31,12 @@ export class AuthErrorFilter extends BaseExceptionFilter {
   }
 
   override catch(error: AuthError, host: ArgumentsHost): void {
+    const type = host.getType<string>();
+    if (type !== 'http') {
+      if (type === 'graphql') throw new GraphQLAuthError(error);
+      if (type === 'ws') return emitSocketRefusal(host.getArgByIndex(0), error);
+      throw error;
+    }
     setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
     if (this.responder?.customised !== true) return super.catch(error, host);
     const { status, body } = this.responder.respond(error);

@@ -69,6 +69,20 @@ export class HeaderTokenExtractor {
     return token;
   }
 
+  /**
+   * `headers` plus the header this extractor reads, carrying `token`: how a token handed over apart from headers (a
+   * socket.io handshake's `auth.token`, a graphql-ws `connectionParams.token`) goes through the same checks.
+   */
+  headersCarrying(token: string, headers: RequestWithHeaders['headers'] = {}): RequestWithHeaders['headers'] {
+    return { ...headers, [this.header]: `${this.canonicalPrefix}${token}` };
+  }
+
+  /** True when `headers` hold the header this extractor reads. */
+  hasTokenHeader(headers: RequestWithHeaders['headers']): boolean {
+    const value = headers[this.header];
+    return value !== undefined && value !== '';
+  }
+
   private afterScheme(value: string, otherSchemes: 'refuse' | 'ignore'): string | undefined {
     const trimmed = value.trimStart();
     const space = trimmed.search(WHITESPACE);

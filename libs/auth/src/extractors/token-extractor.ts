@@ -45,6 +45,16 @@ export class TokenExtractor {
     private readonly verifier: TokenVerifier,
   ) {}
 
+  /** `headers` plus the configured header carrying `token` (a socket's `auth.token` goes through the same checks). */
+  headersCarrying(token: string, headers?: RequestWithHeaders['headers']): RequestWithHeaders['headers'] {
+    return this.header.headersCarrying(token, headers);
+  }
+
+  /** True when `headers` hold the configured header. */
+  hasTokenHeader(headers: RequestWithHeaders['headers']): boolean {
+    return this.header.hasTokenHeader(headers);
+  }
+
   /** The locations searched on a route without `@TokenLocation()`. */
   get defaultLocations(): readonly TokenLocation[] {
     return this.settings.tokenLocation;

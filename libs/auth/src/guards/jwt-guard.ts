@@ -15,6 +15,8 @@ import type { TokenPolicy } from '../tokens/token-policy.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
 import { RequestVerifier } from './request-verifier.js';
+import { contextRequestOf } from '../context/context-request.js';
+import { refusalOutsideHttp } from '../context/context-refusal.js';
 
 // @nestjs/common keeps this key in its constants file, which its exports map does not expose.
 const GUARDS_METADATA = '__guards__';
@@ -144,10 +146,16 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     }
   }
 
-  /** The request of an HTTP context; override for other transports, as with passport's `AuthGuard`. */
+  /**
+   * The request to read the token from: the HTTP request; in a GraphQL resolver, the operation's HTTP request (or,
+   * for a subscription over graphql-ws, one built from its `connectionParams`); in a gateway, one built from the
+   * socket's handshake. Override for other transports, as with passport's `AuthGuard`.
+   */
   getRequest(context: ExecutionContext): GuardedRequest {
-    // Equivalent to switchToHttp().getRequest(), which allocates an object and three closures on every call.
-    return context.getArgByIndex(0);
+    // Equivalent to switchToHttp().getRequest(), which allocates an object and three closures on every call; HTTP
+    // costs one comparison more than that, every other transport is worked out in context/.
+    if (context.getType() === 'http') return context.getArgByIndex(0);
+    return contextRequestOf(context, this.extractor) ?? { headers: {} };
   }
 
   /** passport-jwt reports a bad token in `info`; turn it into our error instead of a bare 401. */
@@ -172,10 +180,12 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   }
 
   /**
-   * Sets `WWW-Authenticate` (a 401) or `Retry-After` (a 503) and returns the error to throw. Override to reshape
-   * refusals.
+   * Sets `WWW-Authenticate` (a 401) or `Retry-After` (a 503) and returns the error to throw. Outside HTTP, touches no
+   * response: a GraphQL error with `extensions.code` and `extensions.authCode`, or a gateway `exception` event with
+   * the `code`. Override to reshape refusals.
    */
   protected refuse(error: AuthError, context: ExecutionContext): Error {
+    if (context.getType() !== 'http') return refusalOutsideHttp(error, context);
     setAuthErrorHeaders(context.switchToHttp().getResponse(), error);
     return error;
   }

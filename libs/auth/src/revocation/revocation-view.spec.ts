@@ -14,7 +14,7 @@ import type {
   RotationOutcome,
   SessionRecord,
 } from './revocation-store.interface.js';
-import { RELOAD_PAGE_SIZE, RevocationView } from './revocation-view.js';
+import { MAX_REVOCATION_LISTENERS, RELOAD_PAGE_SIZE, RevocationView } from './revocation-view.js';
 
 const TIMEOUT_MS = 200;
 const NOW = Math.floor(Date.now() / 1000);
@@ -845,6 +845,34 @@ describe('RevocationView', () => {
       await expectRevoked(() => view.assertNotRevoked(original));
       await expectRevoked(() => view.assertNotRevoked(token({ sid: original.claims.jti })));
       expect(view.assertNotRevoked(token({ sid: undefined }))).toBeUndefined();
+    });
+  });
+
+  describe('revocation listeners', () => {
+    it('tells each listener of every revocation, after applying it, until removed', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      const victim = token();
+      const seen: Array<[string, boolean]> = [];
+      const stop = view.onRevocation((revocation) => seen.push([revocation.id, view.isRevoked(victim)]));
+      await store.revoke({ kind: 'token', id: victim.claims.jti, expiresAt: NOW + 900 });
+      expect(seen).toEqual([[victim.claims.jti, true]]);
+      stop();
+      await store.revoke({ kind: 'token', id: randomUUID(), expiresAt: NOW + 900 });
+      expect(seen).toHaveLength(1);
+    });
+
+    it('keeps applying revocations when a listener throws, and takes a bounded number of listeners', async () => {
+      const store = new FakeStore();
+      const view = await startView(store);
+      view.onRevocation(() => {
+        throw new Error('listener failed');
+      });
+      const victim = token();
+      await store.revoke({ kind: 'token', id: victim.claims.jti, expiresAt: NOW + 900 });
+      expect(view.isRevoked(victim)).toBe(true);
+      for (let i = 1; i < MAX_REVOCATION_LISTENERS; i++) view.onRevocation(() => undefined);
+      expect(() => view.onRevocation(() => undefined)).toThrow(/at most/);
     });
   });
 

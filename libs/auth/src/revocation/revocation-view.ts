@@ -19,6 +19,11 @@ export const RELOAD_PAGE_SIZE = 1000;
 export const RELOAD_RETRY_FIRST_MS = 500;
 /** The longest wait between two reload attempts. */
 export const RELOAD_RETRY_MAX_MS = 30_000;
+/** The most revocation listeners a view takes: one per kind of connection tracked, never one per connection. */
+export const MAX_REVOCATION_LISTENERS = 16;
+
+/** Told of each revocation the view applies; see {@link RevocationView.onRevocation}. */
+export type RevocationListener = (revocation: Revocation) => void;
 
 /**
  * This instance's copy of the recent revocations: revoked `jti`s, revoked sessions, and per-user valid-after times,
@@ -76,6 +81,7 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
   /** A page the view gave up waiting for: the next reload waits for it to settle, so reads never overlap. */
   private abandonedPage?: Promise<void>;
   private stopped = false;
+  private readonly listeners = new Set<RevocationListener>();
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: RevocationSettings,
@@ -131,9 +137,42 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
 
   /**
    * Applies a revocation; called by the feed, by a reload, and by this instance right after it stored one. One whose
-   * window is already over is not kept: the store answers for it.
+   * window is already over is not kept: the store answers for it. The listeners are told after it is applied.
    */
   revoked(revocation: Revocation): void {
+    this.apply(revocation);
+    if (this.listeners.size > 0) this.tell(revocation);
+  }
+
+  /**
+   * Calls `listener` after each revocation this view applies: from the feed (any instance), from a reload (after a
+   * reconnection, again for revocations it may have missed), and from this instance. For connections that outlive a
+   * request (sockets), so that a logout closes them within a second. Bounded: at most
+   * {@link MAX_REVOCATION_LISTENERS}; a listener that throws is logged and kept. Returns the function that removes it.
+   *
+   * @example
+   * ```ts
+   * const stop = view.onRevocation((revocation) => closeSocketsOf(revocation));
+   * ```
+   */
+  onRevocation(listener: RevocationListener): () => void {
+    if (this.listeners.size >= MAX_REVOCATION_LISTENERS)
+      throw new Error(`RevocationView takes at most ${MAX_REVOCATION_LISTENERS} revocation listeners`);
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private tell(revocation: Revocation): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(revocation);
+      } catch (error) {
+        this.logger.error(`A revocation listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private apply(revocation: Revocation): void {
     const now = epochSeconds();
     const revokedAt = revocation.revokedAt ?? now;
     const until = Math.min(revocation.expiresAt, revokedAt + this.window);

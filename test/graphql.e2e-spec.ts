@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { DemoProcess } from './support/demo-process.js';
+import { demoEnv } from './support/demo-pool.js';
+import { graphql, openGraphqlWs, refusedTokens, subscribeOnce } from './support/realtime.js';
+import { ADAPTERS } from './support/test-env.js';
+import { bearer, login } from './support/tokens.js';
+
+const ME = '{ me { identity fresh } }';
+const CRITICAL = 'mutation { criticalAction { identity } }';
+const SUBSCRIPTION = 'subscription { meChanged { identity fresh } }';
+
+/** The access-token lifetime of the demo that tests expiry. */
+const SHORT_LIFETIME_S = 2;
+
+describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
+  let demo: DemoProcess;
+  let shortLived: DemoProcess;
+
+  beforeAll(async () => {
+    [demo, shortLived] = await Promise.all([
+      DemoProcess.start(demoEnv(adapter, {})),
+      DemoProcess.start(demoEnv(adapter, { JWT_ACCESS_TOKEN_EXPIRES: String(SHORT_LIFETIME_S) })),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([demo?.stop(), shortLived?.stop()]);
+  });
+
+  /** A fresh access token, the non-fresh one a refresh gives, and the refresh token, of one login. */
+  async function tokens() {
+    const { access, refresh } = await login(request(demo.url));
+    const refreshed = await request(demo.url).post('/refresh').set(bearer(refresh)).expect(200);
+    return { fresh: access, stale: refreshed.body.access_token as string, refresh };
+  }
+
+  /** The one error of a refused operation: no data, the codes, no stack, no token. */
+  function expectRefusal(body: Awaited<ReturnType<typeof graphql>>, code: string, authCode: string, token = ''): void {
+    expect(body.errors).toHaveLength(1);
+    const [error] = body.errors!;
+    expect(error!.extensions).toEqual({ code, authCode });
+    expect(typeof error!.message).toBe('string');
+    expect(body.data ?? null).toBeNull();
+    if (token !== '') expect(JSON.stringify(body)).not.toContain(token);
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.js/);
+  }
+
+  it('answers me with any access token, fresh or not', async () => {
+    const { fresh, stale } = await tokens();
+    expect(await graphql(demo.url, ME, `Bearer ${fresh}`)).toEqual({
+      status: 200,
+      data: { me: { identity: 'test', fresh: true } },
+    });
+    expect((await graphql(demo.url, ME, `Bearer ${stale}`)).data).toEqual({ me: { identity: 'test', fresh: false } });
+  });
+
+  it('runs criticalAction with a fresh token only: FORBIDDEN fresh_token_required otherwise', async () => {
+    const { fresh, stale } = await tokens();
+    expect((await graphql(demo.url, CRITICAL, `Bearer ${fresh}`)).data).toEqual({
+      criticalAction: { identity: 'test' },
+    });
+    expectRefusal(await graphql(demo.url, CRITICAL, `Bearer ${stale}`), 'FORBIDDEN', 'fresh_token_required', stale);
+  });
+
+  it('takes the session cookie of an operation over HTTP, with the CSRF double submit of any POST', async () => {
+    const { fresh } = await tokens();
+    const { csrf } = JSON.parse(Buffer.from(fresh.split('.')[1]!, 'base64url').toString()) as { csrf: string };
+    const post = (headers: Record<string, string>) =>
+      request(demo.url)
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', cookie: `access_token_cookie=${fresh}`, ...headers })
+        .send({ query: ME });
+    const missing = (await post({})).body as Awaited<ReturnType<typeof graphql>>;
+    expectRefusal(missing, 'UNAUTHENTICATED', 'csrf_token_missing');
+    const wrong = (await post({ 'x-csrf-token': 'not-the-value' })).body as Awaited<ReturnType<typeof graphql>>;
+    expectRefusal(wrong, 'UNAUTHENTICATED', 'csrf_token_mismatch');
+    const served = await post({ 'x-csrf-token': csrf });
+    expect(served.body.data).toEqual({ me: { identity: 'test', fresh: true } });
+  });
+
+  it('refuses every bad request with UNAUTHENTICATED and the library code, without echoing the token', async () => {
+    const { refresh } = await tokens();
+    expectRefusal(await graphql(demo.url, ME), 'UNAUTHENTICATED', 'authorization_required');
+    // The demo reads the header, then cookies: another scheme is "no token here", and no cookie holds one either.
+    expectRefusal(await graphql(demo.url, ME, 'Basic abc'), 'UNAUTHENTICATED', 'authorization_required');
+    expectRefusal(await graphql(demo.url, ME, 'Bearer'), 'UNAUTHENTICATED', 'invalid_authorization_header');
+    expectRefusal(await graphql(demo.url, ME, `Bearer ${refresh}`), 'UNAUTHENTICATED', 'wrong_token_type', refresh);
+    for (const [code, token] of Object.entries(refusedTokens())) {
+      expectRefusal(await graphql(demo.url, ME, `Bearer ${token}`), 'UNAUTHENTICATED', code, token);
+      expectRefusal(await graphql(demo.url, CRITICAL, `Bearer ${token}`), 'UNAUTHENTICATED', code, token);
+    }
+  });
+
+  it('refuses a logged-out session’s token with token_revoked', async () => {
+    const { fresh } = await tokens();
+    await request(demo.url).post('/logout').set(bearer(fresh)).expect(200);
+    expectRefusal(await graphql(demo.url, ME, `Bearer ${fresh}`), 'UNAUTHENTICATED', 'token_revoked', fresh);
+  });
+
+  it('never answers a refusal through the HTTP response: 200 with the GraphQL error, no WWW-Authenticate', async () => {
+    const res = await request(demo.url).post('/graphql').send({ query: ME });
+    expect(res.status).toBe(200);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+  });
+
+  describe('subscriptions over graphql-ws', () => {
+    it('takes the token from connectionParams (token, or Authorization)', async () => {
+      const { fresh, stale } = await tokens();
+      expect(await subscribeOnce(demo.url, SUBSCRIPTION, { token: fresh })).toEqual({
+        data: { meChanged: { identity: 'test', fresh: true } },
+      });
+      expect(await subscribeOnce(demo.url, SUBSCRIPTION, { Authorization: `Bearer ${stale}` })).toEqual({
+        data: { meChanged: { identity: 'test', fresh: false } },
+      });
+    });
+
+    it('closes the connection (4401 token_revoked) within a second of POST /logout of its session', async () => {
+      const { fresh } = await tokens();
+      const connection = await openGraphqlWs(demo.url, { token: fresh });
+      try {
+        const started = performance.now();
+        await request(demo.url).post('/logout').set(bearer(fresh)).expect(200);
+        expect(await connection.closed).toEqual({ code: 4401, reason: 'token_revoked' });
+        expect(performance.now() - started).toBeLessThan(1000);
+      } finally {
+        await connection.dispose();
+      }
+    });
+
+    it('closes the connection (4401 token_expired) when its token expires', async () => {
+      const { access } = await login(request(shortLived.url));
+      const connection = await openGraphqlWs(shortLived.url, { token: access });
+      try {
+        expect(await connection.closed).toEqual({ code: 4401, reason: 'token_expired' });
+      } finally {
+        await connection.dispose();
+      }
+    });
+
+    it('refuses with the same codes', async () => {
+      const { refresh } = await tokens();
+      const cases: Array<[string, Record<string, unknown>]> = [
+        ['authorization_required', {}],
+        ['authorization_required', { Authorization: 'Basic abc' }],
+        ['invalid_authorization_header', { Authorization: 'Bearer a b' }],
+        ['wrong_token_type', { token: refresh }],
+        ...Object.entries(refusedTokens()).map(([code, token]): [string, Record<string, unknown>] => [code, { token }]),
+      ];
+      for (const [authCode, params] of cases) {
+        const result = await subscribeOnce(demo.url, SUBSCRIPTION, params);
+        expect([authCode, result.errors?.map((error) => error.extensions)]).toEqual([
+          authCode,
+          [{ code: 'UNAUTHENTICATED', authCode }],
+        ]);
+      }
+    });
+  });
+});
