@@ -17,7 +17,7 @@ const LAYERS = [
   ],
   ['jws'],
   ['keys'],
-  ['tokens', 'request'],
+  ['tokens', 'request', 'events'],
   ['revocation', 'extractors', 'cookies'],
   ['context', 'guards', 'decorators', 'sessions', 'strategies'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.

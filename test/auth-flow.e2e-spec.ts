@@ -31,7 +31,10 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
   });
 
   it('lets the fresh access token into GET /protected', async () => {
-    await server.http.get('/protected').set(bearer(access)).expect(200, { logged_in_as: 'test', fresh: true });
+    await server.http
+      .get('/protected')
+      .set(bearer(access))
+      .expect(200, { logged_in_as: 'test', fresh: true, roles: ['user'] });
   });
 
   it('matches the Bearer scheme case-insensitively', async () => {
@@ -53,7 +56,10 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
     const res = await server.http.post('/refresh').set(bearer(refresh)).expect(200);
     expect(Object.keys(res.body)).toEqual(['access_token']);
     const refreshed: string = res.body.access_token;
-    await server.http.get('/protected').set(bearer(refreshed)).expect(200, { logged_in_as: 'test', fresh: false });
+    await server.http
+      .get('/protected')
+      .set(bearer(refreshed))
+      .expect(200, { logged_in_as: 'test', fresh: false, roles: ['user'] });
 
     const refused = await server.http.post('/protected-fresh').set(bearer(refreshed)).expect(401);
     expect(refused.body).toEqual({
@@ -70,13 +76,20 @@ describe.each(ADAPTERS)('the login / refresh / fresh workflow on %s', (adapter) 
   it('honours an open freshness window', async () => {
     const token = server.app.get(TokenService).createAccessToken('test', { fresh: 300 });
     await server.http.post('/protected-fresh').set(bearer(token)).expect(200, { logged_in_as: 'test', fresh: true });
-    await server.http.get('/protected').set(bearer(token)).expect(200, { logged_in_as: 'test', fresh: true });
+    await server.http
+      .get('/protected')
+      .set(bearer(token))
+      .expect(200, { logged_in_as: 'test', fresh: true, roles: ['user'] });
   });
 
   it('refuses the critical action once the freshness window has passed, yet still serves normal routes', async () => {
     const iat = now() - 120;
     const token = forge(accessClaims({ iat, nbf: iat, fresh: iat + 60 }));
-    await server.http.get('/protected').set(bearer(token)).expect(200, { logged_in_as: 'test', fresh: false });
+    // Forged by hand: no roles claim, which the demo's claims loader would have added.
+    await server.http
+      .get('/protected')
+      .set(bearer(token))
+      .expect(200, { logged_in_as: 'test', fresh: false, roles: [] });
     const res = await server.http.post('/protected-fresh').set(bearer(token)).expect(401);
     expect(res.body.code).toBe('fresh_token_required');
     expect(res.headers['www-authenticate']).toContain('error="insufficient_user_authentication"');

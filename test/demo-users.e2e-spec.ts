@@ -21,7 +21,7 @@ describe.each(ADAPTERS)('DEMO_USERS and token lifetimes from the environment on 
     await server.http
       .get('/protected')
       .set('Authorization', `Bearer ${alice.body.access_token}`)
-      .expect(200, { logged_in_as: 'alice', fresh: true });
+      .expect(200, { logged_in_as: 'alice', fresh: true, roles: ['user'] });
     await server.http.post('/login').send({ username: 'bob', password: 'pa:ss' }).expect(200);
   });
 

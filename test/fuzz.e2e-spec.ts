@@ -127,6 +127,8 @@ function claimsOf(token: unknown): Record<string, unknown> | undefined {
 /** Whether a 2xx body is what the route gives for the test user. */
 function isSuccessBody(success: Success, body: Record<string, unknown>): boolean {
   switch (success) {
+    case 'identity-fresh-roles':
+      return isDeepStrictEqual(body, { logged_in_as: 'test', fresh: true, roles: ['user'] });
     case 'identity-fresh':
       return isDeepStrictEqual(body, { logged_in_as: 'test', fresh: true });
     case 'identity':

@@ -274,11 +274,17 @@ describe.each(ADAPTERS)('asymmetric algorithms through the demo on %s', (adapter
     async (c) => {
       const http = request((await fleet.demo(`${adapter} ${c.name}`)).url);
       const tokens = await login(http);
-      await http.get('/protected').set(bearer(tokens.access)).expect(200, { logged_in_as: 'test', fresh: true });
+      await http
+        .get('/protected')
+        .set(bearer(tokens.access))
+        .expect(200, { logged_in_as: 'test', fresh: true, roles: ['user'] });
       const refreshed = await http.post('/refresh').set(bearer(tokens.refresh)).expect(200);
       const newAccess: string = refreshed.body.access_token;
       expect(claimsOf(newAccess)).toMatchObject({ type: 'access', fresh: false, sub: 'test' });
-      await http.get('/protected').set(bearer(newAccess)).expect(200, { logged_in_as: 'test', fresh: false });
+      await http
+        .get('/protected')
+        .set(bearer(newAccess))
+        .expect(200, { logged_in_as: 'test', fresh: false, roles: ['user'] });
       const all = [tokens.access, tokens.refresh, newAccess];
       for (const token of all) expect(headerOf(token)).toEqual({ alg: c.algorithm, typ: 'JWT', kid: c.kid });
 
@@ -359,7 +365,10 @@ describe.each(ADAPTERS)('key rotation across three deployments on %s', (adapter)
 
   it('B accepts the k1 access token, and refreshes the k1 refresh token into a k2 access token', async () => {
     const http = request(b.url);
-    await http.get('/protected').set(bearer(onA.access)).expect(200, { logged_in_as: 'test', fresh: true });
+    await http
+      .get('/protected')
+      .set(bearer(onA.access))
+      .expect(200, { logged_in_as: 'test', fresh: true, roles: ['user'] });
     const res = await http.post('/refresh').set(bearer(onA.refresh)).expect(200);
     const access: string = res.body.access_token;
     expect(headerOf(access)).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'k2' });
@@ -369,7 +378,10 @@ describe.each(ADAPTERS)('key rotation across three deployments on %s', (adapter)
       fresh: false,
       sid: claimsOf(onA.refresh).sid,
     });
-    await http.get('/protected').set(bearer(access)).expect(200, { logged_in_as: 'test', fresh: false });
+    await http
+      .get('/protected')
+      .set(bearer(access))
+      .expect(200, { logged_in_as: 'test', fresh: false, roles: ['user'] });
     // Tokens signed at B are k2 tokens from the start.
     const fresh = await login(http);
     expect(headerOf(fresh.access).kid).toBe('k2');

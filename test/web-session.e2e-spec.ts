@@ -87,7 +87,10 @@ describe.each(ADAPTERS)('browser sessions on the demo (%s): the /web contract', 
 
   it('lets the existing routes take the cookie: GET without CSRF, POST with it', async () => {
     const jar = await login();
-    await http.get('/protected').set('Cookie', jar.header()).expect(200, { logged_in_as: 'test', fresh: true });
+    await http
+      .get('/protected')
+      .set('Cookie', jar.header())
+      .expect(200, { logged_in_as: 'test', fresh: true, roles: ['user'] });
     const missing = await http.post('/protected-fresh').set('Cookie', jar.header()).expect(401);
     expect(missing.body.code).toBe('csrf_token_missing');
     const wrong = await http
@@ -123,7 +126,10 @@ describe.each(ADAPTERS)('browser sessions on the demo (%s): the /web contract', 
     expect([...cookiesOf(res.headers).keys()]).toEqual(['access_token_cookie', 'csrf_access_token']);
     jar.take(res.headers);
     expect(jar.get('access_token_cookie')).not.toBe(before);
-    await http.get('/protected').set('Cookie', jar.header()).expect(200, { logged_in_as: 'test', fresh: false });
+    await http
+      .get('/protected')
+      .set('Cookie', jar.header())
+      .expect(200, { logged_in_as: 'test', fresh: false, roles: ['user'] });
   });
 
   it('rotates the refresh cookies too with rotation on, and the old refresh cookie is then reuse', async () => {

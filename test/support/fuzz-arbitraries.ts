@@ -49,6 +49,8 @@ export const LIBRARY_CODES = [
   'key_set_unavailable',
   'csrf_token_missing',
   'csrf_token_mismatch',
+  'user_not_found',
+  'claims_verification_failed',
 ] as const;
 
 /**
@@ -731,7 +733,8 @@ export function extractAsServer(value: string | undefined): Extracted {
 }
 
 /** What a 2xx body must be. */
-export type Success = 'identity-fresh' | 'identity' | 'anonymous' | 'access-token' | 'login-tokens';
+export type Success =
+  'identity-fresh-roles' | 'identity-fresh' | 'identity' | 'anonymous' | 'access-token' | 'login-tokens';
 
 /** One acceptable answer: a status, and the code (refusals) or the body (successes) that goes with it. */
 export interface Outcome {
@@ -778,7 +781,14 @@ export function guardOutcome(route: GuardedRoute, extracted: Extracted, tokens: 
     case 'token':
       if (extracted.token === tokens.access) {
         if (route.policy === 'refresh') return refusal('wrong_token_type');
-        return { status: 200, success: route.policy === 'optional' ? 'identity' : 'identity-fresh' };
+        // GET /protected shows the roles claim the demo's claims loader adds; POST /protected-fresh does not.
+        const success: Success =
+          route.policy === 'optional'
+            ? 'identity'
+            : route.policy === 'access'
+              ? 'identity-fresh-roles'
+              : 'identity-fresh';
+        return { status: 200, success };
       }
       if (extracted.token === tokens.refresh) {
         return route.policy === 'refresh' ? { status: 200, success: 'access-token' } : refusal('wrong_token_type');

@@ -12,14 +12,22 @@ import { validateDemoEnv } from './config/demo-env.js';
 import { ProtectedController } from './examples/protected.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JwksController } from './keys/jwks.controller.js';
+import { MeController } from './users/me.controller.js';
 import { UserStore } from './users/user-store.service.js';
+import { UsersModule } from './users/users.module.js';
 import { CredentialsLogin } from './auth/credentials-login.service.js';
 import { WebPageController } from './web/web-page.controller.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, validate: validateDemoEnv }),
-    AuthModule.forRootAsync({ isGlobal: true, inject: [ConfigService], useFactory: authOptionsFromEnv }),
+    UsersModule,
+    AuthModule.forRootAsync({
+      isGlobal: true,
+      imports: [UsersModule],
+      inject: [ConfigService, UserStore],
+      useFactory: authOptionsFromEnv,
+    }),
   ],
   controllers: [
     UserLoginController,
@@ -28,11 +36,11 @@ import { WebPageController } from './web/web-page.controller.js';
     SessionsController,
     WebSessionController,
     ProtectedController,
+    MeController,
     JwksController,
     WebPageController,
   ],
   providers: [
-    UserStore,
     CredentialsLogin,
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

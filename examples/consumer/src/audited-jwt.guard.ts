@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JwtAuthGuard, type RequestWithHeaders } from 'nest-jwt-extended';
+import { type ExtractableRequest, type ExtractedToken, JwtAuthGuard, type TokenLocation } from 'nest-jwt-extended';
 
 /**
  * The global guard, extended through one of its protected hooks: it notes which requests come without a token, then
@@ -9,9 +9,12 @@ import { JwtAuthGuard, type RequestWithHeaders } from 'nest-jwt-extended';
 export class AuditedJwtGuard extends JwtAuthGuard {
   private readonly logger = new Logger(AuditedJwtGuard.name);
 
-  protected override extractToken(request: RequestWithHeaders): string | undefined {
-    const token = super.extractToken(request);
-    if (token === undefined) this.logger.debug('request without a token');
-    return token;
+  protected override extractToken(
+    request: ExtractableRequest,
+    locations?: readonly TokenLocation[],
+  ): ExtractedToken | undefined {
+    const found = super.extractToken(request, locations);
+    if (found === undefined) this.logger.debug('request without a token');
+    return found;
   }
 }

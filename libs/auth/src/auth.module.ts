@@ -5,6 +5,10 @@ import { PassportModule } from '@nestjs/passport';
 import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
+import { AuthErrorResponder } from './errors/auth-error-responder.js';
+import { SecurityEvents } from './events/security-events.js';
+import { RequestVerifier } from './guards/request-verifier.js';
+import { AccessOrRefreshJwtGuard } from './guards/any-token-type.guard.js';
 import { HeaderTokenExtractor } from './extractors/header-token.extractor.js';
 import { TokenExtractor } from './extractors/token-extractor.js';
 import { AuthCookies } from './cookies/auth-cookies.service.js';
@@ -56,6 +60,9 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     },
     // Only AuthError: sends its WWW-Authenticate challenge when it is thrown outside a guard.
     { provide: APP_FILTER, useClass: AuthErrorFilter },
+    AuthErrorResponder,
+    SecurityEvents,
+    RequestVerifier,
     RevocationView,
     RevocationService,
     SessionService,
@@ -72,8 +79,12 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     JwtAuthGuard,
     FreshJwtGuard,
     RefreshJwtGuard,
+    AccessOrRefreshJwtGuard,
   ],
   exports: [
+    AuthErrorResponder,
+    RequestVerifier,
+    AccessOrRefreshJwtGuard,
     TokenService,
     JwksService,
     SessionService,

@@ -27,13 +27,34 @@ export { InvalidAuthOptionError } from './errors/invalid-auth-option.error.js';
 export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';
 export { AuthErrorFilter } from './errors/auth-error.filter.js';
+export { AuthErrorResponder } from './errors/auth-error-responder.js';
+export {
+  flaskJwtExtendedErrorFormat,
+  type AuthErrorFormat,
+  type AuthErrorFormatter,
+  type AuthErrorResponse,
+} from './errors/auth-error-format.js';
+export type { RefusedTokenDetails } from './errors/auth-error.js';
+export {
+  SECURITY_EVENT_PREFIX,
+  type SecurityEvent,
+  type SecurityEventType,
+} from './events/security-event.interface.js';
+export type { ClaimsLoader, HeadersLoader, TokenLoaderContext } from './tokens/token-loaders.js';
+export type { ClaimsRefusal, ClaimsVerifier, LoadUser } from './guards/guard-settings.js';
+export { UserLoader } from './guards/user-loader.interface.js';
+export { RequestVerifier, type VerifyRequestOptions } from './guards/request-verifier.js';
+export { AccessOrRefreshJwtGuard } from './guards/any-token-type.guard.js';
+export { TokenTypeGuard } from './guards/token-type.guard.js';
+export { CurrentUser } from './decorators/current-user.decorator.js';
 export { GraphQLAuthError, type GraphQLAuthErrorExtensions } from './errors/graphql-auth-error.js';
 export { TokenService } from './tokens/token.service.js';
-export type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
+export type { AnyTokenType, JwtClaims, JwtHeader, TokenType, VerifiedToken } from './tokens/jwt-claims.interface.js';
 export { isFreshToken } from './tokens/token-policy.js';
 export type {
   CreateAccessTokenOptions,
   CreateRefreshTokenOptions,
+  CreateTokenOptions,
   VerifyTokenOptions,
 } from './tokens/token-options.interface.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';

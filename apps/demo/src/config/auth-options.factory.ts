@@ -1,11 +1,15 @@
+import { Logger } from '@nestjs/common';
 import { type ConfigService } from '@nestjs/config';
 import { type AuthModuleOptions, MemoryRevocationStore, type TokenLocation } from 'nest-jwt-extended';
+import type { UserStore } from '../users/user-store.service.js';
 import { RedisRevocationStore } from 'nest-jwt-extended/redis';
 import type { DemoEnv } from './demo-env.js';
 import { keyOptionsFromEnv } from './key-options.factory.js';
 
+const securityLog = new Logger('SecurityEvents');
+
 /** AuthModule options from the environment; a random key (with a warning) when none is given. */
-export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>): AuthModuleOptions {
+export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: UserStore): AuthModuleOptions {
   const redisUrl = config.get('REDIS_URL', { infer: true });
   const timeoutMs = config.get('REVOCATION_TIMEOUT_MS', { infer: true });
   return {
@@ -29,5 +33,12 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>): AuthMo
     cookies: { secure: config.get('JWT_COOKIE_SECURE', { infer: true }) },
     // A browser that keeps using the page gets a new access cookie before the old one expires.
     implicitRefresh: { within: config.get('JWT_IMPLICIT_REFRESH_SECONDS', { infer: true }) },
+    // Every access token carries the user's roles; the loader runs again on each refresh, so they stay current.
+    additionalClaims: (identity, { type }) => (type === 'access' ? { roles: users.rolesOf(identity) } : {}),
+    // @CurrentUser() (GET /me): the user of the token's identity, or 401 user_not_found.
+    loadUser: (identity) => users.findUser(identity),
+    errorFormat: config.get('JWT_ERROR_FORMAT', { infer: true }) === 'flask' ? 'flask-jwt-extended' : 'default',
+    // Events name users and sessions, never tokens: safe to log as they are.
+    onEvent: (event) => securityLog.log(JSON.stringify(event)),
   };
 }

@@ -128,6 +128,10 @@ export class DemoEnv {
   @Min(1)
   JWT_IMPLICIT_REFRESH_SECONDS?: number;
 
+  /** `flask`: refusals answered as Flask-JWT-Extended does (statuses and `{ "msg": ... }` bodies). */
+  @IsIn(['default', 'flask'])
+  JWT_ERROR_FORMAT: 'default' | 'flask' = 'default';
+
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
   @IsOptional()
   @IsString()

@@ -15,7 +15,8 @@ export class ProtectedController {
   /** Any valid access token, fresh or not: the global guard is enough. */
   @Get('protected')
   whoAmI(@CurrentIdentity() identity: string, @CurrentClaims() claims: JwtClaims) {
-    return { logged_in_as: identity, fresh: isFreshToken(claims) };
+    // `roles` is the demo's claims loader at work (auth-options.factory.ts): in every access token, refreshed ones too.
+    return { logged_in_as: identity, fresh: isFreshToken(claims), roles: claims.roles ?? [] };
   }
 
   /** A critical action: only a fresh access token, i.e. one obtained with credentials. */

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthError, GraphQLAuthError } from 'nest-jwt-extended';
+import { AuthError, AuthErrorResponder, GraphQLAuthError } from 'nest-jwt-extended';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -22,18 +22,25 @@ const CODES: Record<number, string> = {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly refusals: AuthErrorResponder,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     // A catch-all filter also sees GraphQL resolvers' errors: those are answered by GraphQL, never through the
     // HTTP response (a refusal as a GraphQL error with its code, everything else as GraphQL reports it).
     if (host.getType() !== 'http') throw exception instanceof AuthError ? new GraphQLAuthError(exception) : exception;
-    const { status, body } = this.describe(exception);
     const response = host.switchToHttp().getResponse();
     // A catch-all filter runs instead of the library's AuthErrorFilter, so it sends the challenge itself.
-    if (exception instanceof AuthError && status === 401) {
+    if (exception instanceof AuthError && exception.getStatus() === 401) {
       this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', exception.challenge);
     }
+    // ... and answers refusals in the configured errorFormat (JWT_ERROR_FORMAT=flask: Flask-JWT-Extended's).
+    const { status, body } =
+      exception instanceof AuthError && this.refusals.customised
+        ? this.refusals.respond(exception)
+        : this.describe(exception);
     this.adapterHost.httpAdapter.reply(response, body, status);
   }
 

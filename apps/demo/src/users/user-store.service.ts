@@ -4,9 +4,18 @@ import { ConfigService } from '@nestjs/config';
 import argon2 from 'argon2';
 import type { DemoEnv } from '../config/demo-env.js';
 
+/** A demo user as `GET /me` shows it: never its password hash. */
+export interface DemoUser {
+  username: string;
+  roles: string[];
+}
+
+/** Every demo user's roles: enough to show a `roles` claim surviving refreshes. */
+const DEMO_ROLES: readonly string[] = ['user'];
+
 /**
- * The demo's users, held in memory with argon2id hashes. A real app would keep the hashes in its database;
- * the part worth copying is `verifyCredentials`.
+ * The demo's users, held in memory with argon2id hashes and their roles. A real app would keep them in its database;
+ * the parts worth copying are `verifyCredentials` and `findUser`.
  */
 @Injectable()
 export class UserStore implements OnModuleInit {
@@ -22,6 +31,16 @@ export class UserStore implements OnModuleInit {
       users.map(async ([username, password]) => this.hashes.set(username, await argon2.hash(password))),
     );
     this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'));
+  }
+
+  /** The user with this identity (the username), or `undefined`: what the user loader of `GET /me` asks. */
+  findUser(identity: string): DemoUser | undefined {
+    return this.hashes.has(identity) ? { username: identity, roles: [...DEMO_ROLES] } : undefined;
+  }
+
+  /** The roles of a user, `[]` for an unknown one: what the claims loader puts in every access token. */
+  rolesOf(identity: string): string[] {
+    return this.findUser(identity)?.roles ?? [];
   }
 
   /** The identity for these credentials, or `undefined`; the same work is done whether the user exists or not. */

@@ -35,6 +35,10 @@ export const AuthErrorCode = {
   CsrfTokenMissing: 'csrf_token_missing',
   /** The CSRF header (or form field) differs from the token's `csrf` claim, or the token has none. */
   CsrfTokenMismatch: 'csrf_token_mismatch',
+  /** The token is valid but the user loader found no user for its identity (`@CurrentUser()`). */
+  UserNotFound: 'user_not_found',
+  /** The `verifyClaims` option refused the token's claims. */
+  ClaimsVerificationFailed: 'claims_verification_failed',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

@@ -1,13 +1,15 @@
-import { type ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpException, HttpStatus, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { AuthError } from './auth-error.js';
+import { AuthErrorResponder } from './auth-error-responder.js';
 import { GraphQLAuthError } from './graphql-auth-error.js';
 import { emitSocketRefusal } from './socket-refusal.js';
 
 /**
- * Sends the `WWW-Authenticate` challenge of an {@link AuthError} thrown outside a guard (from `SessionService` in a
- * controller, say), or the `Retry-After` of a 503, then lets Nest answer as usual. `AuthModule` registers it globally.
- * If your app has a catch-all exception filter of its own, that one runs instead: set both there.
+ * Sends the `WWW-Authenticate` challenge of an {@link AuthError} (from a guard, or from `SessionService` in a
+ * controller, say), or the `Retry-After` of a 503, then answers in the module's `errorFormat` (Nest's own answer for the
+ * default format). `AuthModule` registers it globally. If your app has a catch-all exception filter of its own, that
+ * one runs instead: set both there, and answer with `AuthErrorResponder.respond(error)`.
  *
  * Outside HTTP it never touches a response: in a GraphQL resolver it throws the refusal as a {@link GraphQLAuthError}
  * (`extensions.code` and `extensions.authCode`), in a gateway it sends the client an `exception` event
@@ -24,6 +26,10 @@ import { emitSocketRefusal } from './socket-refusal.js';
  */
 @Catch(AuthError)
 export class AuthErrorFilter extends BaseExceptionFilter {
+  constructor(@Optional() private readonly responder?: AuthErrorResponder) {
+    super();
+  }
+
   override catch(error: AuthError, host: ArgumentsHost): void {
     const type = host.getType<string>();
     if (type !== 'http') {
@@ -32,7 +38,10 @@ export class AuthErrorFilter extends BaseExceptionFilter {
       throw error;
     }
     setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
-    super.catch(error, host);
+    if (this.responder?.customised !== true) return super.catch(error, host);
+    const { status, body } = this.responder.respond(error);
+    // Nest answers an HttpException with its response object as the body (a string is wrapped in { message }).
+    super.catch(new HttpException(body as Record<string, unknown>, status), host);
   }
 }
 

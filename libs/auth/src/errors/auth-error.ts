@@ -7,7 +7,18 @@ export interface AuthErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  code: AuthErrorCode;
+  code: AuthErrorCode | (string & {});
+}
+
+/**
+ * What is known of the token a refusal is about, once its signature held (an expired token, the wrong type, a
+ * non-fresh token, a user not found): for an `errorFormat` function or a security event. Never sent by the default
+ * format, and never the token itself.
+ */
+export interface RefusedTokenDetails {
+  readonly claims?: Readonly<Record<string, unknown>>;
+  readonly header?: Readonly<Record<string, unknown>>;
+  readonly identity?: string;
 }
 
 /**
@@ -30,10 +41,12 @@ export class AuthError extends HttpException {
   readonly challenge: string;
   /** For a 503: seconds after which a retry may succeed, sent as `Retry-After`. */
   readonly retryAfter?: number;
+  /** The refused token's claims, header and identity when it was genuine (see {@link RefusedTokenDetails}). */
+  token?: RefusedTokenDetails;
 
   constructor(
-    /** The stable machine code. */
-    readonly code: AuthErrorCode,
+    /** The stable machine code (one of {@link AuthErrorCode}, or an application's own from `verifyClaims`). */
+    readonly code: AuthErrorCode | (string & {}),
     message: string,
     /** RFC 6750 / RFC 9470 `error` attribute of the challenge; omitted when no token was sent. */
     challengeError?: BearerChallengeError,
@@ -46,6 +59,12 @@ export class AuthError extends HttpException {
     super(body, status);
     this.challenge = renderBearerChallenge(challengeError, message);
     if (retryAfter !== undefined) this.retryAfter = Math.max(1, Math.ceil(retryAfter));
+  }
+
+  /** Records what is known of the refused token (its claims, header, identity); returns the error, to throw. */
+  about(token: RefusedTokenDetails): this {
+    this.token = token;
+    return this;
   }
 
   /** The revocation state cannot be read or written right now (503, with `Retry-After`: 1 second unless told). */

@@ -6,8 +6,8 @@ import { AuthErrorCode } from './auth-error-code.js';
 export interface GraphQLAuthErrorExtensions {
   /** `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh; `SERVICE_UNAVAILABLE` for a 503. */
   code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
-  /** The library's {@link AuthErrorCode}, as in the `code` of an HTTP refusal. */
-  authCode: AuthErrorCode;
+  /** The library's {@link AuthErrorCode} (or your `verifyClaims` code), as in the `code` of an HTTP refusal. */
+  authCode: AuthErrorCode | (string & {});
   /** For `SERVICE_UNAVAILABLE`: seconds after which a retry may succeed. */
   retryAfter?: number;
 }

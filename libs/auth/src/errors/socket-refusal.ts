@@ -3,7 +3,7 @@ import type { AuthErrorCode } from './auth-error-code.js';
 
 /** What a socket is told of a refusal: the `connect_error` data of a refused handshake, or an `exception` event. */
 export interface SocketRefusal {
-  code: AuthErrorCode;
+  code: AuthErrorCode | (string & {});
   message: string;
 }
 

@@ -14,6 +14,7 @@ import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
+import { RequestVerifier } from './request-verifier.js';
 import { contextRequestOf } from '../context/context-request.js';
 import { refusalOutsideHttp } from '../context/context-refusal.js';
 
@@ -74,6 +75,10 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   protected readonly extractor: TokenExtractor;
   protected readonly verifier: TokenVerifier;
   protected readonly revocations: RevocationView;
+  /** The `verifyClaims` check, refusal events and user loading; shared with `RequestVerifier.verifyRequest`. */
+  protected readonly requests?: RequestVerifier;
+  // Looked at once: without `verifyClaims` the accepting path does no more than it did before the option existed.
+  private readonly checksClaims: boolean;
   private readonly implicitRefresh: ImplicitRefresh | undefined;
   private readonly decisions = new WeakMap<object, Map<object, RouteDecision>>();
 
@@ -85,12 +90,15 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     @Optional() verifier?: TokenVerifier,
     @Optional() revocations?: RevocationView,
     @Optional() implicitRefresh?: ImplicitRefresh,
+    @Optional() requests?: RequestVerifier,
   ) {
     if (!extractor || !verifier || !revocations) throw authModuleMissing(new.target.name);
     this.extractor = extractor;
     this.verifier = verifier;
     this.revocations = revocations;
     this.implicitRefresh = implicitRefresh?.enabled ? implicitRefresh : undefined;
+    this.requests = requests;
+    this.checksClaims = requests?.checksClaims === true;
   }
 
   /**
@@ -120,10 +128,21 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
           request,
           context,
         );
+      if (this.checksClaims) {
+        const checking = this.requests!.checkClaims(verified);
+        if (checking)
+          return this.acceptLater(
+            checking.then(() => verified),
+            found,
+            request,
+            context,
+            true,
+          );
+      }
       this.accept(verified, found, request, context);
       return true;
     } catch (error) {
-      throw this.refuse(this.verifier.toAuthError(error), context);
+      throw this.refuse(this.refusal(error), context);
     }
   }
 
@@ -157,7 +176,7 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     request: ExtractableRequest,
     locations?: readonly TokenLocation[],
   ): ExtractedToken | undefined {
-    return this.extractor.extract(request, this.policy.type, locations);
+    return this.extractor.extract(request, extractionType(this.policy.type), locations);
   }
 
   /**
@@ -183,7 +202,7 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
   protected missingTokenMessage(locations?: readonly TokenLocation[], request?: ExtractableRequest): string {
     const searched = locations ?? this.extractor.defaultLocations;
     if (searched.length === 1 && searched[0] === 'headers') return 'Missing authorization token';
-    return this.extractor.missingMessage(this.policy.type, searched, request);
+    return this.extractor.missingMessage(extractionType(this.policy.type), searched, request);
   }
 
   /**
@@ -204,17 +223,24 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     found: ExtractedToken,
     request: GuardedRequest,
     context: ExecutionContext,
+    claimsChecked = false,
   ): Promise<boolean> {
     try {
       const verified = await verifying;
       if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
       const pending = this.revocations.assertNotRevoked(verified);
       if (pending) await pending;
+      if (this.checksClaims && !claimsChecked) await this.requests!.checkClaims(verified);
       this.accept(verified, found, request, context);
       return true;
     } catch (error) {
-      throw this.refuse(this.verifier.toAuthError(error), context);
+      throw this.refuse(this.refusal(error), context);
     }
+  }
+
+  /** Any failure as an {@link AuthError}, reported as a security event when anyone listens. */
+  private refusal(error: unknown): AuthError {
+    return this.requests === undefined ? this.verifier.toAuthError(error) : this.requests.refusal(error);
   }
 
   private accept(
@@ -249,6 +275,14 @@ export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequ
     }
     return decision;
   }
+}
+
+/**
+ * The type whose cookie, CSRF header and JSON key the extractor reads: a route taking several types (access or refresh)
+ * reads the first one's.
+ */
+function extractionType(type: TokenPolicy['type']): string {
+  return typeof type === 'string' ? type : (type[0] ?? 'access');
 }
 
 function isJwtGuard(guard: GuardRef): boolean {

@@ -3,6 +3,10 @@ import type { KeyInput } from '../keys/key-input.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 import type { TokenLifetime } from '../tokens/token-lifetime.js';
+import type { ClaimsLoader, HeadersLoader } from '../tokens/token-loaders.js';
+import type { AuthErrorFormat } from '../errors/auth-error-format.js';
+import type { SecurityEvent } from '../events/security-event.interface.js';
+import type { ClaimsVerifier, LoadUser } from '../guards/guard-settings.js';
 import type { TokenLocation } from '../request/token-location.js';
 
 /** The HMAC algorithms. */
@@ -140,6 +144,96 @@ export interface AuthModuleOptions {
    * library's claims only. Default true.
    */
   carryClaimsOnRefresh?: boolean;
+  /**
+   * Claims added to every token minted, at login, refresh and rotation alike (Flask-JWT-Extended's
+   * `additional_claims_loader`); sync or async. Per-call `additionalClaims` win over these; on refresh they win over
+   * the carried claims. An async loader needs `SessionService` or the `TokenService.*Async` methods (the sync ones
+   * throw a TypeError saying so).
+   *
+   * @example
+   * ```ts
+   * additionalClaims: async (identity, { type }) => (type === 'access' ? { roles: await users.rolesOf(identity) } : {}),
+   * ```
+   */
+  additionalClaims?: ClaimsLoader;
+  /**
+   * JOSE header parameters added to every token minted (Flask-JWT-Extended's `additional_headers_loader`); sync or
+   * async. Per-call `additionalHeaders` win. `alg`, `typ`, `kid` and the other reserved names are refused.
+   *
+   * @example
+   * ```ts
+   * additionalHeaders: () => ({ 'x-tenant': 'eu-1' }),
+   * ```
+   */
+  additionalHeaders?: HeadersLoader;
+  /**
+   * Turns the object given to `SessionService.start` or `TokenService.create*` into the identity string
+   * (Flask-JWT-Extended's `user_identity_loader`). The loaders then see the object as `context.user`.
+   *
+   * @example
+   * ```ts
+   * identityOf: (user: User) => user.id,
+   * // then: await sessions.start(user);
+   * ```
+   */
+  identityOf?: (user: never) => string;
+  /**
+   * Loads the user for `@CurrentUser()` (Flask-JWT-Extended's `user_lookup_loader`), once per request and only on
+   * routes that ask for it; `undefined` or `null` refuses with 401 `user_not_found`. A `UserLoader` provider in the
+   * controller's module takes precedence.
+   *
+   * @example
+   * ```ts
+   * loadUser: (identity) => users.findById(identity),
+   * ```
+   */
+  loadUser?: LoadUser;
+  /**
+   * Checks the claims of every token a guard (or `verifyRequest`) accepts, after revocation (Flask-JWT-Extended's
+   * `token_verification_loader`). `false` refuses with 401 `claims_verification_failed`; `{ code, message }` with
+   * your code. Sync or async.
+   *
+   * @example
+   * ```ts
+   * verifyClaims: (claims) => claims.tenant === 'eu-1',
+   * ```
+   */
+  verifyClaims?: ClaimsVerifier;
+  /**
+   * How every refusal is answered: `'default'` (`{ statusCode, error, message, code }`, 401 or 503),
+   * `'flask-jwt-extended'` (Flask-JWT-Extended 4.7's statuses and `{ "msg": ... }` bodies, so a front end written
+   * for a Flask API keeps working), or a function of the `AuthError` (Flask's seven error loaders in one place).
+   * `WWW-Authenticate` and `Retry-After` are sent whatever the format. Default `'default'`.
+   *
+   * @example
+   * ```ts
+   * errorFormat: 'flask-jwt-extended',
+   * errorFormat: (error) => ({ status: error.getStatus(), body: { error: error.code } }),
+   * ```
+   */
+  errorFormat?: AuthErrorFormat;
+  /**
+   * Receives every security event (login, refresh, rotation, refresh token reuse, revocations, refusals): for an
+   * audit log. Events never carry a token or a secret. With `@nestjs/event-emitter`'s `EventEmitterModule` in the
+   * app, they are emitted there too, as `auth.<type>`.
+   *
+   * @example
+   * ```ts
+   * onEvent: (event) => audit.write(event),
+   * ```
+   */
+  onEvent?: (event: SecurityEvent) => void;
+  /**
+   * Token types of your own (`password_reset`, `email_verification`, `mfa_pending`), minted by
+   * `TokenService.createToken(type, ...)` and accepted only by `TokenTypeGuard.for(type)`. Any token type not listed
+   * (besides `access` and `refresh`) is refused everywhere. Default none.
+   *
+   * @example
+   * ```ts
+   * tokenTypes: ['password_reset'],
+   * ```
+   */
+  tokenTypes?: string[];
   /**
    * Where guards look for the token, in order (`JWT_TOKEN_LOCATION`): `'headers'`, `'cookies'`, `'query_string'`,
    * `'json'`. Only "no token here" moves on to the next; a bad token in the first location is refused. Routes can

@@ -12,6 +12,10 @@ import type { RevocationSettings } from '../revocation/revocation-settings.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { ExtractionSettings } from '../extractors/extraction-settings.js';
 import type { SessionSettings } from '../sessions/session-settings.js';
+import type { ErrorSettings } from '../errors/error-settings.js';
+import { flaskJwtExtendedErrorFormat, type AuthErrorFormatter } from '../errors/auth-error-format.js';
+import type { EventSettings } from '../events/event-settings.js';
+import type { GuardSettings } from '../guards/guard-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './browser-options.js';
@@ -21,7 +25,15 @@ import { resolveBrowserOptions } from './browser-options.js';
  * `RESOLVED_AUTH_OPTIONS`: every feature's settings composed, so that each service can take just the settings its own
  * folder declares while one object, resolved once, serves them all.
  */
-export interface ResolvedAuthOptions extends TokenSettings, RevocationSettings, SessionSettings, ExtractionSettings {
+export interface ResolvedAuthOptions
+  extends
+    TokenSettings,
+    RevocationSettings,
+    SessionSettings,
+    ExtractionSettings,
+    ErrorSettings,
+    EventSettings,
+    GuardSettings {
   /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
   /** Undefined here: the module provides the default store. */
@@ -130,6 +142,19 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const accessWindow = accessTokenTtl === false ? longestTokenLifetime : accessTokenTtl;
   const browser = resolveBrowserOptions(options, accessTokenTtl);
 
+  for (const option of [
+    'additionalClaims',
+    'additionalHeaders',
+    'identityOf',
+    'loadUser',
+    'verifyClaims',
+    'onEvent',
+  ] as const) {
+    if (options[option] !== undefined && typeof options[option] !== 'function') {
+      throw new InvalidAuthOptionError(option, 'must be a function');
+    }
+  }
+
   return {
     algorithm,
     signingKey,
@@ -155,10 +180,47 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     refreshTokenGraceMs: graceMs(options.refreshTokenGracePeriod ?? 0),
     sessionMaxAge,
     carryClaimsOnRefresh: booleanOption(options.carryClaimsOnRefresh ?? true, 'carryClaimsOnRefresh'),
+    tokenTypes: tokenTypesOf(options.tokenTypes),
+    claimsLoader: options.additionalClaims,
+    headersLoader: options.additionalHeaders,
+    identityOf: options.identityOf as ((user: unknown) => string) | undefined,
+    loadUser: options.loadUser,
+    verifyClaims: options.verifyClaims,
+    onEvent: options.onEvent,
+    errorFormatter: errorFormatterOf(options.errorFormat, headerName, identityClaim),
     longestTokenLifetime,
     accessWindow,
     revocationWindow: accessWindow + leeway + REVOCATION_CLOCK_MARGIN,
   };
+}
+
+/** `access`, `refresh` and the application's own types, each a plain name. */
+function tokenTypesOf(types: unknown): ReadonlySet<string> {
+  if (types === undefined) return new Set(['access', 'refresh']);
+  if (!Array.isArray(types)) throw new InvalidAuthOptionError('tokenTypes', 'must be an array of type names');
+  for (const type of types) {
+    if (typeof type !== 'string' || !/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/.test(type)) {
+      throw new InvalidAuthOptionError(
+        'tokenTypes',
+        `has an invalid type name ${JSON.stringify(type)} (a word of at most 64 characters)`,
+      );
+    }
+    if (type === 'access' || type === 'refresh') {
+      throw new InvalidAuthOptionError('tokenTypes', `lists "${type}", which is built in; list only your own types`);
+    }
+  }
+  return new Set(['access', 'refresh', ...(types as string[])]);
+}
+
+/** The `errorFormat` as a function; undefined for the default (Nest answers the error as it is). */
+function errorFormatterOf(format: unknown, headerName: string, identityClaim: string): AuthErrorFormatter | undefined {
+  if (format === undefined || format === 'default') return undefined;
+  if (format === 'flask-jwt-extended') return flaskJwtExtendedErrorFormat({ headerName, identityClaim });
+  if (typeof format === 'function') return format as AuthErrorFormatter;
+  throw new InvalidAuthOptionError(
+    'errorFormat',
+    `must be 'default', 'flask-jwt-extended' or a function (error) => { status, body } (got ${JSON.stringify(format)})`,
+  );
 }
 
 // Keys become KeyObjects here, once: jsonwebtoken re-parsed a string secret on every call (~35x slower).

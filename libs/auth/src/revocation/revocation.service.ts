@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import type { RevocationSettings } from './revocation-settings.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
@@ -6,6 +6,7 @@ import { RevocationStore, type Revocation } from './revocation-store.interface.j
 import { RevocationView } from './revocation-view.js';
 import { callStore } from './call-store.js';
 import { epochSeconds } from '../epoch-seconds.js';
+import { SecurityEvents } from '../events/security-events.js';
 
 /**
  * Revokes one token, one session (logout) or every token of a user (log out everywhere). Each call resolves once
@@ -31,6 +32,7 @@ export class RevocationService {
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: RevocationSettings,
     @Inject(RevocationStore) private readonly store: RevocationStore,
     private readonly view: RevocationView,
+    @Optional() private readonly events?: SecurityEvents,
   ) {}
 
   /**
@@ -41,8 +43,15 @@ export class RevocationService {
    * await revocations.revokeToken(claims); // claims of the token to revoke: its jti and exp
    * ```
    */
-  revokeToken(claims: Pick<JwtClaims, 'jti' | 'exp'>): Promise<void> {
-    return this.save({ kind: 'token', id: claims.jti, expiresAt: claims.exp });
+  async revokeToken(claims: Pick<JwtClaims, 'jti' | 'exp'> & Partial<Pick<JwtClaims, 'sid'>>): Promise<void> {
+    await this.save({ kind: 'token', id: claims.jti, expiresAt: claims.exp });
+    const identity = (claims as Partial<JwtClaims>).sub;
+    this.events?.emit({
+      type: 'token_revoked',
+      tokenId: claims.jti,
+      ...(typeof identity === 'string' && { identity }),
+      ...(typeof claims.sid === 'string' && { sessionId: claims.sid }),
+    });
   }
 
   /**
@@ -54,8 +63,9 @@ export class RevocationService {
    * await revocations.revokeSession(claims.sid!);
    * ```
    */
-  revokeSession(sessionId: string): Promise<void> {
-    return this.save({ kind: 'session', id: sessionId, expiresAt: this.latestExpiry() });
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.save({ kind: 'session', id: sessionId, expiresAt: this.latestExpiry() });
+    this.events?.emit({ type: 'session_revoked', sessionId });
   }
 
   /**
@@ -66,8 +76,9 @@ export class RevocationService {
    * await revocations.revokeUser(identity);
    * ```
    */
-  revokeUser(identity: string): Promise<void> {
-    return this.save({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: epochSeconds() });
+  async revokeUser(identity: string): Promise<void> {
+    await this.save({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: epochSeconds() });
+    this.events?.emit({ type: 'user_revoked', identity });
   }
 
   // The last moment a token issued up to now can be valid: its entry is useless after that.

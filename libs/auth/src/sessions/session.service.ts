@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
@@ -11,6 +11,7 @@ import { callStore } from '../revocation/call-store.js';
 import { sessionIdOf } from '../revocation/token-session.js';
 import { withTimeout } from '../revocation/with-timeout.js';
 import { epochSeconds } from '../epoch-seconds.js';
+import { SecurityEvents } from '../events/security-events.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -83,10 +84,13 @@ export class SessionService {
     private readonly tokens: TokenService,
     private readonly view: RevocationView,
     private readonly revocations: RevocationService,
+    @Optional() private readonly events?: SecurityEvents,
   ) {}
 
   /**
-   * Starts a session after the user proved who they are: the access token is fresh unless told otherwise. The session
+   * Starts a session after the user proved who they are: the access token is fresh unless told otherwise. `identity`
+   * may be your user object when the `identityOf` option turns it into the identity; the `additionalClaims` and
+   * `additionalHeaders` loaders run for both tokens (async ones too). The session
    * is recorded in the store before the tokens are returned (503 `revocation_unavailable` when it cannot be, at once
    * while the store is known down): a session that is not recorded could not be ended by `revokeUser`, so no login
    * proceeds without it.
@@ -96,20 +100,17 @@ export class SessionService {
    * const { accessToken, refreshToken } = await sessions.start(identity, { metadata: { userAgent } });
    * ```
    */
-  async start(identity: string, options: StartSessionOptions = {}): Promise<TokenPair> {
+  async start(user: string | object, options: StartSessionOptions = {}): Promise<TokenPair> {
     const { metadata, ...tokenOptions } = options;
     assertMetadata(metadata);
+    const identity = this.tokens.identityOf(user);
     const sessionId = randomUUID();
     const authTime = epochSeconds();
     const notAfter = this.sessionEnd(authTime);
-    const refreshToken = this.tokens.createRefreshToken(identity, { ...tokenOptions, sessionId, authTime, notAfter });
-    const accessToken = this.tokens.createAccessToken(identity, {
-      fresh: true,
-      ...tokenOptions,
-      sessionId,
-      authTime,
-      notAfter,
-    });
+    const [refreshToken, accessToken] = await Promise.all([
+      this.tokens.createRefreshTokenAsync(user, { ...tokenOptions, sessionId, authTime, notAfter }),
+      this.tokens.createAccessTokenAsync(user, { fresh: true, ...tokenOptions, sessionId, authTime, notAfter }),
+    ]);
     // Recorded so that logging the user out everywhere can end this session by its id, and the user can list it.
     const session: SessionRecord = {
       sessionId,
@@ -119,12 +120,15 @@ export class SessionService {
       ...(metadata !== undefined && { metadata: { ...metadata } }),
     };
     await this.call(() => this.store.registerSession(session), 'register session');
+    this.events?.emit({ type: 'login', identity, sessionId });
     return { accessToken, refreshToken, sessionId };
   }
 
   /**
    * Refreshes with verified refresh-token claims (as `RefreshJwtGuard` puts them on the request). The session is the
-   * token's `sid`, or its own `jti` when it has none. Records the refresh as the session's `lastRefreshedAt`.
+   * token's `sid`, or its own `jti` when it has none. Records the refresh as the session's `lastRefreshedAt`. The new
+   * tokens carry the refresh token's own claims (unless `carryClaimsOnRefresh: false`), then the `additionalClaims`
+   * loader's, run again: a loader's fresh answer wins over a carried value.
    *
    * @example
    * ```ts
@@ -136,10 +140,12 @@ export class SessionService {
     const sessionId = sessionIdOf(claims);
     const authTime = claims.auth_time ?? claims.iat;
     const notAfter = this.sessionEnd(authTime);
-    const common = { sessionId, authTime, notAfter, additionalClaims: this.carriedClaims(claims) };
+    const common = { sessionId, authTime, notAfter, baseClaims: this.carriedClaims(claims) };
     if (!this.settings.rotateRefreshTokens) {
       await this.touch(identity, sessionId);
-      return { accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }), sessionId };
+      const accessToken = await this.tokens.createAccessTokenAsync(identity, { ...common, fresh: false });
+      this.events?.emit({ type: 'refresh', identity, sessionId, tokenId: claims.jti });
+      return { accessToken, sessionId };
     }
     const nextJti = randomUUID();
     const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds());
@@ -159,6 +165,13 @@ export class SessionService {
     if (outcome === 'reused') {
       // The store has revoked the session; enforce it here before its feed echoes it back.
       this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt, revokedAt: epochSeconds() });
+      this.events?.emit({
+        type: 'refresh_token_reused',
+        identity,
+        sessionId,
+        tokenId: claims.jti,
+        code: AuthErrorCode.RefreshTokenReused,
+      });
       throw AuthError.invalid(
         AuthErrorCode.RefreshTokenReused,
         'Refresh token was already used; the session has been revoked',
@@ -166,11 +179,12 @@ export class SessionService {
     }
     if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
     await this.touch(identity, sessionId);
-    return {
-      accessToken: this.tokens.createAccessToken(identity, { ...common, fresh: false }),
-      refreshToken: this.tokens.createRefreshToken(identity, { ...common, jti: nextJti }),
-      sessionId,
-    };
+    const [accessToken, refreshToken] = await Promise.all([
+      this.tokens.createAccessTokenAsync(identity, { ...common, fresh: false }),
+      this.tokens.createRefreshTokenAsync(identity, { ...common, jti: nextJti }),
+    ]);
+    this.events?.emit({ type: 'rotation', identity, sessionId, tokenId: claims.jti });
+    return { accessToken, refreshToken, sessionId };
   }
 
   /**
@@ -192,7 +206,7 @@ export class SessionService {
       sessionId: sessionIdOf(claims),
       authTime,
       notAfter: this.sessionEnd(authTime),
-      additionalClaims: this.carriedClaims(claims),
+      baseClaims: this.carriedClaims(claims),
       ...(typeof claims.csrf === 'string' && { csrf: claims.csrf }),
     });
   }

@@ -1,4 +1,4 @@
-import { Injectable, type Type } from '@nestjs/common';
+import { Injectable, Optional, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
 import { AuthError } from '../errors/auth-error.js';
@@ -8,6 +8,7 @@ import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
+import { RequestVerifier } from '../guards/request-verifier.js';
 
 /**
  * Builds a passport-jwt strategy registered under `name` that enforces `policy`, for apps that use
@@ -20,15 +21,19 @@ export function JwtPolicyStrategy(
   name: string,
   policy: TokenPolicy,
 ): Type<{ validate(request: object, claims: JwtClaims): JwtClaims }> {
+  // The cookie and JSON key read: the first type's when the policy lists several.
+  const extractionType = typeof policy.type === 'string' ? policy.type : (policy.type[0] ?? 'access');
+
   @Injectable()
   class PolicyStrategy extends PassportStrategy(Strategy, name) {
     constructor(
       private readonly extractor: TokenExtractor,
       private readonly verifier: TokenVerifier,
       private readonly revocations: RevocationView,
+      @Optional() private readonly requests?: RequestVerifier,
     ) {
       super({
-        jwtFromRequest: (request: ExtractableRequest) => extractor.extract(request, policy.type)?.token ?? null,
+        jwtFromRequest: (request: ExtractableRequest) => extractor.extract(request, extractionType)?.token ?? null,
         // Never asked: authenticate() below picks the key through TokenVerifier, by kid and pinned algorithm.
         secretOrKeyProvider: (_request: unknown, _token: unknown, done: (error: Error) => void) =>
           done(new Error('unused')),
@@ -47,12 +52,13 @@ export function JwtPolicyStrategy(
     }
 
     private async check(request: ExtractableRequest): Promise<JwtClaims> {
-      const found = this.extractor.extract(request, policy.type);
+      const found = this.extractor.extract(request, extractionType);
       if (found === undefined) throw AuthError.missing(this.missingMessage(request));
       const verified = await this.verifier.verify(found.token, policy);
       this.extractor.assertCsrf(found, verified.claims);
       // After verification, so an expired or forged token is reported as such, not as revoked.
       await this.revocations.assertNotRevoked(verified);
+      await this.requests?.checkClaims(verified); // the verifyClaims option, as the guards apply it
       attachVerifiedToken(request, verified, found.location);
       return this.validate(request, verified.claims);
     }
@@ -62,7 +68,7 @@ export function JwtPolicyStrategy(
       const locations = this.extractor.defaultLocations;
       return locations.length === 1 && locations[0] === 'headers'
         ? 'Missing authorization token'
-        : this.extractor.missingMessage(policy.type, locations, request);
+        : this.extractor.missingMessage(extractionType, locations, request);
     }
 
     validate(_request: object, claims: JwtClaims): JwtClaims {

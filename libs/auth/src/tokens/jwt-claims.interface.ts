@@ -2,6 +2,12 @@
 export type TokenType = 'access' | 'refresh';
 
 /**
+ * A token type: `access`, `refresh`, or one the application declared in the `tokenTypes` option
+ * (`password_reset`, `email_verification`, ...), accepted only by a guard made for it.
+ */
+export type AnyTokenType = TokenType | (string & {});
+
+/**
  * The verified claims of a token, as `@CurrentClaims()` and `TokenService.verifyToken` return them.
  * Your own claims (from `additionalClaims`) sit beside the registered ones; narrow them with the type parameter
  * of `@CurrentClaims()` or `verifyToken<T>()`.
@@ -23,8 +29,8 @@ export interface JwtClaims {
   exp: number;
   /** Unique token id (uuid v4). */
   jti: string;
-  /** `access` or `refresh`. */
-  type: TokenType;
+  /** `access` or `refresh`, or one of the application's `tokenTypes`. */
+  type: AnyTokenType;
   /** `true`, `false`, or the epoch second until which the token counts as fresh. Always `false` on refresh tokens. */
   fresh: boolean | number;
   /** The session: shared by every token of one login, kept by refresh. */

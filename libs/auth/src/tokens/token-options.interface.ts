@@ -1,5 +1,5 @@
 import type { TokenLifetime } from './token-lifetime.js';
-import type { TokenType } from './jwt-claims.interface.js';
+import type { AnyTokenType } from './jwt-claims.interface.js';
 
 /** Per-call options of `TokenService.createRefreshToken`. */
 export interface CreateRefreshTokenOptions {
@@ -24,12 +24,20 @@ export interface CreateRefreshTokenOptions {
   /** Never let the token outlive this epoch second (the session's absolute end). */
   notAfter?: number;
   /**
+   * Claims beneath those of the `additionalClaims` loader and of {@link additionalClaims}: what `SessionService.refresh`
+   * carries over from the refresh token. Reserved claims are refused here too.
+   */
+  baseClaims?: Record<string, unknown>;
+  /**
    * The `csrf` claim's value when tokens carry one (CSRF protection on and cookies among the token locations).
    * Default: a new random value. The implicit-refresh interceptor keeps the old token's, so that requests already on
    * their way with the old CSRF header still pass.
    */
   csrf?: string;
 }
+
+/** Per-call options of `TokenService.createToken` (a token of one of your `tokenTypes`). */
+export type CreateTokenOptions = CreateRefreshTokenOptions;
 
 /** Per-call options of `TokenService.createAccessToken`. */
 export interface CreateAccessTokenOptions extends CreateRefreshTokenOptions {
@@ -42,8 +50,8 @@ export interface CreateAccessTokenOptions extends CreateRefreshTokenOptions {
 
 /** Options of `TokenService.verifyToken`. */
 export interface VerifyTokenOptions {
-  /** Refuse any other type with `wrong_token_type`. */
-  type?: TokenType;
+  /** Refuse any other type with `wrong_token_type` (a list: any of these). */
+  type?: AnyTokenType | readonly AnyTokenType[];
   /** Accept a token whose `exp` has passed (Flask-JWT-Extended's `decode_token(allow_expired=True)`). */
   allowExpired?: boolean;
 }

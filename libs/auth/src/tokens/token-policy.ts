@@ -1,10 +1,13 @@
-import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
+import type { AnyTokenType, JwtClaims } from './jwt-claims.interface.js';
 import { epochSeconds } from '../epoch-seconds.js';
 
 /** What a route or a caller demands of a token beyond validity. */
 export interface TokenPolicy {
-  /** The only type accepted. */
-  readonly type: TokenType;
+  /**
+   * The only type accepted, or the types accepted (`['access', 'refresh']` for a route that takes either, as
+   * Flask-JWT-Extended's `verify_type=False`).
+   */
+  readonly type: AnyTokenType | readonly AnyTokenType[];
   /** Demand a fresh access token. */
   readonly fresh?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { RemoteKeySetOptions } from '../keys/remote-key-set.js';
 import type { SigningKey, VerificationKey } from '../keys/verification-key.interface.js';
+import type { ClaimsLoader, HeadersLoader } from './token-loaders.js';
 
 /**
  * The resolved settings that signing and verifying read (`TokenService`, `TokenVerifier` and its cache of verified
@@ -32,4 +33,12 @@ export interface TokenSettings {
   readonly csrfClaim: boolean;
   /** How many verified tokens to remember; 0 turns the cache off. */
   readonly verifiedTokenCacheSize: number;
+  /** `access`, `refresh` and the application's own `tokenTypes`: a token of any other type is refused. */
+  readonly tokenTypes: ReadonlySet<string>;
+  /** The `additionalClaims` option. */
+  readonly claimsLoader?: ClaimsLoader;
+  /** The `additionalHeaders` option. */
+  readonly headersLoader?: HeadersLoader;
+  /** The `identityOf` option. */
+  readonly identityOf?: (user: unknown) => string;
 }

@@ -9,13 +9,12 @@ import { KeySet } from '../keys/key-set.js';
 import { RemoteKeySet } from '../keys/remote-key-set.js';
 import type { VerificationKey } from '../keys/verification-key.interface.js';
 import type { TokenSettings } from './token-settings.js';
-import type { JwtClaims, JwtHeader, TokenType, VerifiedToken } from './jwt-claims.interface.js';
+import type { AnyTokenType, JwtClaims, JwtHeader, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 import { hasControlCharacters } from './control-characters.js';
 import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
-const TOKEN_TYPES: ReadonlySet<unknown> = new Set<TokenType>(['access', 'refresh']);
 const MAX_JTI_LENGTH = 256;
 /** Distinct headers remembered: an app signs with a handful (one per kid), and only verified tokens add to it. */
 const MAX_KNOWN_HEADERS = 32;
@@ -126,7 +125,7 @@ export class TokenVerifier {
       throw invalidToken('Token has no valid jti claim');
     }
     if (claims.type === undefined) throw invalidToken('Token has no type claim');
-    if (!TOKEN_TYPES.has(claims.type)) throw invalidToken('Token type is not known');
+    if (!this.settings.tokenTypes.has(claims.type as string)) throw invalidToken('Token type is not known');
     if (typeof claims.fresh !== 'boolean') assertTimeClaim(claims.fresh, 'fresh');
     const identity = claims[this.settings.identityClaim];
     if (typeof identity !== 'string' || identity.length === 0) {
@@ -166,7 +165,9 @@ export class TokenVerifier {
   assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, allowExpired = false): void {
     const now = nowSeconds();
     if (!allowExpired && now >= claims.exp + this.settings.leeway) {
-      throw AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired');
+      // The claims go with the error (never to the client by default): an errorFormat may want them, as Flask's
+      // expired_token_loader gets them.
+      throw AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired').about({ claims });
     }
     if (claims.nbf !== undefined && claims.nbf > now + this.settings.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (nbf is in the future)');
@@ -175,14 +176,16 @@ export class TokenVerifier {
 
   /** Type, then freshness: an expired token has already been refused, so it wins over a wrong type. */
   assertPolicy(claims: JwtClaims, policy: Partial<TokenPolicy>): void {
-    if (policy.type !== undefined && claims.type !== policy.type) {
-      throw AuthError.invalid(
-        AuthErrorCode.WrongTokenType,
-        policy.type === 'refresh' ? 'Only refresh tokens are allowed' : 'Only access tokens are allowed',
-      );
+    // A list of types is looked at only when the single-type comparison fails: the common case costs what it did.
+    if (policy.type !== undefined && claims.type !== policy.type && !acceptsType(policy.type, claims.type)) {
+      throw AuthError.invalid(AuthErrorCode.WrongTokenType, wrongTypeMessage(policy.type)).about({ claims });
     }
     if (policy.fresh && !isFresh(claims.fresh, nowSeconds())) {
-      throw new AuthError(AuthErrorCode.FreshTokenRequired, 'Fresh token required', 'insufficient_user_authentication');
+      throw new AuthError(
+        AuthErrorCode.FreshTokenRequired,
+        'Fresh token required',
+        'insufficient_user_authentication',
+      ).about({ claims });
     }
   }
 
@@ -190,6 +193,15 @@ export class TokenVerifier {
   toAuthError(error: unknown): AuthError {
     return error instanceof AuthError ? error : invalidToken('Token is malformed');
   }
+}
+
+function acceptsType(accepted: AnyTokenType | readonly AnyTokenType[], type: AnyTokenType): boolean {
+  return typeof accepted !== 'string' && accepted.includes(type);
+}
+
+function wrongTypeMessage(accepted: AnyTokenType | readonly AnyTokenType[]): string {
+  const types = typeof accepted === 'string' ? accepted : accepted.join(' or ');
+  return `Only ${types} tokens are allowed`;
 }
 
 /**

@@ -4,10 +4,11 @@ import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { RESERVED_CLAIMS } from './reserved-claims.js';
 import { toLifetimeSeconds } from './token-lifetime.js';
 import type { TokenSettings } from './token-settings.js';
-import type { JwtClaims, TokenType } from './jwt-claims.interface.js';
+import type { JwtClaims } from './jwt-claims.interface.js';
 import type {
   CreateAccessTokenOptions,
   CreateRefreshTokenOptions,
+  CreateTokenOptions,
   VerifyTokenOptions,
 } from './token-options.interface.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -46,7 +47,9 @@ export class TokenService {
   }
 
   /**
-   * Creates an access token for `identity`. Pass `fresh: true` when the user has just given credentials.
+   * Creates an access token for `identity` (or for an object, when the `identityOf` option turns it into the
+   * identity). Pass `fresh: true` when the user has just given credentials. Runs the `additionalClaims` and
+   * `additionalHeaders` loaders; when one of them is async, use {@link createAccessTokenAsync}.
    *
    * @example
    * ```ts
@@ -54,28 +57,102 @@ export class TokenService {
    * tokens.createAccessToken('alice', { fresh: 15 * 60, additionalClaims: { roles: ['admin'] } });
    * ```
    */
-  createAccessToken(identity: string, options: CreateAccessTokenOptions = {}): string {
-    const ttl =
-      options.expiresIn === undefined
-        ? this.settings.accessTokenTtl
-        : toLifetimeSeconds(options.expiresIn, 'expiresIn');
-    return this.sign(identity, 'access', options.fresh ?? false, ttl, options);
+  createAccessToken(identity: string | object, options: CreateAccessTokenOptions = {}): string {
+    return this.mintNow(
+      identity,
+      'access',
+      options.fresh ?? false,
+      this.ttl(options, this.settings.accessTokenTtl),
+      options,
+    );
   }
 
   /**
-   * Creates a refresh token for `identity`. Refresh tokens are never fresh.
+   * Creates a refresh token for `identity` (or an object, with `identityOf`). Refresh tokens are never fresh.
    *
    * @example
    * ```ts
    * tokens.createRefreshToken('alice');
    * ```
    */
-  createRefreshToken(identity: string, options: CreateRefreshTokenOptions = {}): string {
-    const ttl =
-      options.expiresIn === undefined
-        ? this.settings.refreshTokenTtl
-        : toLifetimeSeconds(options.expiresIn, 'expiresIn');
-    return this.sign(identity, 'refresh', false, ttl, options);
+  createRefreshToken(identity: string | object, options: CreateRefreshTokenOptions = {}): string {
+    return this.mintNow(identity, 'refresh', false, this.ttl(options, this.settings.refreshTokenTtl), options);
+  }
+
+  /**
+   * Creates a token of one of your `tokenTypes` (a password reset link, an email verification, an MFA step): accepted
+   * only by a guard made for that type (`TokenTypeGuard.for(type)`), never where an access or refresh token belongs.
+   * Its lifetime is the access-token lifetime unless `expiresIn` says otherwise.
+   *
+   * @example
+   * ```ts
+   * // AuthModule.forRoot({ secret, tokenTypes: ['password_reset'] })
+   * const link = `https://example.com/reset?token=${tokens.createToken('password_reset', userId, { expiresIn: '15m' })}`;
+   * ```
+   */
+  createToken(type: string, identity: string | object, options: CreateTokenOptions = {}): string {
+    return this.mintNow(
+      identity,
+      this.customType(type),
+      false,
+      this.ttl(options, this.settings.accessTokenTtl),
+      options,
+    );
+  }
+
+  /**
+   * {@link createAccessToken} for every configuration, async `additionalClaims` / `additionalHeaders` loaders included.
+   *
+   * @example
+   * ```ts
+   * const token = await tokens.createAccessTokenAsync(user, { fresh: true });
+   * ```
+   */
+  createAccessTokenAsync(identity: string | object, options: CreateAccessTokenOptions = {}): Promise<string> {
+    return this.mintLater(() =>
+      this.mint(identity, 'access', options.fresh ?? false, this.ttl(options, this.settings.accessTokenTtl), options),
+    );
+  }
+
+  /**
+   * {@link createRefreshToken} for every configuration, async loaders included.
+   *
+   * @example
+   * ```ts
+   * const token = await tokens.createRefreshTokenAsync(user);
+   * ```
+   */
+  createRefreshTokenAsync(identity: string | object, options: CreateRefreshTokenOptions = {}): Promise<string> {
+    return this.mintLater(() =>
+      this.mint(identity, 'refresh', false, this.ttl(options, this.settings.refreshTokenTtl), options),
+    );
+  }
+
+  /**
+   * {@link createToken} for every configuration, async loaders included.
+   *
+   * @example
+   * ```ts
+   * const token = await tokens.createTokenAsync('email_verification', user, { expiresIn: '1d' });
+   * ```
+   */
+  createTokenAsync(type: string, identity: string | object, options: CreateTokenOptions = {}): Promise<string> {
+    return this.mintLater(() =>
+      this.mint(identity, this.customType(type), false, this.ttl(options, this.settings.accessTokenTtl), options),
+    );
+  }
+
+  /**
+   * The identity string of `input`: `input` itself when it is a string, else what the `identityOf` option makes of it
+   * (Flask-JWT-Extended's `user_identity_loader`).
+   *
+   * @example
+   * ```ts
+   * tokens.identityOf(user); // 'u-42', with identityOf: (user: User) => user.id
+   * ```
+   */
+  identityOf(input: string | object): string {
+    return this.identify(input).identity;
   }
 
   /**
@@ -116,12 +193,88 @@ export class TokenService {
       .claims as JwtClaims & T;
   }
 
-  private sign(
-    identity: string,
-    type: TokenType,
+  private ttl(options: CreateRefreshTokenOptions, configured: number | false): number | false {
+    return options.expiresIn === undefined ? configured : toLifetimeSeconds(options.expiresIn, 'expiresIn');
+  }
+
+  private customType(type: string): string {
+    if (type === 'access' || type === 'refresh') {
+      throw new TypeError(
+        `nest-jwt-extended: createToken is for your own tokenTypes; use create${type === 'access' ? 'Access' : 'Refresh'}Token`,
+      );
+    }
+    if (!this.settings.tokenTypes.has(type)) {
+      throw new TypeError(`nest-jwt-extended: token type "${type}" is not declared in the tokenTypes option`);
+    }
+    return type;
+  }
+
+  private mintNow(
+    input: string | object,
+    type: string,
     fresh: boolean | number,
     ttl: number | false,
-    { additionalClaims, additionalHeaders, sessionId, authTime, jti, notAfter, csrf }: CreateRefreshTokenOptions,
+    options: CreateRefreshTokenOptions,
+  ): string {
+    const token = this.mint(input, type, fresh, ttl, options);
+    if (typeof token === 'string') return token;
+    token.catch(() => undefined);
+    throw new TypeError(
+      'nest-jwt-extended: the additionalClaims or additionalHeaders loader is async; use the *Async methods of ' +
+        'TokenService (createAccessTokenAsync, ...) or SessionService',
+    );
+  }
+
+  private async mintLater(mint: () => string | Promise<string>): Promise<string> {
+    return mint();
+  }
+
+  /** Runs the loaders, then signs: at once when they answer synchronously, after them when one is async. */
+  private mint(
+    input: string | object,
+    type: string,
+    fresh: boolean | number,
+    ttl: number | false,
+    options: CreateRefreshTokenOptions,
+  ): string | Promise<string> {
+    const { identity, user } = this.identify(input);
+    const context = user === undefined ? { type } : { type, user };
+    const claims = this.settings.claimsLoader?.(identity, context);
+    const headers = this.settings.headersLoader?.(identity, context);
+    if (claims instanceof Promise || headers instanceof Promise) {
+      return Promise.all([claims, headers]).then(([loadedClaims, loadedHeaders]) =>
+        this.sign(identity, type, fresh, ttl, options, loadedClaims, loadedHeaders),
+      );
+    }
+    return this.sign(identity, type, fresh, ttl, options, claims, headers);
+  }
+
+  private identify(input: string | object): { identity: string; user?: unknown } {
+    if (typeof input === 'string') return { identity: input };
+    // An object needs the identityOf option; without it, the same refusal as any other non-string.
+    if (this.settings.identityOf === undefined || input === null || typeof input !== 'object') {
+      throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
+    }
+    return { identity: this.settings.identityOf(input), user: input };
+  }
+
+  private sign(
+    identity: string,
+    type: string,
+    fresh: boolean | number,
+    ttl: number | false,
+    {
+      additionalClaims,
+      additionalHeaders,
+      baseClaims,
+      sessionId,
+      authTime,
+      jti,
+      notAfter,
+      csrf,
+    }: CreateRefreshTokenOptions,
+    loadedClaims?: Record<string, unknown>,
+    loadedHeaders?: Record<string, unknown>,
   ): string {
     if (typeof identity !== 'string' || identity.length === 0) {
       throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
@@ -138,16 +291,10 @@ export class TokenService {
     }
     const iat = epochSeconds();
     const claims: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(additionalClaims ?? {})) {
-      if (this.reservedClaims.has(name)) {
-        throw new TypeError(`nest-jwt-extended: additionalClaims must not set the reserved claim "${name}"`);
-      }
-      // Our verifier refuses these names (prototype pollution downstream), so a token carrying them would be useless.
-      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
-        throw new TypeError(`nest-jwt-extended: additionalClaims cannot carry a claim named "${name}"`);
-      }
-      claims[name] = value;
-    }
+    // Carried claims first, then the loader's, then the caller's: the most specific wins.
+    this.addClaims(claims, baseClaims, 'baseClaims');
+    this.addClaims(claims, loadedClaims, 'the additionalClaims loader');
+    this.addClaims(claims, additionalClaims, 'additionalClaims');
     Object.assign(claims, {
       [this.settings.identityClaim]: identity,
       iat,
@@ -164,13 +311,14 @@ export class TokenService {
     if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
     if (this.settings.issuer !== undefined) claims.iss = this.settings.issuer;
     if (this.settings.audience !== undefined) claims.aud = this.settings.audience;
-
     const header: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(additionalHeaders ?? {})) {
-      if (RESERVED_HEADERS.has(name)) {
-        throw new TypeError(`nest-jwt-extended: additionalHeaders must not set the reserved header "${name}"`);
+    for (const source of [loadedHeaders, additionalHeaders]) {
+      for (const [name, value] of Object.entries(source ?? {})) {
+        if (RESERVED_HEADERS.has(name)) {
+          throw new TypeError(`nest-jwt-extended: additionalHeaders must not set the reserved header "${name}"`);
+        }
+        header[name] = value;
       }
-      header[name] = value;
     }
     const protectedHeader = {
       ...header,
@@ -179,6 +327,23 @@ export class TokenService {
       ...(signing.kid !== undefined && { kid: signing.kid }),
     };
     return encodeCompactJws(protectedHeader, claims, JWS_ALGORITHMS[signing.algorithm], signing.key);
+  }
+
+  private addClaims(claims: Record<string, unknown>, source: Record<string, unknown> | undefined, from: string): void {
+    if (source === undefined || source === null) return;
+    if (typeof source !== 'object' || Array.isArray(source)) {
+      throw new TypeError(`nest-jwt-extended: ${from} must give an object of claims`);
+    }
+    for (const [name, value] of Object.entries(source)) {
+      if (this.reservedClaims.has(name)) {
+        throw new TypeError(`nest-jwt-extended: ${from} must not set the reserved claim "${name}"`);
+      }
+      // Our verifier refuses these names (prototype pollution downstream), so a token carrying them would be useless.
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+        throw new TypeError(`nest-jwt-extended: ${from} cannot carry a claim named "${name}"`);
+      }
+      claims[name] = value;
+    }
   }
 }
 
