@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe } from '@jest/globals';
 import { askRedisOnce, redisAnswers, sparePort } from './redis.js';
+import { noteInSummary } from './summary-notes.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -155,6 +156,6 @@ export function describeWithRedisServer(): typeof describe {
   if (redisBinariesPresent()) return describe;
   const message = 'redis-server / redis-cli cannot be run: the Redis Cluster and Sentinel suites cannot run';
   if (process.env.CI === 'true') throw new Error(`${message} (CI=true makes this a failure)`);
-  console.warn(`\n${'!'.repeat(80)}\nSKIPPED: ${message}.\nInstall Redis 7 (redis-server).\n${'!'.repeat(80)}\n`);
+  noteInSummary(`SKIPPED: ${message}. Install Redis 7 (apt-get install -y redis-server).`);
   return describe.skip as typeof describe;
 }

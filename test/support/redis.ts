@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { noteInSummary } from './summary-notes.js';
 
 /** The shared Redis the suites use: `REDIS_URL`, or the machine's own. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -48,8 +49,8 @@ export async function describeWithRedis(): Promise<typeof describe> {
   if (await redisAnswers()) return describe;
   const message = `No Redis answers at ${REDIS_URL}: the Redis suites cannot run`;
   if (process.env.CI === 'true') throw new Error(`${message} (CI=true makes this a failure)`);
-  console.warn(
-    `\n${'!'.repeat(80)}\nSKIPPED: ${message}.\nStart one: redis-server --daemonize yes --port 6379 --save ""\n${'!'.repeat(80)}\n`,
+  noteInSummary(
+    `SKIPPED: ${message}. Start one: redis-server --daemonize yes --port 6379 --save "" (or set REDIS_URL)`,
   );
   return describe.skip as typeof describe;
 }
