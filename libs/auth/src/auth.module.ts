@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, ModulesContainer } from '@nestjs/core';
 import { markAuthModulePresent } from './auth-module-presence.js';
-import { PassportModule } from '@nestjs/passport';
 import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
@@ -17,9 +16,7 @@ import { FreshJwtGuard } from './guards/fresh-jwt.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RefreshJwtGuard } from './guards/refresh-jwt.guard.js';
 import { resolveAuthOptions } from './options/resolved-auth-options.js';
-import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
-import { JwtFreshStrategy } from './strategies/jwt-fresh.strategy.js';
-import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
+import { passportStrategiesProvider } from './strategies/passport-strategies.provider.js';
 import { TokenService } from './tokens/token.service.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
 import { JwksService } from './tokens/jwks.service.js';
@@ -50,7 +47,6 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
  * ```
  */
 @Module({
-  imports: [PassportModule],
   providers: [
     { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
     {
@@ -73,9 +69,8 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     TokenExtractor,
     AuthCookies,
     ImplicitRefresh,
-    JwtAccessStrategy,
-    JwtFreshStrategy,
-    JwtRefreshStrategy,
+    // AuthGuard('jwt-access'), 'jwt-fresh' and 'jwt-refresh' from @nestjs/passport, when the app has installed it.
+    passportStrategiesProvider,
     JwtAuthGuard,
     FreshJwtGuard,
     RefreshJwtGuard,

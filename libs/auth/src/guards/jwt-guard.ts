@@ -1,6 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { IAuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
@@ -42,9 +41,10 @@ interface RouteDecision {
  * Extend one of them (or this class, with a policy of your own) and override its `protected` hooks:
  * `extractToken`, `refuse`, `isOptional`, `standsAside`, `missingTokenMessage`, and `getRequest` for other transports.
  *
- * The guards implement passport's `IAuthGuard` (`getRequest`, `handleRequest`), and the passport strategies of the
- * same policies stay registered, so `AuthGuard('jwt-access')` from @nestjs/passport applies the same rules; the
- * guards themselves skip passport's per-request glue and call the verifier directly (measured in BENCHMARKS.md):
+ * The guards have the shape of passport's `IAuthGuard` (`getRequest`, `handleRequest`), and where @nestjs/passport,
+ * passport and passport-jwt are installed the passport strategies of the same policies are registered, so
+ * `AuthGuard('jwt-access')` applies the same rules; the guards themselves need no passport, skip its per-request
+ * glue and call the verifier directly (measured in BENCHMARKS.md):
  * - `@Public()` routes are skipped when the guard is used globally (`APP_GUARD`);
  * - a global or class-level JWT guard stands aside when the handler (or class) names a JWT guard of its own,
  *   so `@UseGuards(RefreshJwtGuard)` works under a global `JwtAuthGuard`;
@@ -66,7 +66,7 @@ interface RouteDecision {
  * ```
  */
 @Injectable()
-export abstract class JwtGuard implements CanActivate, Pick<IAuthGuard, 'getRequest' | 'handleRequest'> {
+export abstract class JwtGuard implements CanActivate {
   static readonly [JWT_GUARD] = true;
 
   /** Which tokens this guard accepts: type, and whether they must be fresh. */
