@@ -48,7 +48,7 @@ const layerRules = LAYERS.slice(0, -1).map((names, level) => {
 
 export default tseslint.config(
   // examples/consumer is type-checked strictly by the consumer test, against the packed library.
-  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'bench/results/', 'examples/consumer/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'bench/results/', 'examples/consumer/', '.doc-blocks/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
