@@ -87,7 +87,8 @@ function blocksOf(text) {
         index,
         line: i + 2,
         code,
-        consumerFile: comment?.kind === 'file' ? comment.body : undefined,
+        // Only ```ts: the consumer test compares the blocks its pattern finds, `<!-- file: PATH -->` then ```ts.
+        consumerFile: comment?.kind === 'file' && info === 'ts' ? comment.body : undefined,
         prelude: comment?.kind === 'prelude' ? comment.body : undefined,
         preludeLine: comment?.kind === 'prelude' ? comment.line : undefined,
       });
