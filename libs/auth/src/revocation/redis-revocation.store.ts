@@ -1,5 +1,8 @@
-import { once } from 'node:events';
-import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import {
+  RedisConnection,
+  type RedisRevocationStoreConnection,
+  type ScriptedClient,
+} from './redis-revocation.connection.js';
 import {
   MAX_LISTED_SESSIONS,
   type Revocation,
@@ -10,27 +13,19 @@ import {
   type RotationRequest,
   type SessionRecord,
 } from './revocation-store.interface.js';
-import { REGISTER_SESSION, REVOKE_ENTRY, REVOKE_USER, ROTATE, TOUCH_SESSION } from './redis-revocation.scripts.js';
-import { decodeId, encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
+import {
+  pairs,
+  parseEntry,
+  parseRevocation,
+  parseSessionInfo,
+  recentArgs,
+  type RecentArgs,
+} from './redis-revocation.replies.js';
+import { encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
 import { withTimeout } from './with-timeout.js';
 import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
-/** A Sentinel setup: the sentinels to ask, the monitored master's name, and any other ioredis option. */
-export type RedisSentinelOptions = Omit<RedisOptions, 'sentinels' | 'name'> & {
-  sentinels: Array<{ host: string; port: number }>;
-  name: string;
-};
-
-/**
- * Where {@link RedisRevocationStore} finds Redis: a URL, a client of yours (a `Redis` or a `Cluster`: never closed by
- * the store), the nodes of a Redis Cluster, or a Sentinel setup. The store opens and closes its own connections for
- * all but `client`.
- */
-export type RedisRevocationStoreConnection =
-  | { url: string; client?: never; cluster?: never; sentinel?: never }
-  | { client: Redis | Cluster; url?: never; cluster?: never; sentinel?: never }
-  | { cluster: ClusterNode[]; clusterOptions?: ClusterOptions; url?: never; client?: never; sentinel?: never }
-  | { sentinel: RedisSentinelOptions; url?: never; client?: never; cluster?: never };
+export type { RedisRevocationStoreConnection, RedisSentinelOptions } from './redis-revocation.connection.js';
 
 /** Options of {@link RedisRevocationStore}. */
 export type RedisRevocationStoreOptions = RedisRevocationStoreConnection & {
@@ -39,20 +34,6 @@ export type RedisRevocationStoreOptions = RedisRevocationStoreConnection & {
   /** Longest wait for one Redis command, in milliseconds. Default 1000. */
   commandTimeoutMs?: number;
 };
-
-type Client = Redis | Cluster;
-type Arg = string | number | Buffer;
-type ScriptedClient = Client & {
-  njeRevokeEntry(...args: Arg[]): Promise<number>;
-  njeRevokeUser(...args: Arg[]): Promise<string>;
-  njeRegisterSession(...args: Arg[]): Promise<number>;
-  njeTouchSession(...args: Arg[]): Promise<number>;
-  njeRotate(...args: Arg[]): Promise<RotationOutcome>;
-};
-
-/** First and longest wait before a cluster subscriber picks another master. */
-const RESUBSCRIBE_FIRST_MS = 100;
-const RESUBSCRIBE_MAX_MS = 5000;
 
 /**
  * Keeps revocations in Redis and announces them over pub/sub, so every instance of an app enforces a logout
@@ -64,6 +45,10 @@ const RESUBSCRIBE_MAX_MS = 5000;
  * expires with the last entry it holds. Bounds: a page is at most `pageSize` entries in one reply; a user lists at
  * most {@link MAX_LISTED_SESSIONS} sessions; no key holds more than one shard's share. Give Redis persistence (AOF or
  * RDB) in production, or revocations are forgotten when it restarts.
+ *
+ * Needs ioredis (an optional peer), loaded when the store is built: without it, the constructor throws
+ * `nest-jwt-extended/redis needs ioredis: npm install ioredis`. When Redis stops answering, the store logs it once
+ * (naming it, password masked, and why), and once more when it answers again.
  *
  * @example
  * ```ts
@@ -78,11 +63,9 @@ const RESUBSCRIBE_MAX_MS = 5000;
 export class RedisRevocationStore implements RevocationStore {
   private readonly keys: RevocationKeys;
   private readonly timeoutMs: number;
-  private client?: Promise<ScriptedClient>;
-  private ready?: Promise<unknown>;
-  private readonly subscriptions = new Set<() => void>();
+  private readonly connection: RedisConnection;
 
-  constructor(private readonly options: RedisRevocationStoreOptions) {
+  constructor(options: RedisRevocationStoreOptions) {
     const given = [options?.url, options?.client, options?.cluster, options?.sentinel].filter((v) => v !== undefined);
     if (given.length !== 1) {
       throw new TypeError('RedisRevocationStore needs one of url, client, cluster or sentinel');
@@ -92,10 +75,11 @@ export class RedisRevocationStore implements RevocationStore {
     }
     this.keys = new RevocationKeys(options.keyPrefix ?? 'nest-jwt-extended:');
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.connection = new RedisConnection(options, this.timeoutMs, this.keys.channel);
   }
 
   async revoke(revocation: Revocation, recentFor: number): Promise<Revocation> {
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     const now = nowSeconds();
     const revokedAt = revocation.revokedAt ?? now;
     const recent = recentArgs(revokedAt * 1000, now, recentFor);
@@ -112,7 +96,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   async *listRecent(since: number, pageSize: number): AsyncIterable<Revocation[]> {
     if (!(pageSize >= 1)) throw new RangeError('listRecent: pageSize must be at least 1');
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     let page: Revocation[] = [];
     // Shard by shard, `pageSize` entries per command: Redis never builds a reply larger than one page, and this
     // process holds at most two pages. The stream id is the cursor, so ties need no special care.
@@ -140,7 +124,7 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async isRevoked(query: RevocationQuery): Promise<boolean> {
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     const now = nowSeconds();
     const userShard = shardOf(query.identity);
     const user = encodeId(query.identity);
@@ -165,23 +149,15 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async subscribe(feed: RevocationFeed): Promise<() => Promise<void>> {
-    const base = await this.connection();
-    const deliver = (message: string) => {
+    const stop = this.connection.subscribe(feed, (message) => {
       const revocation = parseRevocation(message);
       if (revocation) feed.revoked(revocation);
-    };
-    const stop = base.isCluster
-      ? this.followCluster(base as Cluster, feed, deliver)
-      : this.follow(base as Redis, feed, deliver);
-    this.subscriptions.add(stop);
-    return async () => {
-      this.subscriptions.delete(stop);
-      stop();
-    };
+    });
+    return async () => stop();
   }
 
   async registerSession(session: SessionRecord): Promise<void> {
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     const info = `${session.createdAt}:${session.lastRefreshedAt ?? ''}:${JSON.stringify(session.metadata ?? {})}`;
     await this.run(
       redis.njeRegisterSession(
@@ -198,12 +174,12 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async touchSession(identity: string, sessionId: string, at: number): Promise<void> {
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     await this.run(redis.njeTouchSession(this.keys.sessionInfo(identity), sessionId, at), 'touch session');
   }
 
   async listSessions(identity: string, limit: number): Promise<SessionRecord[]> {
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     const now = nowSeconds();
     const shard = shardOf(identity);
     const [live, userUntil, validAfter] = await this.run(
@@ -236,7 +212,7 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async rotateRefreshToken(request: RotationRequest): Promise<RotationOutcome> {
-    const redis = await this.redis();
+    const redis = await this.connection.commands();
     const now = Math.floor(request.now / 1000);
     const message = JSON.stringify({
       kind: 'session',
@@ -267,13 +243,7 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async close(): Promise<void> {
-    for (const stop of this.subscriptions) stop();
-    this.subscriptions.clear();
-    if (this.options.client === undefined && this.client) {
-      const client = await this.client;
-      this.client = undefined;
-      await withTimeout(client.quit(), this.timeoutMs, 'Redis (quit)').catch(() => client.disconnect());
-    }
+    await this.connection.close();
   }
 
   /**
@@ -352,270 +322,7 @@ export class RedisRevocationStore implements RevocationStore {
     );
   }
 
-  /**
-   * One Redis or Sentinel: a connection of its own (a subscribed connection can run nothing else), reconnected by
-   * ioredis. It subscribes again on every (re)connection, then tells the view, which reloads: nothing published
-   * meanwhile is lost.
-   */
-  private follow(base: Redis, feed: RevocationFeed, deliver: (message: string) => void): () => void {
-    const subscriber = base.duplicate({ enableOfflineQueue: true, autoResubscribe: false, lazyConnect: true });
-    const stopHeartbeat = this.heartbeat(subscriber, () => subscriber.disconnect(true));
-    subscriber.on('message', (_channel: string, message: string) => deliver(message));
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.keys.channel).then(
-        () => feed.connectionChanged(true),
-        () => feed.connectionChanged(false),
-      );
-    });
-    subscriber.on('close', () => feed.connectionChanged(false));
-    subscriber.on('error', () => undefined); // reconnection is ioredis' job; 'close' has told the view
-    subscriber.connect().catch(() => undefined);
-    return () => {
-      stopHeartbeat();
-      // Listeners first: disconnect() half-closes, and ioredis would go on emitting what is already in flight.
-      subscriber.removeAllListeners('message');
-      subscriber.removeAllListeners('close');
-      subscriber.removeAllListeners('ready');
-      subscriber.disconnect();
-    };
-  }
-
-  /**
-   * Redis Cluster: plain pub/sub on one master. A PUBLISH (here, from the scripts) reaches every node of the cluster,
-   * so one subscription anywhere sees every shard's revocations, and every instance needs all of them. Sharded
-   * pub/sub (SSUBSCRIBE) would only pay off if instances wanted a subset: here each instance would hold one
-   * subscription per shard (64) for the very same traffic. The subscriber is a connection of its own that does not
-   * reconnect by itself: when it ends, the view is told, and another master is picked (with a backoff), subscribed,
-   * and only then reported connected, so the view reloads what it may have missed.
-   */
-  private followCluster(cluster: Cluster, feed: RevocationFeed, deliver: (message: string) => void): () => void {
-    let stopped = false;
-    let current: Redis | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let failures = 0;
-    const retry = () => {
-      if (stopped) return;
-      const delay = Math.min(RESUBSCRIBE_MAX_MS, RESUBSCRIBE_FIRST_MS * 2 ** failures);
-      failures += 1;
-      timer = setTimeout(pick, delay / 2 + Math.random() * (delay / 2));
-    };
-    const pick = () => {
-      timer = undefined;
-      if (stopped) return;
-      const masters = cluster.status === 'ready' ? cluster.nodes('master') : [];
-      if (masters.length === 0) return retry();
-      const node = masters[Math.floor(Math.random() * masters.length)]!;
-      const subscriber = node.duplicate({
-        retryStrategy: () => null,
-        enableOfflineQueue: true,
-        autoResubscribe: false,
-        lazyConnect: true,
-        connectTimeout: this.timeoutMs,
-        maxRetriesPerRequest: 0,
-      });
-      current = subscriber;
-      const stopHeartbeat = this.heartbeat(subscriber, () => subscriber.disconnect());
-      let connected = false;
-      subscriber.on('message', (_channel: string, message: string) => deliver(message));
-      subscriber.on('error', () => undefined); // 'end' follows
-      subscriber.once('end', () => {
-        stopHeartbeat();
-        subscriber.removeAllListeners('message');
-        if (current === subscriber) current = undefined;
-        if (stopped) return;
-        if (connected) feed.connectionChanged(false);
-        retry();
-      });
-      subscriber
-        .connect()
-        .then(() => subscriber.subscribe(this.keys.channel))
-        .then(
-          () => {
-            if (stopped || subscriber.status === 'end') return;
-            connected = true;
-            failures = 0;
-            feed.connectionChanged(true);
-          },
-          () => subscriber.disconnect(),
-        );
-    };
-    pick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      current?.removeAllListeners('message');
-      current?.disconnect();
-    };
-  }
-
-  /**
-   * A partition that drops packets without resetting the connection would leave a subscriber that looks connected for
-   * as long as TCP takes to give up (minutes to hours): the view would never learn that its feed is gone, and its
-   * staleness bound would never start. So each subscriber is pinged (one PING at a time, every
-   * max(1 s, commandTimeoutMs)); no answer within commandTimeoutMs counts as a lost connection, found within about
-   * twice that.
-   */
-  private heartbeat(subscriber: Redis, lost: () => void): () => void {
-    let pinging = false;
-    const timer = setInterval(
-      () => {
-        if (pinging || subscriber.status !== 'ready') return;
-        pinging = true;
-        withTimeout(subscriber.ping(), this.timeoutMs, 'Redis (subscriber ping)').then(
-          () => (pinging = false),
-          () => {
-            pinging = false;
-            lost();
-          },
-        );
-      },
-      Math.max(1000, this.timeoutMs),
-    ).unref();
-    return () => clearInterval(timer);
-  }
-
-  /**
-   * The command connection, ready. The offline queue is off, so a write is never replayed after we reported it failed;
-   * instead each command waits (bounded) for the connection to be ready.
-   */
-  private async redis(): Promise<ScriptedClient> {
-    const client = await this.connection();
-    if (client.status !== 'ready') {
-      // One wait shared by every command that arrives meanwhile (one listener, not one per command).
-      this.ready ??= withTimeout(once(client, 'ready'), this.timeoutMs, 'Redis (connect)').finally(() => {
-        this.ready = undefined;
-      });
-      await this.ready;
-    }
-    return client;
-  }
-
-  private connection(): Promise<ScriptedClient> {
-    this.client ??= this.connect();
-    return this.client;
-  }
-
-  private async connect(): Promise<ScriptedClient> {
-    let client: Client;
-    const settings: RedisOptions = {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: this.timeoutMs,
-    };
-    if (this.options.client) {
-      client = this.options.client;
-    } else if (this.options.cluster) {
-      const { Cluster: ClusterClient } = await import('ioredis');
-      const clusterOptions = this.options.clusterOptions ?? {};
-      client = new ClusterClient(this.options.cluster, {
-        enableOfflineQueue: false,
-        ...clusterOptions,
-        redisOptions: { connectTimeout: this.timeoutMs, ...clusterOptions.redisOptions },
-      });
-    } else if (this.options.sentinel) {
-      const { Redis: RedisClient } = await import('ioredis');
-      client = new RedisClient({ ...settings, ...this.options.sentinel });
-    } else {
-      const { Redis: RedisClient } = await import('ioredis');
-      client = new RedisClient(this.options.url, settings);
-    }
-    // Every command reports its own failure; reconnection is automatic.
-    if (!this.options.client) client.on('error', () => undefined);
-    client.defineCommand('njeRevokeEntry', { numberOfKeys: 2, lua: REVOKE_ENTRY });
-    client.defineCommand('njeRevokeUser', { numberOfKeys: 5, lua: REVOKE_USER });
-    client.defineCommand('njeRegisterSession', { numberOfKeys: 2, lua: REGISTER_SESSION });
-    client.defineCommand('njeTouchSession', { numberOfKeys: 1, lua: TOUCH_SESSION });
-    client.defineCommand('njeRotate', { numberOfKeys: 3, lua: ROTATE });
-    return client as ScriptedClient;
-  }
-
   private run<T>(command: Promise<T>, what: string): Promise<T> {
     return withTimeout(command, this.timeoutMs, `Redis (${what})`);
-  }
-}
-
-interface RecentArgs {
-  /** The entry's id in its recent stream, in ms. */
-  revokedAtMs: string;
-  /** Entries older than this (ms) are trimmed from the stream. */
-  cutoffMs: string;
-  /** The stream may expire then (s). */
-  keepUntil: number;
-}
-
-function recentArgs(revokedAtMs: number, now: number, recentFor: number): RecentArgs {
-  const keep = Math.max(0, Math.ceil(recentFor));
-  return {
-    revokedAtMs: String(Math.max(0, Math.floor(revokedAtMs))),
-    cutoffMs: String(Math.max(0, (now - keep) * 1000)),
-    keepUntil: Math.floor(revokedAtMs / 1000) + keep + 1,
-  };
-}
-
-function pairs(flat: string[]): Array<[string, string]> {
-  const result: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
-  return result;
-}
-
-const KINDS: Record<string, Revocation['kind']> = { t: 'token', s: 'session', u: 'user' };
-
-/** One entry of a recent stream. */
-function parseEntry(id: Buffer, fields: Buffer[]): Revocation | undefined {
-  const values = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i]!.toString(), fields[i + 1]!);
-  const kind = KINDS[values.get('k')?.toString() ?? ''];
-  const stored = values.get('i');
-  if (!kind || !stored) return undefined;
-  const revokedAt = values.has('r')
-    ? Number(values.get('r')!.toString())
-    : Math.floor(parseInt(id.toString(), 10) / 1000);
-  const revocation: Revocation = {
-    kind,
-    id: decodeId(stored),
-    expiresAt: Number(values.get('e')?.toString()),
-    revokedAt,
-  };
-  if (values.has('v')) revocation.validAfter = Number(values.get('v')!.toString());
-  return revocation;
-}
-
-function parseSessionInfo(
-  info: string | null,
-): Pick<SessionRecord, 'createdAt' | 'lastRefreshedAt' | 'metadata'> | undefined {
-  const match = info === null ? null : /^(\d+):(\d*):(.*)$/s.exec(info);
-  if (!match) return undefined;
-  let metadata: Record<string, string> | undefined;
-  try {
-    const parsed = JSON.parse(match[3]!) as Record<string, string>;
-    if (Object.keys(parsed).length > 0) metadata = parsed;
-  } catch {
-    metadata = undefined;
-  }
-  return {
-    createdAt: Number(match[1]),
-    ...(match[2] ? { lastRefreshedAt: Number(match[2]) } : {}),
-    ...(metadata ? { metadata } : {}),
-  };
-}
-
-function parseRevocation(message: string): Revocation | undefined {
-  try {
-    const value = JSON.parse(message) as Partial<Revocation>;
-    if ((value.kind !== 'token' && value.kind !== 'session' && value.kind !== 'user') || typeof value.id !== 'string')
-      return undefined;
-    return {
-      kind: value.kind,
-      id: value.id,
-      expiresAt: Number(value.expiresAt),
-      ...(value.revokedAt === undefined ? {} : { revokedAt: Number(value.revokedAt) }),
-      ...(value.validAfter === undefined ? {} : { validAfter: Number(value.validAfter) }),
-      // cjson encodes an empty Lua table as {}, not [].
-      ...(value.kind === 'user'
-        ? { sessionIds: Array.isArray(value.sessionIds) ? value.sessionIds.map(String) : [] }
-        : {}),
-    };
-  } catch {
-    return undefined;
   }
 }

@@ -100,7 +100,12 @@ export class RevocationView implements RevocationFeed, OnModuleInit, OnApplicati
       'Revocation store (subscribe)',
     );
     await this.whenConnected(this.settings.revocationTimeoutMs);
-    if (!this.connected) this.logger.warn('Revocation store unreachable at start-up; guarded requests wait for it');
+    // The store says why (RedisRevocationStore: where Redis is and its error); this says what follows.
+    if (!this.connected)
+      this.logger.warn(
+        `Revocation store not loaded at start-up; guarded requests wait up to ${this.settings.revocationTimeoutMs} ms ` +
+          'for it, then answer 503 revocation_unavailable',
+      );
   }
 
   async onApplicationShutdown(): Promise<void> {
