@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { fastifyJsonBodyParser } from 'nest-jwt-extended';
 import { DemoModule } from './demo.module.js';
 import { answerClientErrorsAsJson } from './http/client-error.handler.js';
 
@@ -17,6 +19,10 @@ export async function createDemoApp(
       ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()
       : new (await import('@nestjs/platform-express')).ExpressAdapter();
   const app = await NestFactory.create(DemoModule, platform, { logger: options.logger });
+  // An empty body sent as application/json is no body on Fastify too (Express accepts it; Fastify's own parser
+  // answers 400): POST /refresh or /logout with the token in a header, as many HTTP clients send them.
+  if (adapter === 'fastify')
+    (app as NestFastifyApplication).useBodyParser('application/json', {}, fastifyJsonBodyParser);
   answerClientErrorsAsJson(app.getHttpServer());
   return app;
 }

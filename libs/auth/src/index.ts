@@ -62,6 +62,11 @@ export { JwtGuard } from './guards/jwt-guard.js';
 export type { TokenPolicy } from './tokens/token-policy.js';
 export type { RequestWithHeaders } from './extractors/header-token.extractor.js';
 export { TokenExtractor, type ExtractableRequest } from './extractors/token-extractor.js';
+export {
+  fastifyJsonBodyParser,
+  type FastifyParserDone,
+  type FastifyParserRequest,
+} from './request/fastify-json-body.parser.js';
 export type { ExtractedToken } from './extractors/extracted-token.js';
 export { TokenLocation } from './decorators/token-location.decorator.js';
 export { CurrentTokenLocation } from './decorators/current-token-location.decorator.js';
