@@ -19,6 +19,8 @@ const LAYERS = [
   ['keys'],
   ['tokens', 'request', 'events'],
   ['revocation', 'extractors', 'cookies'],
+  // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.
+  ['verification'],
   ['context', 'guards', 'decorators', 'sessions', 'strategies'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],

@@ -25,6 +25,7 @@ import { RevocationStore } from './revocation/revocation-store.interface.js';
 import { RevocationView } from './revocation/revocation-view.js';
 import { RevocationService } from './revocation/revocation.service.js';
 import { SessionService } from './sessions/session.service.js';
+import { VerificationPipeline } from './verification/verification-pipeline.js';
 import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
 
 /**
@@ -59,6 +60,7 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     AuthErrorResponder,
     SecurityEvents,
     RequestVerifier,
+    VerificationPipeline,
     RevocationView,
     RevocationService,
     SessionService,
@@ -79,6 +81,7 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
   exports: [
     AuthErrorResponder,
     RequestVerifier,
+    VerificationPipeline,
     AccessOrRefreshJwtGuard,
     TokenService,
     JwksService,

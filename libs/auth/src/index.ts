@@ -41,9 +41,12 @@ export {
   type SecurityEventType,
 } from './events/security-event.interface.js';
 export type { ClaimsLoader, HeadersLoader, TokenLoaderContext } from './tokens/token-loaders.js';
-export type { ClaimsRefusal, ClaimsVerifier, LoadUser } from './guards/guard-settings.js';
+export type { LoadUser } from './guards/guard-settings.js';
+export type { ClaimsRefusal, ClaimsVerifier } from './verification/verification-settings.js';
 export { UserLoader } from './guards/user-loader.interface.js';
 export { RequestVerifier, type VerifyRequestOptions } from './guards/request-verifier.js';
+export { VerificationPipeline } from './verification/verification-pipeline.js';
+export type { TokenDemand } from './verification/token-demand.js';
 export { AccessOrRefreshJwtGuard } from './guards/any-token-type.guard.js';
 export { TokenTypeGuard } from './guards/token-type.guard.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';

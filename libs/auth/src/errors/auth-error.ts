@@ -93,3 +93,11 @@ export class AuthError extends HttpException {
 export function invalidToken(message: string): AuthError {
   return AuthError.invalid(AuthErrorCode.InvalidToken, message);
 }
+
+/**
+ * Any failure met while judging a token, as the {@link AuthError} a client gets: an `AuthError` as it is; anything else
+ * (a decoder's TypeError on hostile input, say) as 401 `invalid_token` "Token is malformed", never a 500. Internal.
+ */
+export function toAuthError(error: unknown): AuthError {
+  return error instanceof AuthError ? error : invalidToken('Token is malformed');
+}

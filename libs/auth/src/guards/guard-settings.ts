@@ -1,36 +1,11 @@
-import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
-
-/**
- * How `verifyClaims` refuses with a code of your own: `{ code: 'tenant_mismatch', message: 'Wrong tenant' }`
- * (401, with that code). `false` refuses with `claims_verification_failed`.
- */
-export interface ClaimsRefusal {
-  code: string;
-  message?: string;
-}
-
-/**
- * The `verifyClaims` option (Flask-JWT-Extended's `token_verification_loader`): checks a verified, unrevoked token's
- * claims on every guarded request. `true` (or nothing) accepts; `false` refuses with 401 `claims_verification_failed`;
- * a {@link ClaimsRefusal} refuses with its code. Sync or async; a sync check keeps the guard synchronous.
- *
- * @example
- * ```ts
- * verifyClaims: (claims) => claims.tenant === 'eu-1' || { code: 'wrong_tenant', message: 'Token is for another tenant' },
- * ```
- */
-export type ClaimsVerifier = (
-  claims: JwtClaims,
-  header: JwtHeader,
-) => boolean | ClaimsRefusal | void | Promise<boolean | ClaimsRefusal | void>;
+import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
+import type { VerificationSettings } from '../verification/verification-settings.js';
 
 /** The user loader as an option: `loadUser(identity, claims)`; `undefined` or `null` when there is no such user. */
 export type LoadUser = (identity: string, claims: JwtClaims) => unknown;
 
 /** The resolved settings that the guards and `RequestVerifier` read. Declared beside the code that reads them. */
-export interface GuardSettings {
-  /** The `verifyClaims` option. */
-  readonly verifyClaims?: ClaimsVerifier;
+export interface GuardSettings extends VerificationSettings {
   /** The `loadUser` option. */
   readonly loadUser?: LoadUser;
 }

@@ -1,19 +1,18 @@
 import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
-import { AuthError } from '../errors/auth-error.js';
+import { type AuthError, toAuthError } from '../errors/auth-error.js';
 import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
 import type { ExtractedToken } from '../extractors/extracted-token.js';
 import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
 import type { TokenLocation } from '../request/token-location.js';
-import { RevocationView } from '../revocation/revocation-view.js';
+import { tokenLocationOfRequest } from '../request/verified-tokens.js';
 import { ImplicitRefresh } from '../sessions/implicit-refresh.js';
-import { attachVerifiedToken } from '../request/verified-tokens.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
-import { TokenVerifier } from '../tokens/token-verifier.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
-import { RequestVerifier } from './request-verifier.js';
+import type { TokenDemand } from '../verification/token-demand.js';
+import { extractionType, VerificationPipeline } from '../verification/verification-pipeline.js';
 import { contextRequestOf } from '../context/context-request.js';
 import { refusalOutsideHttp } from '../context/context-refusal.js';
 
@@ -28,12 +27,10 @@ type GuardRef = Type<unknown> | object;
 /** What the guards read from and write to: the framework's request (Express or Fastify). */
 type GuardedRequest = ExtractableRequest & { user?: unknown };
 
-/** What a route's metadata says, worked out once per handler. */
+/** What a route's metadata says, worked out once per handler: whether the guard decides, and what it demands. */
 interface RouteDecision {
   standsAside: boolean;
-  optional: boolean;
-  /** From `@TokenLocation()`; undefined: the module's `tokenLocation`. */
-  locations: readonly TokenLocation[] | undefined;
+  demand: TokenDemand;
 }
 
 /**
@@ -73,77 +70,61 @@ export abstract class JwtGuard implements CanActivate {
   protected abstract readonly policy: TokenPolicy;
 
   protected readonly extractor: TokenExtractor;
-  protected readonly verifier: TokenVerifier;
-  protected readonly revocations: RevocationView;
-  /** The `verifyClaims` check, refusal events and user loading; shared with `RequestVerifier.verifyRequest`. */
-  protected readonly requests?: RequestVerifier;
-  // Looked at once: without `verifyClaims` the accepting path does no more than it did before the option existed.
-  private readonly checksClaims: boolean;
+  /** The one verification path every transport shares: extract, verify, CSRF, revocation, `verifyClaims`, attach. */
+  protected readonly pipeline: VerificationPipeline;
   private readonly implicitRefresh: ImplicitRefresh | undefined;
   private readonly decisions = new WeakMap<object, Map<object, RouteDecision>>();
+  // The hooks a subclass overrides, bound once for the pipeline (a request allocates nothing for them); left out where
+  // not overridden, so the pipeline calls the extractor itself and the common request makes no extra call.
+  private readonly find?: TokenDemand['find'];
+  private readonly missingMessage?: TokenDemand['missingMessage'];
+  private readonly mapsUser: boolean;
 
   constructor(
     protected readonly reflector: Reflector,
     // Optional only so that a guard used outside AuthModule's scope can say so, instead of Nest naming an internal
     // class it could not resolve.
+    @Optional() pipeline?: VerificationPipeline,
     @Optional() extractor?: TokenExtractor,
-    @Optional() verifier?: TokenVerifier,
-    @Optional() revocations?: RevocationView,
     @Optional() implicitRefresh?: ImplicitRefresh,
-    @Optional() requests?: RequestVerifier,
   ) {
-    if (!extractor || !verifier || !revocations) throw authModuleMissing(new.target.name);
+    if (!pipeline || !extractor) throw authModuleMissing(new.target.name);
+    this.pipeline = pipeline;
     this.extractor = extractor;
-    this.verifier = verifier;
-    this.revocations = revocations;
     this.implicitRefresh = implicitRefresh?.enabled ? implicitRefresh : undefined;
-    this.requests = requests;
-    this.checksClaims = requests?.checksClaims === true;
+    if (this.extractToken !== JwtGuard.prototype.extractToken) {
+      this.find = (request, locations) => this.extractToken(request, locations);
+    }
+    if (this.missingTokenMessage !== JwtGuard.prototype.missingTokenMessage) {
+      this.missingMessage = (locations, request) => this.missingTokenMessage(locations, request);
+    }
+    this.mapsUser = this.handleRequest !== JwtGuard.prototype.handleRequest;
   }
 
   /**
    * Answers synchronously when it can (local keys, revocation view in sync): Nest then skips the promise hops of an
    * awaited guard. A promise only while a remote JWKS, an `isTokenRevoked` callback, a store check (tokens living
-   * longer than the access window) or a catching-up revocation view must be waited for.
+   * longer than the access window), an async `verifyClaims` or a catching-up revocation view must be waited for.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.decide(context);
     if (route.standsAside) return true;
     const request = this.getRequest(context);
+    let verified: VerifiedToken | undefined | Promise<VerifiedToken | undefined>;
     try {
-      const found = this.extractToken(request, route.locations);
-      if (found === undefined) {
-        if (route.optional) return true;
-        throw AuthError.missing(this.missingTokenMessage(route.locations, request));
-      }
-      const verified = this.verifier.verify(found.token, this.policy);
-      if (verified instanceof Promise) return this.acceptLater(verified, found, request, context);
-      // Only a cookie-borne token on a checked method carries a CSRF value to compare.
-      if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
-      const pending = this.revocations.assertNotRevoked(verified);
-      if (pending)
-        return this.acceptLater(
-          pending.then(() => verified),
-          found,
-          request,
-          context,
-        );
-      if (this.checksClaims) {
-        const checking = this.requests!.checkClaims(verified);
-        if (checking)
-          return this.acceptLater(
-            checking.then(() => verified),
-            found,
-            request,
-            context,
-            true,
-          );
-      }
-      this.accept(verified, found, request, context);
-      return true;
+      verified = this.pipeline.verify(request, route.demand);
     } catch (error) {
-      throw this.refuse(this.refusal(error), context);
+      throw this.refuse(error as AuthError, context);
     }
+    if (verified instanceof Promise) {
+      return verified.then(
+        (token) => this.accept(token, request, context),
+        (error: unknown) => {
+          throw this.refuse(error as AuthError, context);
+        },
+      );
+    }
+    return this.accept(verified, request, context);
   }
 
   /**
@@ -163,11 +144,10 @@ export abstract class JwtGuard implements CanActivate {
     // passport hands over whatever a strategy failed with; rethrow it as it is.
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (error) throw error;
-    if (!user) throw this.verifier.toAuthError(info);
+    if (!user) throw toAuthError(info);
     return user as TUser;
   }
 
-  /** Finds the raw token in the request; `undefined` means none was sent. Override to read other places. */
   /**
    * Finds the token in the route's locations (`@TokenLocation()`, else the module's `tokenLocation`). Override to read
    * a token from elsewhere; return `undefined` for "no token".
@@ -176,7 +156,7 @@ export abstract class JwtGuard implements CanActivate {
     request: ExtractableRequest,
     locations?: readonly TokenLocation[],
   ): ExtractedToken | undefined {
-    return this.extractor.extract(request, extractionType(this.policy.type), locations);
+    return this.extractor.extract(request, extractionType(this.policy), locations);
   }
 
   /**
@@ -197,12 +177,9 @@ export abstract class JwtGuard implements CanActivate {
     );
   }
 
-  /** The message of the 401 `authorization_required` refusal. */
   /** The message of the 401 for a request without a token: where the guard looked. */
   protected missingTokenMessage(locations?: readonly TokenLocation[], request?: ExtractableRequest): string {
-    const searched = locations ?? this.extractor.defaultLocations;
-    if (searched.length === 1 && searched[0] === 'headers') return 'Missing authorization token';
-    return this.extractor.missingMessage(extractionType(this.policy.type), searched, request);
+    return this.pipeline.missingMessage(this.policy, locations, request ?? { headers: {} });
   }
 
   /**
@@ -218,42 +195,19 @@ export abstract class JwtGuard implements CanActivate {
     return false;
   }
 
-  private async acceptLater(
-    verifying: Promise<VerifiedToken>,
-    found: ExtractedToken,
-    request: GuardedRequest,
-    context: ExecutionContext,
-    claimsChecked = false,
-  ): Promise<boolean> {
-    try {
-      const verified = await verifying;
-      if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
-      const pending = this.revocations.assertNotRevoked(verified);
-      if (pending) await pending;
-      if (this.checksClaims && !claimsChecked) await this.requests!.checkClaims(verified);
-      this.accept(verified, found, request, context);
-      return true;
-    } catch (error) {
-      throw this.refuse(this.refusal(error), context);
-    }
-  }
-
-  /** Any failure as an {@link AuthError}, reported as a security event when anyone listens. */
-  private refusal(error: unknown): AuthError {
-    return this.requests === undefined ? this.verifier.toAuthError(error) : this.requests.refusal(error);
-  }
-
-  private accept(
-    verified: VerifiedToken,
-    found: ExtractedToken,
-    request: GuardedRequest,
-    context: ExecutionContext,
-  ): void {
-    request.user = this.handleRequest(null, verified.claims, undefined, context);
-    attachVerifiedToken(request, verified, found.location);
-    if (found.location === 'cookies' && this.implicitRefresh !== undefined && context.getType() === 'http') {
+  /** Lets the request in: the user is what `handleRequest` makes of the claims; a cookie near expiry is renewed. */
+  private accept(verified: VerifiedToken | undefined, request: GuardedRequest, context: ExecutionContext): true {
+    if (verified === undefined) return true; // an optional route, no token
+    // The pipeline made the claims the user; an overridden handleRequest makes something else of them.
+    if (this.mapsUser) request.user = this.handleRequest(null, verified.claims, undefined, context);
+    if (
+      this.implicitRefresh !== undefined &&
+      context.getType() === 'http' &&
+      tokenLocationOfRequest(request) === 'cookies'
+    ) {
       this.implicitRefresh.renewIfDue(verified, context.getArgByIndex(1));
     }
+    return true;
   }
 
   // Metadata does not change at run time, so each handler is looked at once.
@@ -265,24 +219,21 @@ export abstract class JwtGuard implements CanActivate {
     if (decision === undefined) {
       decision = {
         standsAside: this.standsAside(context),
-        optional: this.isOptional(context),
-        locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
-          context.getHandler(),
-          context.getClass(),
-        ]),
+        demand: {
+          policy: this.policy,
+          optional: this.isOptional(context),
+          locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
+            context.getHandler(),
+            context.getClass(),
+          ]),
+          find: this.find,
+          missingMessage: this.missingMessage,
+        },
       };
       byHandler.set(context.getHandler(), decision);
     }
     return decision;
   }
-}
-
-/**
- * The type whose cookie, CSRF header and JSON key the extractor reads: a route taking several types (access or refresh)
- * reads the first one's.
- */
-function extractionType(type: TokenPolicy['type']): string {
-  return typeof type === 'string' ? type : (type[0] ?? 'access');
 }
 
 function isJwtGuard(guard: GuardRef): boolean {

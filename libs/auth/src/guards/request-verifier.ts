@@ -1,15 +1,13 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
-import { SecurityEvents } from '../events/security-events.js';
-import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
+import type { ExtractableRequest } from '../extractors/token-extractor.js';
 import type { TokenLocation } from '../request/token-location.js';
-import { attachVerifiedToken, verifiedTokenOfRequest } from '../request/verified-tokens.js';
-import { RevocationView } from '../revocation/revocation-view.js';
+import { verifiedTokenOfRequest } from '../request/verified-tokens.js';
 import type { AnyTokenType, VerifiedToken } from '../tokens/jwt-claims.interface.js';
-import { TokenVerifier } from '../tokens/token-verifier.js';
-import type { ClaimsRefusal, GuardSettings } from './guard-settings.js';
+import { VerificationPipeline } from '../verification/verification-pipeline.js';
+import type { GuardSettings } from './guard-settings.js';
 import type { UserLoader } from './user-loader.interface.js';
 
 /**
@@ -56,16 +54,8 @@ export class RequestVerifier {
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: GuardSettings,
-    private readonly extractor: TokenExtractor,
-    private readonly verifier: TokenVerifier,
-    private readonly revocations: RevocationView,
-    @Optional() private readonly events?: SecurityEvents,
+    private readonly pipeline: VerificationPipeline,
   ) {}
-
-  /** Whether a `verifyClaims` check is configured (the guards look once, at start-up). */
-  get checksClaims(): boolean {
-    return this.settings.verifyClaims !== undefined;
-  }
 
   /**
    * Verifies the request's token: found where the guards look, valid, of the right type (and fresh if asked), not
@@ -76,34 +66,11 @@ export class RequestVerifier {
     request: ExtractableRequest,
     options: VerifyRequestOptions = {},
   ): Promise<VerifiedToken | undefined> {
-    try {
-      const type = options.type ?? 'access';
-      // The cookie, CSRF header and JSON key of the first type when several are accepted, as the guards read them.
-      const extractionType = typeof type === 'string' ? type : (type[0] ?? 'access');
-      const found = this.extractor.extract(request, extractionType, options.locations);
-      if (found === undefined) {
-        if (options.optional === true) return undefined;
-        throw AuthError.missing(this.extractor.missingMessage(extractionType, options.locations, request));
-      }
-      const verified = await this.verifier.verify(found.token, { type, fresh: options.fresh });
-      this.extractor.assertCsrf(found, verified.claims);
-      await this.revocations.assertNotRevoked(verified);
-      await this.checkClaims(verified);
-      (request as { user?: unknown }).user = verified.claims;
-      attachVerifiedToken(request, verified, found.location);
-      return verified;
-    } catch (error) {
-      throw this.refusal(error);
-    }
-  }
-
-  /** Runs `verifyClaims` on a verified token; a promise only while an async check runs. Internal to the guards. */
-  checkClaims(verified: VerifiedToken): void | Promise<void> {
-    const verify = this.settings.verifyClaims;
-    if (verify === undefined) return;
-    const outcome = verify(verified.claims, verified.header);
-    if (outcome instanceof Promise) return outcome.then((answer) => judgeClaims(answer, verified));
-    judgeClaims(outcome, verified);
+    return this.pipeline.verify(request, {
+      policy: { type: options.type ?? 'access', fresh: options.fresh },
+      locations: options.locations,
+      optional: options.optional,
+    });
   }
 
   /**
@@ -117,7 +84,7 @@ export class RequestVerifier {
     if (user === undefined) {
       user = this.findUser(verified, loader).then((found) => {
         if (found !== NO_USER) return found;
-        throw this.refusal(
+        throw this.pipeline.refusal(
           new AuthError(AuthErrorCode.UserNotFound, 'User not found', 'invalid_token').about({
             claims: verified.claims,
             header: verified.header,
@@ -128,20 +95,6 @@ export class RequestVerifier {
       this.users.set(request, user);
     }
     return user;
-  }
-
-  /** Any failure as an {@link AuthError}, reported as a `refused` security event. Internal to the guards. */
-  refusal(error: unknown): AuthError {
-    const refusal = this.verifier.toAuthError(error);
-    if (this.events?.listened === true) {
-      this.events.emit({
-        type: 'refused',
-        code: refusal.code,
-        status: refusal.getStatus(),
-        ...(refusal.token?.identity !== undefined && { identity: refusal.token.identity }),
-      });
-    }
-    return refusal;
   }
 
   private async findUser(verified: VerifiedToken, loader?: UserLoader): Promise<unknown> {
@@ -157,17 +110,4 @@ export class RequestVerifier {
       : load.loadUser(verified.identity, verified.claims));
     return user === undefined || user === null ? NO_USER : user;
   }
-}
-
-function judgeClaims(answer: boolean | ClaimsRefusal | void, verified: VerifiedToken): void {
-  if (answer === undefined || answer === true) return;
-  const details = { claims: verified.claims, header: verified.header, identity: verified.identity };
-  if (answer === false || answer === null || typeof answer !== 'object') {
-    throw new AuthError(
-      AuthErrorCode.ClaimsVerificationFailed,
-      'User claims verification failed',
-      'invalid_token',
-    ).about(details);
-  }
-  throw new AuthError(answer.code, answer.message ?? 'User claims verification failed', 'invalid_token').about(details);
 }

@@ -6,7 +6,8 @@ import type { TokenLifetime } from '../tokens/token-lifetime.js';
 import type { ClaimsLoader, HeadersLoader } from '../tokens/token-loaders.js';
 import type { AuthErrorFormat } from '../errors/auth-error-format.js';
 import type { SecurityEvent } from '../events/security-event.interface.js';
-import type { ClaimsVerifier, LoadUser } from '../guards/guard-settings.js';
+import type { LoadUser } from '../guards/guard-settings.js';
+import type { ClaimsVerifier } from '../verification/verification-settings.js';
 import type { TokenLocation } from '../request/token-location.js';
 
 /** The HMAC algorithms. */

@@ -149,19 +149,25 @@ export class SessionService {
     }
     const nextJti = randomUUID();
     const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds());
-    const outcome = await this.call(
-      () =>
-        this.store.rotateRefreshToken({
-          sessionId,
-          presentedJti: claims.jti,
-          nextJti,
-          graceMs: this.settings.refreshTokenGraceMs,
-          sessionExpiresAt,
-          now: Date.now(),
-          recentFor: this.settings.revocationWindow,
-        }),
-      'rotate',
-    );
+    // The refresh time is sent with the rotation, not after it: one round trip for both (a request waits for two in
+    // all, the guard's revocation check and this one). When the rotation is refused the session is revoked, and a
+    // revoked session is never listed, so the time written for it is never read.
+    const [outcome] = await Promise.all([
+      this.call(
+        () =>
+          this.store.rotateRefreshToken({
+            sessionId,
+            presentedJti: claims.jti,
+            nextJti,
+            graceMs: this.settings.refreshTokenGraceMs,
+            sessionExpiresAt,
+            now: Date.now(),
+            recentFor: this.settings.revocationWindow,
+          }),
+        'rotate',
+      ),
+      this.touch(identity, sessionId),
+    ]);
     if (outcome === 'reused') {
       // The store has revoked the session; enforce it here before its feed echoes it back.
       this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt, revokedAt: epochSeconds() });
@@ -178,7 +184,6 @@ export class SessionService {
       );
     }
     if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
-    await this.touch(identity, sessionId);
     const [accessToken, refreshToken] = await Promise.all([
       this.tokens.createAccessTokenAsync(identity, { ...common, fresh: false }),
       this.tokens.createRefreshTokenAsync(identity, { ...common, jti: nextJti }),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { AuthError, invalidToken } from '../errors/auth-error.js';
+import { AuthError, invalidToken, toAuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import { decodeCompactJws, verifyJwsSignature, type DecodedJws } from '../jws/compact-jws.js';
 import { assertHeaderUnderstood } from '../jws/jose-header.js';
@@ -191,7 +191,7 @@ export class TokenVerifier {
 
   /** Any failure as an {@link AuthError}; what is not one already reads as a malformed token, never a raw error. */
   toAuthError(error: unknown): AuthError {
-    return error instanceof AuthError ? error : invalidToken('Token is malformed');
+    return toAuthError(error);
   }
 }
 

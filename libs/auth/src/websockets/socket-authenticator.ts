@@ -5,14 +5,14 @@ import {
   socketRequest,
   type SocketHandshake,
 } from '../context/context-request.js';
-import { AuthError } from '../errors/auth-error.js';
+import { type AuthError, toAuthError } from '../errors/auth-error.js';
 import { socketRefusalOf, type SocketRefusal } from '../errors/socket-refusal.js';
 import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
-import { attachVerifiedToken } from '../request/verified-tokens.js';
 import { RevocationView } from '../revocation/revocation-view.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
-import { TokenVerifier } from '../tokens/token-verifier.js';
+import type { TokenDemand } from '../verification/token-demand.js';
+import { VerificationPipeline } from '../verification/verification-pipeline.js';
 import { type ClosingCode, SocketConnections } from './socket-connections.js';
 
 /** How sockets are authenticated at their handshake. */
@@ -103,8 +103,8 @@ export class SocketAuthenticator implements OnModuleDestroy {
 
   constructor(
     private readonly extractor: HeaderTokenExtractor,
-    private readonly verifier: TokenVerifier,
-    private readonly revocations: RevocationView,
+    private readonly pipeline: VerificationPipeline,
+    revocations: RevocationView,
   ) {
     this.connections = new SocketConnections((token) => revocations.isRevoked(token));
     this.stopListening = revocations.onRevocation((revocation) => this.connections.revoked(revocation));
@@ -123,7 +123,7 @@ export class SocketAuthenticator implements OnModuleDestroy {
           if (verified !== undefined) this.watch(socket, verified, (code) => closeSocketIo(socket, code));
           next();
         },
-        (error: unknown) => next(connectErrorOf(this.verifier.toAuthError(error))),
+        (error: unknown) => next(connectErrorOf(toAuthError(error))),
       );
     });
   }
@@ -147,7 +147,7 @@ export class SocketAuthenticator implements OnModuleDestroy {
       if (verified !== undefined) this.watch(client, verified, (code) => client.close(WS_CLOSE_UNAUTHORIZED, code));
       return true;
     } catch (error) {
-      const refusal = this.verifier.toAuthError(error);
+      const refusal = toAuthError(error);
       const closeCode =
         refusal.getStatus() === HttpStatus.SERVICE_UNAVAILABLE ? WS_CLOSE_TRY_AGAIN_LATER : WS_CLOSE_UNAUTHORIZED;
       client.close(closeCode, refusal.code);
@@ -192,17 +192,22 @@ export class SocketAuthenticator implements OnModuleDestroy {
     return this.verifyRequest(socketRequest(socket, handshake, this.extractor, options.queryParameter), options);
   }
 
+  /**
+   * The handshake's token through the same pipeline as an HTTP request: verified, not revoked, accepted by
+   * `verifyClaims`, a `refused` event for a refusal. Only the `Authorization` header the handshake carries (or was
+   * built with), never a cookie: a browser sends cookies on a cross-site WebSocket upgrade too.
+   */
   private async verifyRequest(request: ContextRequest, options: SocketAuthOptions): Promise<VerifiedToken | undefined> {
-    const token = this.extractor.extract(request);
-    if (token === undefined) {
-      if (options.optional === true) return undefined;
-      throw AuthError.missing('Missing authorization token');
-    }
-    const verified = await this.verifier.verify(token, options.policy ?? ACCESS);
-    await this.revocations.assertNotRevoked(verified);
-    request.user = verified.claims;
-    attachVerifiedToken(request, verified);
-    return verified;
+    const demand: TokenDemand = {
+      policy: options.policy ?? ACCESS,
+      optional: options.optional,
+      find: (handshake) => {
+        const token = this.extractor.extract(handshake);
+        return token === undefined ? undefined : { token, location: 'headers' };
+      },
+      missingMessage: () => 'Missing authorization token',
+    };
+    return this.pipeline.verify(request, demand);
   }
 
   private watch(socket: object, verified: VerifiedToken, close: (code: ClosingCode) => void): void {

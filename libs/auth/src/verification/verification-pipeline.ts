@@ -1,0 +1,164 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { AuthError, toAuthError } from '../errors/auth-error.js';
+import { SecurityEvents } from '../events/security-events.js';
+import type { ExtractedToken } from '../extractors/extracted-token.js';
+import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
+import type { TokenLocation } from '../request/token-location.js';
+import { attachVerifiedToken } from '../request/verified-tokens.js';
+import { RevocationView } from '../revocation/revocation-view.js';
+import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
+import type { TokenPolicy } from '../tokens/token-policy.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
+import { checkClaims } from './claims-check.js';
+import type { TokenDemand } from './token-demand.js';
+import type { ClaimsVerifier, VerificationSettings } from './verification-settings.js';
+
+/** A request as the pipeline leaves it: the verified claims as `user`, as passport would. */
+type AttachableRequest = ExtractableRequest & { user?: unknown };
+
+/**
+ * The one path from a request to a verified token: extract → verify → CSRF → revocation → `verifyClaims` → attach,
+ * and a `refused` security event for any refusal. The guards (HTTP and GraphQL), the passport strategies,
+ * `RequestVerifier.verifyRequest` and the socket handshake all call {@link verify}; a check added here holds on every
+ * transport. It answers synchronously when every step does (local keys, revocation view in sync, a sync or no
+ * `verifyClaims`), so the common request allocates no promise, and continues in one `then` from the first step that
+ * must wait.
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * export class TokenMiddleware implements NestMiddleware {
+ *   constructor(private readonly pipeline: VerificationPipeline) {}
+ *   async use(request: Request, _response: Response, next: () => void) {
+ *     await this.pipeline.verify(request, { policy: { type: 'access' }, optional: true });
+ *     next();
+ *   }
+ * }
+ * ```
+ */
+@Injectable()
+export class VerificationPipeline {
+  // Looked at once: without `verifyClaims` the accepting path does no more than it did before the option existed.
+  private readonly verifyClaims: ClaimsVerifier | undefined;
+
+  constructor(
+    @Inject(RESOLVED_AUTH_OPTIONS) settings: VerificationSettings,
+    private readonly extractor: TokenExtractor,
+    private readonly verifier: TokenVerifier,
+    private readonly revocations: RevocationView,
+    @Optional() private readonly events?: SecurityEvents,
+  ) {
+    this.verifyClaims = settings.verifyClaims;
+  }
+
+  /** Whether a `verifyClaims` check is configured. */
+  get checksClaims(): boolean {
+    return this.verifyClaims !== undefined;
+  }
+
+  /**
+   * The request's verified token, attached to the request (`request.user` holds its claims, `@CurrentClaims()` and
+   * friends read it); `undefined` for an optional request without a token. Throws (or rejects with) the refusal, an
+   * {@link AuthError}, after reporting it as a `refused` security event.
+   */
+  verify(
+    request: ExtractableRequest,
+    demand: TokenDemand,
+  ): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
+    try {
+      const found = demand.find
+        ? demand.find(request, demand.locations)
+        : this.extractor.extract(request, extractionType(demand.policy), demand.locations);
+      if (found === undefined) {
+        if (demand.optional === true) return undefined;
+        throw AuthError.missing(
+          demand.missingMessage
+            ? demand.missingMessage(demand.locations, request)
+            : this.missingMessage(demand.policy, demand.locations, request),
+        );
+      }
+      const verified = this.verifier.verify(found.token, demand.policy);
+      const accepted =
+        verified instanceof Promise
+          ? verified.then((token) => this.acceptVerified(token, found, request))
+          : this.acceptVerified(verified, found, request);
+      return accepted instanceof Promise ? accepted.catch((error: unknown) => this.rethrow(error)) : accepted;
+    } catch (error) {
+      return this.rethrow(error);
+    }
+  }
+
+  /**
+   * The 401 message for a request without a token: where the extractor looked (Flask's wording), or the plain
+   * `Missing authorization token` of an app that reads only the `Authorization` header.
+   */
+  missingMessage(
+    policy: TokenPolicy,
+    locations: readonly TokenLocation[] | undefined,
+    request: ExtractableRequest,
+  ): string {
+    const searched = locations ?? this.extractor.defaultLocations;
+    if (searched.length === 1 && searched[0] === 'headers') return 'Missing authorization token';
+    return this.extractor.missingMessage(extractionType(policy), searched, request);
+  }
+
+  /** Any failure as an {@link AuthError}, reported as a `refused` security event when anyone listens. */
+  refusal(error: unknown): AuthError {
+    const refusal = toAuthError(error);
+    if (this.events?.listened === true) {
+      this.events.emit({
+        type: 'refused',
+        code: refusal.code,
+        status: refusal.getStatus(),
+        ...(refusal.token?.identity !== undefined && { identity: refusal.token.identity }),
+      });
+    }
+    return refusal;
+  }
+
+  // CSRF, then revocation (once: a pending check is continued, never asked again), then verifyClaims, then attach.
+  private acceptVerified(
+    verified: VerifiedToken,
+    found: ExtractedToken,
+    request: AttachableRequest,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    // Only a cookie-borne token on a checked method carries a CSRF value to compare.
+    if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
+    // After verification, so an expired or forged token is reported as such, not as revoked.
+    const revoked = this.revocations.assertNotRevoked(verified);
+    if (revoked) return revoked.then(() => this.acceptUnrevoked(verified, found, request));
+    return this.acceptUnrevoked(verified, found, request);
+  }
+
+  private acceptUnrevoked(
+    verified: VerifiedToken,
+    found: ExtractedToken,
+    request: AttachableRequest,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    if (this.verifyClaims !== undefined) {
+      const checking = checkClaims(this.verifyClaims, verified);
+      if (checking) return checking.then(() => attach(verified, found, request));
+    }
+    return attach(verified, found, request);
+  }
+
+  private rethrow(error: unknown): never {
+    throw this.refusal(error);
+  }
+}
+
+function attach(verified: VerifiedToken, found: ExtractedToken, request: AttachableRequest): VerifiedToken {
+  request.user = verified.claims;
+  attachVerifiedToken(request, verified, found.location);
+  return verified;
+}
+
+/**
+ * The type whose cookie, CSRF header and JSON key the extractor reads: a route taking several types (access or refresh)
+ * reads the first one's.
+ */
+export function extractionType(policy: TokenPolicy): string {
+  const { type } = policy;
+  return typeof type === 'string' ? type : (type[0] ?? 'access');
+}
