@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, serveStaticSite } from './support/browser.js';
 import { DemoProcess } from './support/demo-process.js';
-import { ADAPTERS } from './support/test-env.js';
+import { ADAPTERS, startUpTimeout } from './support/test-env.js';
 
 /**
  * The demo's page (GET /) in a real Chromium: the cookie session as a browser front end lives it, and a cross-site
@@ -98,7 +98,7 @@ describe.each(ADAPTERS)('the demo page in Chromium, on %s', (adapter) => {
     browser = await launchChromium();
     // Plain HTTP on 127.0.0.1: a Secure cookie would never be sent back.
     demo = await DemoProcess.start({ HTTP_ADAPTER: adapter, JWT_COOKIE_SECURE: 'false' });
-  }, 60000);
+  }, startUpTimeout());
   afterAll(async () => {
     await Promise.all([browser?.close(), demo?.stop()]);
   });

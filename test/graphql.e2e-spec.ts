@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DemoProcess } from './support/demo-process.js';
 import { demoEnv } from './support/demo-pool.js';
 import { graphql, openGraphqlWs, refusedTokens, subscribeOnce } from './support/realtime.js';
-import { ADAPTERS } from './support/test-env.js';
+import { ADAPTERS, EVENT_BUDGET_MS, startUpTimeout } from './support/test-env.js';
 import { bearer, login } from './support/tokens.js';
 
 const ME = '{ me { identity fresh } }';
@@ -22,7 +22,7 @@ describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
       DemoProcess.start(demoEnv(adapter, {})),
       DemoProcess.start(demoEnv(adapter, { JWT_ACCESS_TOKEN_EXPIRES: String(SHORT_LIFETIME_S) })),
     ]);
-  });
+  }, startUpTimeout());
   afterAll(async () => {
     await Promise.all([demo?.stop(), shortLived?.stop()]);
   });
@@ -114,14 +114,13 @@ describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
       });
     });
 
-    it('closes the connection (4401 token_revoked) within a second of POST /logout of its session', async () => {
+    // Its token lives 15 minutes: a connection closed within EVENT_BUDGET_MS was closed by the logout.
+    it('closes the connection (4401 token_revoked) on POST /logout of its session', async () => {
       const { fresh } = await tokens();
       const connection = await openGraphqlWs(demo.url, { token: fresh });
       try {
-        const started = performance.now();
         await request(demo.url).post('/logout').set(bearer(fresh)).expect(200);
-        expect(await connection.closed).toEqual({ code: 4401, reason: 'token_revoked' });
-        expect(performance.now() - started).toBeLessThan(1000);
+        expect(await connection.closedWithin(EVENT_BUDGET_MS)).toEqual({ code: 4401, reason: 'token_revoked' });
       } finally {
         await connection.dispose();
       }

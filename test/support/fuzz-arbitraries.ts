@@ -903,8 +903,8 @@ export function refreshOutcomes(text: string, authorization: string | undefined,
   const tooLarge = tooLargeFor(text);
   switch (parsed.kind) {
     case 'empty':
-      // Express reads an empty JSON body as {}, Fastify refuses it.
-      return [guard, ...PARSE_REFUSALS];
+      // No body on either adapter: Express reads it as {}, the demo's Fastify parser as undefined.
+      return [guard];
     case 'invalid':
       return [{ status: 400, code: 'invalid_json' }, ...tooLarge];
     case 'primitive':

@@ -62,6 +62,8 @@ export async function subscribeOnce(
 /** An open graphql-ws connection (acknowledged), and how it ends. */
 export interface GraphqlWsConnection {
   closed: Promise<{ code: number; reason: string }>;
+  /** `closed`, or a rejection if the connection is still open after `timeoutMs`. */
+  closedWithin(timeoutMs: number): Promise<{ code: number; reason: string }>;
   dispose(): Promise<void>;
 }
 
@@ -89,11 +91,28 @@ export async function openGraphqlWs(
     },
   });
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    connected,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no connection_ack within 5 s')), 5000))),
-  ]).finally(() => clearTimeout(timer));
-  return { closed, dispose: () => Promise.resolve(client.dispose()) };
+  try {
+    await Promise.race([
+      connected,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no connection_ack within 5 s')), 5000))),
+    ]);
+  } catch (error) {
+    await client.dispose(); // given up on: not left connecting
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    closed,
+    closedWithin: (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const open = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs)),
+      );
+      return Promise.race([closed, open]).finally(() => clearTimeout(timer));
+    },
+    dispose: () => Promise.resolve(client.dispose()),
+  };
 }
 
 /** The outcome of a socket.io handshake. */
@@ -113,7 +132,10 @@ export function connectSocket(
     query: options.query,
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no handshake outcome within 5 s')), 5000);
+    const timer = setTimeout(() => {
+      socket.close(); // given up on: not left connecting
+      reject(new Error('no handshake outcome within 5 s'));
+    }, 5000);
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve({ socket });

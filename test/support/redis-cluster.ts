@@ -1,11 +1,13 @@
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe } from '@jest/globals';
-import { askRedisOnce, redisAnswers, sparePort } from './redis.js';
+import { spawnChild, stopChild } from './child-processes.js';
+import { askRedisOnce, sparePort, waitForRedis } from './redis.js';
 import { noteInSummary } from './summary-notes.js';
+import { STARTUP_BUDGET_MS } from './test-env.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,7 +30,10 @@ export class LocalRedisCluster {
     private readonly dirs: Map<number, string>,
   ) {}
 
-  /** Starts three masters, joins them, and waits for `cluster_state:ok` on every node. */
+  /**
+   * Starts three masters, joins them, and waits for `cluster_state:ok` on every node: three steps, each within
+   * {@link STARTUP_BUDGET_MS}. A step that fails or gives up stops every node before this rejects.
+   */
   static async start(): Promise<LocalRedisCluster> {
     const ports: number[] = [];
     while (ports.length < 3) {
@@ -53,7 +58,7 @@ export class LocalRedisCluster {
           '0',
           '--cluster-yes',
         ],
-        { timeout: 30_000 },
+        { timeout: STARTUP_BUDGET_MS, killSignal: 'SIGKILL' },
       );
       await cluster.waitUntilOk();
     } catch (error) {
@@ -78,7 +83,7 @@ export class LocalRedisCluster {
   }
 
   /** Resolves once every node reports `cluster_state:ok` (and agrees the slots are all served). */
-  async waitUntilOk(timeoutMs = 20_000): Promise<void> {
+  async waitUntilOk(timeoutMs = STARTUP_BUDGET_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const states = await Promise.all(this.nodes.map((node) => clusterState(node.port)));
@@ -88,8 +93,9 @@ export class LocalRedisCluster {
     }
   }
 
+  /** Starts one node and resolves once it answers; one that exits first or gives up is killed before this rejects. */
   private async startNode(port: number): Promise<void> {
-    const child = spawn(
+    const child = spawnChild(
       'redis-server',
       [
         '--port',
@@ -114,25 +120,18 @@ export class LocalRedisCluster {
       { stdio: 'ignore' },
     );
     this.processes.set(port, child);
-    // Never outlive the test run, whatever happens to it.
-    const reap = () => child.kill('SIGKILL');
-    process.once('exit', reap);
-    child.once('exit', () => process.removeListener('exit', reap));
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      if (await redisAnswers(`redis://127.0.0.1:${port}`)) return;
-      if (child.exitCode !== null) break;
-      await sleep(50);
+    try {
+      await waitForRedis(`redis://127.0.0.1:${port}`, child, 'redis-server --cluster-enabled');
+    } catch (error) {
+      await this.killNode(port);
+      throw error;
     }
-    throw new Error(`redis-server --cluster-enabled did not start on port ${port}`);
   }
 
   private async killNode(port: number): Promise<void> {
     const child = this.processes.get(port);
     this.processes.delete(port);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    if (child) await stopChild(child, 'SIGKILL');
   }
 }
 

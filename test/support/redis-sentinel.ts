@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasExited, spawnChild, stopChild } from './child-processes.js';
 import { askRedisOnce, PrivateRedis, sparePort } from './redis.js';
+import { STARTUP_BUDGET_MS } from './test-env.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,52 +21,64 @@ export class LocalSentinel {
     private readonly dir: string,
   ) {}
 
+  /**
+   * Starts the master, then the Sentinel, and resolves once the Sentinel names the master: two start-ups, each within
+   * {@link STARTUP_BUDGET_MS}. When either fails or gives up, both are stopped before this rejects.
+   */
   static async start(name = 'nje-main'): Promise<LocalSentinel> {
     const master = await PrivateRedis.start();
-    const port = await sparePort();
-    const dir = mkdtempSync(join(tmpdir(), `nje-sentinel-${port}-`));
-    const config = join(dir, 'sentinel.conf');
-    // Sentinel rewrites its configuration file: it must be writable, hence the private directory.
-    writeFileSync(
-      config,
-      [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`, ''].join(
-        '\n',
-      ),
-    );
-    const child = spawn('redis-server', [config, '--sentinel'], { stdio: 'ignore' });
-    const reap = () => child.kill('SIGKILL');
-    process.once('exit', reap);
-    child.once('exit', () => process.removeListener('exit', reap));
-    const sentinel = new LocalSentinel(master, port, name, child, dir);
+    let dir: string | undefined;
     try {
-      await sentinel.waitForMaster();
+      const port = await sparePort();
+      dir = mkdtempSync(join(tmpdir(), `nje-sentinel-${port}-`));
+      const config = join(dir, 'sentinel.conf');
+      // Sentinel rewrites its configuration file: it must be writable, hence the private directory.
+      writeFileSync(
+        config,
+        [
+          `port ${port}`,
+          'bind 127.0.0.1',
+          `dir ${dir}`,
+          `sentinel monitor ${name} 127.0.0.1 ${master.port} 1`,
+          '',
+        ].join('\n'),
+      );
+      const child = spawnChild('redis-server', [config, '--sentinel'], { stdio: 'ignore' });
+      const sentinel = new LocalSentinel(master, port, name, child, dir);
+      try {
+        await sentinel.waitForMaster();
+      } catch (error) {
+        await sentinel.stop();
+        throw error;
+      }
+      return sentinel;
     } catch (error) {
-      await sentinel.stop();
+      await master.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    return sentinel;
   }
 
+  /** Kills the Sentinel and its master, waits for both to exit, and removes the Sentinel's directory. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGKILL');
-      await exited;
-    }
+    await stopChild(this.child, 'SIGKILL');
     await this.master.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async waitForMaster(): Promise<void> {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    const deadline = performance.now() + STARTUP_BUDGET_MS;
+    for (;;) {
       const address = await askRedisOnce(
         this.port,
         (client) => client.call('SENTINEL', 'get-master-addr-by-name', this.name) as Promise<string[] | null>,
         500,
       );
       if (address && Number(address[1]) === this.master.port) return;
+      if (hasExited(this.child)) throw new Error(`redis-server --sentinel exited on port ${this.port}`);
+      if (performance.now() > deadline)
+        throw new Error(`redis-server --sentinel did not name its master within ${STARTUP_BUDGET_MS} ms`);
       await sleep(50); // not up yet
     }
-    throw new Error(`redis-server --sentinel did not come up on port ${this.port}`);
   }
 }

@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { hasExited, spawnChild, stopChild } from './child-processes.js';
 import { noteInSummary } from './summary-notes.js';
+import { STARTUP_BUDGET_MS } from './test-env.js';
 
 /** The shared Redis the suites use: `REDIS_URL`, or the machine's own. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -80,6 +82,24 @@ export async function sparePort(): Promise<number> {
   return port;
 }
 
+/** First starts of a {@link PrivateRedis} tried before giving up, when redis-server exits at once (its port taken). */
+const REDIS_START_ATTEMPTS = 3;
+
+/** The redis-server exited before it answered (a port taken between the probe and the listen, say). */
+class RedisServerExited extends Error {}
+
+/** Polls PING at `url` until it answers; throws when `child` exits first or after {@link STARTUP_BUDGET_MS}. */
+export async function waitForRedis(url: string, child: ChildProcess, what = 'redis-server'): Promise<void> {
+  const deadline = performance.now() + STARTUP_BUDGET_MS;
+  while (!(await redisAnswers(url))) {
+    if (hasExited(child))
+      throw new RedisServerExited(`${what} exited (${child.exitCode ?? child.signalCode}) before answering at ${url}`);
+    if (performance.now() > deadline)
+      throw new Error(`${what} did not answer at ${url} within ${STARTUP_BUDGET_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * A redis-server of the test's own, on a spare port, that the test may stop and start again. With `appendOnlyDir`, it
  * persists with AOF in that directory, so what it acknowledged survives a stop, as production Redis must.
@@ -93,17 +113,27 @@ export class PrivateRedis {
   ) {}
 
   static async start(options: { appendOnlyDir?: string } = {}): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await sparePort(), options.appendOnlyDir);
-    await redis.start();
-    return redis;
+    for (let attempt = 1; ; attempt += 1) {
+      const redis = new PrivateRedis(await sparePort(), options.appendOnlyDir);
+      try {
+        await redis.start();
+        return redis;
+      } catch (error) {
+        if (!(error instanceof RedisServerExited) || attempt >= REDIS_START_ATTEMPTS) throw error;
+      }
+    }
   }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * Starts redis-server (again) and resolves once it answers PING; one that exits first, or does not answer within
+   * {@link STARTUP_BUDGET_MS}, is killed (and waited for) and this rejects.
+   */
   async start(): Promise<void> {
-    const child = spawn(
+    const child = spawnChild(
       'redis-server',
       [
         '--port',
@@ -119,23 +149,16 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     this.process = child;
-    // Never outlive the test run, whatever happens to it.
-    const reap = () => child.kill('SIGKILL');
-    process.once('exit', reap);
-    child.once('exit', () => process.removeListener('exit', reap));
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      if (await redisAnswers(this.url)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      await waitForRedis(this.url, child);
+    } catch (error) {
+      await stopChild(child, 'SIGKILL');
+      throw error;
     }
-    throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
-  /** Kills the server at once, as a crash would. */
+  /** Kills the server at once, as a crash would, and waits for it to exit. */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    if (this.process) await stopChild(this.process, 'SIGKILL');
   }
 }

@@ -16,10 +16,17 @@ export class TcpProxy {
     private readonly target: number,
   ) {}
 
+  /** Listens on a spare port; one taken between the probe and the listen (parallel workers) is tried again once. */
   static async start(target: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(await sparePort(), target);
-    await proxy.heal();
-    return proxy;
+    for (let attempt = 1; ; attempt += 1) {
+      const proxy = new TcpProxy(await sparePort(), target);
+      try {
+        await proxy.heal();
+        return proxy;
+      } catch (error) {
+        if (attempt >= 2 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
   }
 
   get url(): string {
