@@ -19,6 +19,8 @@ import { resolveAuthOptions } from './options/resolved-auth-options.js';
 import { passportStrategiesProvider } from './strategies/passport-strategies.provider.js';
 import { TokenService } from './tokens/token.service.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import { RequestSlot } from './request/request-slot.js';
+import { VerifiedTokenCache } from './tokens/verified-token.cache.js';
 import { JwksService } from './tokens/jwks.service.js';
 import { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
 import { RevocationStore } from './revocation/revocation-store.interface.js';
@@ -55,9 +57,16 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
       inject: [RESOLVED_AUTH_OPTIONS],
       useFactory: (options: ResolvedAuthOptions) => options.revocationStore ?? new MemoryRevocationStore(),
     },
+    // Shared by the verifier and the header extractor: one lookup per request, one bound (verifiedTokenCacheSize).
+    {
+      provide: VerifiedTokenCache,
+      inject: [RESOLVED_AUTH_OPTIONS],
+      useFactory: (options: ResolvedAuthOptions) => new VerifiedTokenCache(options.verifiedTokenCacheSize),
+    },
     // Only AuthError: sends its WWW-Authenticate challenge when it is thrown outside a guard.
     { provide: APP_FILTER, useClass: AuthErrorFilter },
     AuthErrorResponder,
+    RequestSlot,
     SecurityEvents,
     RequestVerifier,
     VerificationPipeline,

@@ -6,6 +6,8 @@ import type { TokenLocation } from '../request/token-location.js';
  * it uses and `options/` (which composes every feature's settings) depends on `extractors/`, never the other way round.
  */
 export interface ExtractionSettings {
+  /** The longest token accepted (`maxTokenLength`), checked where a token is found. */
+  readonly maxTokenLength: number;
   /** The request header that carries the token. */
   readonly headerName: string;
   /** The scheme before the token, matched case-insensitively; `''` when the header is the bare token. */

@@ -3,7 +3,6 @@ import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { AuthModuleOptions } from '../options/auth-module-options.interface.js';
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
-import { TokenVerifier } from '../tokens/token-verifier.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from './header-token.extractor.js';
 import { thrownBy } from '../testing/thrown-by.js';
 
@@ -11,7 +10,7 @@ const TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF
 
 function makeExtractor(options: Partial<AuthModuleOptions> = {}): HeaderTokenExtractor {
   const resolved = resolveAuthOptions({ secret: 'x'.repeat(32), ...options });
-  return new HeaderTokenExtractor(resolved, new TokenVerifier(resolved));
+  return new HeaderTokenExtractor(resolved);
 }
 
 function request(headers: RequestWithHeaders['headers']): RequestWithHeaders {

@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { assertTokenSize } from '../tokens/token-size.js';
+import { VerifiedTokenCache } from '../tokens/verified-token.cache.js';
+import type { ExtractedToken } from './extracted-token.js';
 import type { ExtractionSettings } from './extraction-settings.js';
-import { TokenVerifier } from '../tokens/token-verifier.js';
 
 const WHITESPACE = /\s/;
 
@@ -25,10 +27,15 @@ export class HeaderTokenExtractor {
   /** `Bearer ` as configured: what nearly every request starts with. */
   private readonly canonicalPrefix: string;
 
+  // The verifier's cache of verified tokens: a token found there needs no whitespace scan, and the hit travels to
+  // verification in the ExtractedToken, so a request looks the cache up once.
+  private readonly cache: VerifiedTokenCache;
+
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings,
-    private readonly verifier: TokenVerifier,
+    @Optional() cache?: VerifiedTokenCache,
   ) {
+    this.cache = cache ?? new VerifiedTokenCache(0);
     this.header = settings.headerName.toLowerCase();
     this.scheme = settings.headerScheme.toLowerCase();
     this.canonicalPrefix = settings.headerScheme ? `${settings.headerScheme} ` : '';
@@ -45,28 +52,40 @@ export class HeaderTokenExtractor {
     return `Missing '${this.settings.headerScheme}' type in '${this.settings.headerName}' header. ${this.expected}`;
   }
 
+  /** The token of the header, or `undefined` when there is none. */
   extract(request: RequestWithHeaders, otherSchemes: 'refuse' | 'ignore' = 'refuse'): string | undefined {
+    return this.find(request, otherSchemes)?.token;
+  }
+
+  /**
+   * The token of the header with what the verified-token cache knows of it (`verified`: the entry, or `null` when it
+   * holds none), or `undefined` when there is no header.
+   */
+  find(request: RequestWithHeaders, otherSchemes: 'refuse' | 'ignore' = 'refuse'): ExtractedToken | undefined {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string') throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
     // The canonical form, `Bearer <token>` as configured, needs no trimming or case folding, and a token the verifier
-    // has already accepted holds no whitespace, so only an unknown one is scanned (the scan is most of this method's
-    // cost). Anything else (other case, extra spaces) takes the general path, which accepts the same headers.
-    let token =
-      this.canonicalPrefix !== '' && value.startsWith(this.canonicalPrefix)
-        ? value.slice(this.canonicalPrefix.length)
-        : '';
-    if (token.length === 0 || (!this.verifier.isVerified(token) && WHITESPACE.test(token))) {
-      const found = this.scheme === '' ? value.trim() : this.afterScheme(value, otherSchemes);
-      // Another scheme (`Basic ...`) carries no token of ours: with other locations to try, it is not an error.
-      if (found === undefined) return undefined;
-      token = found;
-      if (token.length === 0 || WHITESPACE.test(token)) {
-        throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
+    // has already accepted holds no whitespace and has the right size, so only an unknown one is scanned (the scan is
+    // most of this method's cost). Anything else (other case, extra spaces) takes the general path, which accepts the
+    // same headers.
+    if (this.canonicalPrefix !== '' && value.startsWith(this.canonicalPrefix)) {
+      const token = value.slice(this.canonicalPrefix.length);
+      const verified = this.cache.get(token);
+      if (verified !== undefined) return { token, location: 'headers', verified };
+      if (token.length !== 0 && !WHITESPACE.test(token)) {
+        assertTokenSize(token, this.settings.maxTokenLength);
+        return { token, location: 'headers', verified: null };
       }
     }
-    this.verifier.assertSize(token);
-    return token;
+    const token = this.scheme === '' ? value.trim() : this.afterScheme(value, otherSchemes);
+    // Another scheme (`Basic ...`) carries no token of ours: with other locations to try, it is not an error.
+    if (token === undefined) return undefined;
+    if (token.length === 0 || WHITESPACE.test(token)) {
+      throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
+    }
+    assertTokenSize(token, this.settings.maxTokenLength);
+    return { token, location: 'headers' };
   }
 
   /**

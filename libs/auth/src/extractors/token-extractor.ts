@@ -5,7 +5,7 @@ import { constantTimeEqual } from '../constant-time-equal.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
-import { TokenVerifier } from '../tokens/token-verifier.js';
+import { assertTokenSize } from '../tokens/token-size.js';
 import type { ExtractionSettings } from './extraction-settings.js';
 import type { ExtractedToken } from './extracted-token.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from './header-token.extractor.js';
@@ -42,7 +42,6 @@ export class TokenExtractor {
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings,
     private readonly header: HeaderTokenExtractor,
-    private readonly verifier: TokenVerifier,
   ) {}
 
   /** `headers` plus the configured header carrying `token` (a socket's `auth.token` goes through the same checks). */
@@ -71,10 +70,7 @@ export class TokenExtractor {
   ): ExtractedToken | undefined {
     const searched = locations ?? this.settings.tokenLocation;
     // The common case, kept to the one call it was before token locations existed.
-    if (searched.length === 1 && searched[0] === 'headers') {
-      const token = this.header.extract(request);
-      return token === undefined ? undefined : { token, location: 'headers' };
-    }
+    if (searched.length === 1 && searched[0] === 'headers') return this.header.find(request);
     const several = searched.length > 1;
     for (const location of searched) {
       const found = this.from(location, request, type, several);
@@ -119,10 +115,8 @@ export class TokenExtractor {
     several: boolean,
   ): ExtractedToken | undefined {
     switch (location) {
-      case 'headers': {
-        const token = this.header.extract(request, several ? 'ignore' : 'refuse');
-        return token === undefined ? undefined : { token, location };
-      }
+      case 'headers':
+        return this.header.find(request, several ? 'ignore' : 'refuse');
       case 'cookies':
         return this.fromCookie(request, type);
       case 'query_string':
@@ -139,7 +133,7 @@ export class TokenExtractor {
     const cookies = this.settings.cookies;
     const token = parseCookie(header)[refresh ? cookies.refreshName : cookies.accessName];
     if (token === undefined || token === '') return undefined;
-    this.verifier.assertSize(token);
+    assertTokenSize(token, this.settings.maxTokenLength);
     const csrf = this.settings.csrf;
     if (!csrf.enabled || !csrf.methods.has((request.method ?? 'GET').toUpperCase()))
       return { token, location: 'cookies' };
@@ -168,7 +162,7 @@ export class TokenExtractor {
       );
     }
     const token = value.slice(valuePrefix.length);
-    this.verifier.assertSize(token);
+    assertTokenSize(token, this.settings.maxTokenLength);
     return { token, location: 'query_string' };
   }
 
@@ -180,7 +174,7 @@ export class TokenExtractor {
     if (typeof value !== 'string') {
       throw AuthError.invalid(AuthErrorCode.InvalidToken, `Bad "${key}" key in the JSON body: expected a string`);
     }
-    this.verifier.assertSize(value);
+    assertTokenSize(value, this.settings.maxTokenLength);
     return { token: value, location: 'json' };
   }
 

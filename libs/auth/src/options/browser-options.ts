@@ -6,7 +6,7 @@ import type { AuthModuleOptions, CookieOptions, CsrfOptions } from './auth-modul
 import { assertKnownNestedOptions } from './known-options.js';
 
 /** The settings resolved here: where tokens are read from, cookies, CSRF, and the implicit refresh window. */
-export interface BrowserSettings extends Omit<ExtractionSettings, 'headerName' | 'headerScheme'> {
+export interface BrowserSettings extends Omit<ExtractionSettings, 'headerName' | 'headerScheme' | 'maxTokenLength'> {
   readonly csrfClaim: boolean;
   readonly implicitRefreshWithin: number | false;
 }

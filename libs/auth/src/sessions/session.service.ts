@@ -149,25 +149,19 @@ export class SessionService {
     }
     const nextJti = randomUUID();
     const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds());
-    // The refresh time is sent with the rotation, not after it: one round trip for both (a request waits for two in
-    // all, the guard's revocation check and this one). When the rotation is refused the session is revoked, and a
-    // revoked session is never listed, so the time written for it is never read.
-    const [outcome] = await Promise.all([
-      this.call(
-        () =>
-          this.store.rotateRefreshToken({
-            sessionId,
-            presentedJti: claims.jti,
-            nextJti,
-            graceMs: this.settings.refreshTokenGraceMs,
-            sessionExpiresAt,
-            now: Date.now(),
-            recentFor: this.settings.revocationWindow,
-          }),
-        'rotate',
-      ),
-      this.touch(identity, sessionId),
-    ]);
+    const outcome = await this.call(
+      () =>
+        this.store.rotateRefreshToken({
+          sessionId,
+          presentedJti: claims.jti,
+          nextJti,
+          graceMs: this.settings.refreshTokenGraceMs,
+          sessionExpiresAt,
+          now: Date.now(),
+          recentFor: this.settings.revocationWindow,
+        }),
+      'rotate',
+    );
     if (outcome === 'reused') {
       // The store has revoked the session; enforce it here before its feed echoes it back.
       this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt, revokedAt: epochSeconds() });
@@ -184,6 +178,10 @@ export class SessionService {
       );
     }
     if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
+    // Sent, not awaited: the refresh time is informational, and the request then waits for two round trips in all (the
+    // guard's revocation check and the rotation). The command leaves before any later one on the same connection, so a
+    // listing asked after this answer still sees it; touch() bounds and logs its own failure.
+    void this.touch(identity, sessionId);
     const [accessToken, refreshToken] = await Promise.all([
       this.tokens.createAccessTokenAsync(identity, { ...common, fresh: false }),
       this.tokens.createRefreshTokenAsync(identity, { ...common, jti: nextJti }),
@@ -256,8 +254,9 @@ export class SessionService {
   }
 
   /**
-   * Records the refresh as the session's `lastRefreshedAt`. Awaited (bounded) so a listing right after shows it, but a
-   * failure is logged and ignored: the refresh already happened (with rotation, the presented token is consumed), and
+   * Records the refresh as the session's `lastRefreshedAt`: awaited (bounded) on a plain refresh, sent without waiting
+   * after a rotation (see there); either way a listing asked after the answer shows it, and a failure is logged and
+   * ignored: the refresh already happened (with rotation, the presented token is consumed), and
    * failing it now would leave the client without the only refresh token that still works. The time is informational.
    */
   private async touch(identity: string, sessionId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError, invalidToken, toAuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
@@ -13,6 +13,7 @@ import type { AnyTokenType, JwtClaims, JwtHeader, VerifiedToken } from './jwt-cl
 import { isFresh, type TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 import { hasControlCharacters } from './control-characters.js';
+import { assertTokenSize } from './token-size.js';
 import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
 
 const MAX_JTI_LENGTH = 256;
@@ -40,9 +41,13 @@ export class TokenVerifier {
   // Headers of verified tokens, frozen: most tokens share one, so it is decoded and checked once.
   private readonly knownHeaders = new Map<string, Record<string, unknown>>();
 
-  constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings) {
+  constructor(
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings,
+    // Shared with the header extractor, which looks a token up once for both (a spec may leave it out).
+    @Optional() cache?: VerifiedTokenCache,
+  ) {
     this.keys = new KeySet(settings.verificationKeys, settings.jwks && new RemoteKeySet(settings.jwks));
-    this.cache = new VerifiedTokenCache(settings.verifiedTokenCacheSize);
+    this.cache = cache ?? new VerifiedTokenCache(settings.verifiedTokenCacheSize);
     if (settings.audience !== undefined) this.audiences = new Set([settings.audience].flat());
   }
 
@@ -56,8 +61,20 @@ export class TokenVerifier {
     allowExpired = false,
   ): VerifiedToken | Promise<VerifiedToken> {
     this.assertSize(token);
-    const cached = this.cache.get(token);
-    if (cached !== undefined) {
+    return this.verifyLookedUp(token, this.cache.get(token) ?? null, policy, allowExpired);
+  }
+
+  /**
+   * {@link verify} for a token whose cache lookup was already made where it was found (the header extractor's, carried
+   * in `ExtractedToken.verified`): `cached` is what the lookup found, `null` for a miss. One lookup per request.
+   */
+  verifyLookedUp(
+    token: string,
+    cached: VerifiedToken | null,
+    policy: Partial<TokenPolicy> = {},
+    allowExpired = false,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    if (cached !== null) {
       this.assertTimes(cached.claims, allowExpired);
       this.assertPolicy(cached.claims, policy);
       return cached;
@@ -92,15 +109,7 @@ export class TokenVerifier {
 
   /** Refuses a token before any decoding when it is larger than `maxTokenLength`. */
   assertSize(token: unknown): asserts token is string {
-    if (typeof token !== 'string' || token.length === 0) {
-      throw AuthError.invalid(AuthErrorCode.InvalidToken, 'Token is empty');
-    }
-    if (token.length > this.settings.maxTokenLength) {
-      throw AuthError.invalid(
-        AuthErrorCode.InvalidToken,
-        `Token is larger than ${this.settings.maxTokenLength} characters`,
-      );
-    }
+    assertTokenSize(token, this.settings.maxTokenLength);
   }
 
   /** Issuer and audience when configured, then required and well-typed claims, no `iat` in the future. */

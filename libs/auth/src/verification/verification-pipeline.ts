@@ -78,7 +78,11 @@ export class VerificationPipeline {
             : this.missingMessage(demand.policy, demand.locations, request),
         );
       }
-      const verified = this.verifier.verify(found.token, demand.policy);
+      // The header extractor looked the token up in the verified-token cache already: its answer is carried here.
+      const verified =
+        found.verified === undefined
+          ? this.verifier.verify(found.token, demand.policy)
+          : this.verifier.verifyLookedUp(found.token, found.verified, demand.policy);
       const accepted =
         verified instanceof Promise
           ? verified.then((token) => this.acceptVerified(token, found, request))
