@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { RevocationService, TokenService } from 'nest-jwt-extended';
-import request from 'supertest';
+import type request from 'supertest';
 import { FlaskFormatAppModule } from './fixtures/hooks.app.js';
-import { startDemo, type DemoServer, type HttpClient } from './support/demo-server.js';
+import { startDemo, type DemoServer, type HttpClient, startFixtureApp } from './support/demo-server.js';
 import { accessClaims, forge, now, unsigned } from './support/forge.js';
 import { bearer } from './support/tokens.js';
 import { ADAPTERS } from './support/test-env.js';
@@ -39,13 +36,7 @@ describe.each(ADAPTERS)("errorFormat: 'flask-jwt-extended' (library filter, guar
   let tokens: TokenService;
 
   beforeAll(async () => {
-    app = await NestFactory.create(
-      FlaskFormatAppModule,
-      adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-      { logger: false },
-    );
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
+    ({ app, http } = await startFixtureApp(FlaskFormatAppModule, adapter));
     tokens = app.get(TokenService);
   });
   afterAll(() => app.close());

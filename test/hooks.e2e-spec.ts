@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TokenService } from 'nest-jwt-extended';
-import request from 'supertest';
 import { HooksAppModule, hooksLog } from './fixtures/hooks.app.js';
-import type { HttpClient } from './support/demo-server.js';
+import { type HttpClient, startFixtureApp } from './support/demo-server.js';
 import { accessClaims, forge } from './support/forge.js';
 import { bearer, claimsOf } from './support/tokens.js';
 import { ADAPTERS } from './support/test-env.js';
@@ -20,15 +16,7 @@ describe.each(ADAPTERS)('loaders, user loading, claim checks, token types and ev
   let tokens: TokenService;
 
   beforeAll(async () => {
-    app = await NestFactory.create(
-      HooksAppModule,
-      adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-      {
-        logger: false,
-      },
-    );
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
+    ({ app, http } = await startFixtureApp(HooksAppModule, adapter));
     tokens = app.get(TokenService);
   });
   afterAll(() => app.close());

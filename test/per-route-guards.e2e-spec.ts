@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TokenService } from 'nest-jwt-extended';
-import request from 'supertest';
 import { PerRouteAppModule } from './fixtures/per-route.app.js';
-import type { HttpClient } from './support/demo-server.js';
+import { type HttpClient, startFixtureApp } from './support/demo-server.js';
 import { forge, now } from './support/forge.js';
 import { ADAPTERS } from './support/test-env.js';
 
@@ -17,13 +13,7 @@ describe.each(ADAPTERS)('per-route guards and non-default options on %s', (adapt
   const auth = (token: string) => ({ 'X-Api-Token': `Token ${token}` });
 
   beforeAll(async () => {
-    app = await NestFactory.create(
-      PerRouteAppModule,
-      adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-      { logger: false },
-    );
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
+    ({ app, http } = await startFixtureApp(PerRouteAppModule, adapter));
     tokens = app.get(TokenService);
   });
   afterAll(() => app.close());

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { SessionService, TokenService } from 'nest-jwt-extended';
 import type { Socket } from 'socket.io-client';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { PipelineAppModule, PipelineWsAppModule, pipelineLog } from './fixtures/pipeline.app.js';
+import { startFixtureApp } from './support/demo-server.js';
 import { accessClaims, forge, now } from './support/forge.js';
 import { connectSocket, graphql } from './support/realtime.js';
 import { ADAPTERS } from './support/test-env.js';
@@ -138,14 +136,12 @@ describe.each(ADAPTERS)('one verification pipeline behind every transport, on %s
   let wsApp: INestApplication;
   let tokens: TokenService;
   const endpoints: Endpoints = { url: '', wsUrl: '' };
-  const platform = () => (adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter());
 
   beforeAll(async () => {
-    app = await NestFactory.create(PipelineAppModule, platform(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    wsApp = await NestFactory.create(PipelineWsAppModule, platform(), { logger: false });
-    wsApp.useWebSocketAdapter(new WsAdapter(wsApp));
-    await wsApp.listen(0, '127.0.0.1');
+    ({ app } = await startFixtureApp(PipelineAppModule, adapter));
+    ({ app: wsApp } = await startFixtureApp(PipelineWsAppModule, adapter, {
+      beforeListen: (created) => created.useWebSocketAdapter(new WsAdapter(created)),
+    }));
     endpoints.url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     endpoints.wsUrl = (await wsApp.getUrl()).replace(/^http/, 'ws').replace('[::1]', '127.0.0.1') + '/ws';
     // Both apps verify with the same secret: a token minted by one is good for the other.

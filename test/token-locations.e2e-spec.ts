@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TokenService } from 'nest-jwt-extended';
-import request from 'supertest';
 import { TokenLocationsAppModule } from './fixtures/token-locations.app.js';
-import type { HttpClient } from './support/demo-server.js';
+import { type HttpClient, startFixtureApp } from './support/demo-server.js';
 import { accessClaims, forge, now } from './support/forge.js';
 import { ADAPTERS } from './support/test-env.js';
 
@@ -20,13 +16,7 @@ describe.each(ADAPTERS)('token locations and CSRF double submit on %s', (adapter
   let csrf: string;
 
   beforeAll(async () => {
-    app = await NestFactory.create(
-      TokenLocationsAppModule,
-      adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-      { logger: false },
-    );
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
+    ({ app, http } = await startFixtureApp(TokenLocationsAppModule, adapter));
     tokens = app.get(TokenService);
     access = tokens.createAccessToken('alice');
     csrf = tokens.verifyToken(access).csrf!;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { RevocationService, TokenService } from 'nest-jwt-extended';
 import WebSocket from 'ws';
 import { PlainWsAppModule } from './fixtures/ws-gateway.app.js';
+import { startFixtureApp } from './support/demo-server.js';
 import { refusedTokens } from './support/realtime.js';
 import { ADAPTERS } from './support/test-env.js';
 
@@ -66,13 +66,9 @@ describe.each(ADAPTERS)('a gateway on the plain ws adapter, on %s', (adapter) =>
   let tokens: TokenService;
 
   beforeAll(async () => {
-    const platform =
-      adapter === 'fastify'
-        ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()
-        : new (await import('@nestjs/platform-express')).ExpressAdapter();
-    app = await NestFactory.create(PlainWsAppModule, platform, { logger: false });
-    app.useWebSocketAdapter(new WsAdapter(app));
-    await app.listen(0, '127.0.0.1');
+    ({ app } = await startFixtureApp(PlainWsAppModule, adapter, {
+      beforeListen: (created) => created.useWebSocketAdapter(new WsAdapter(created)),
+    }));
     url = (await app.getUrl()).replace(/^http/, 'ws').replace('[::1]', '127.0.0.1') + '/ws';
     tokens = app.get(TokenService);
   });
