@@ -13,8 +13,8 @@ import { LocalSentinel } from '../../../../test/support/redis-sentinel.js';
 import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
 import { startUpTimeout } from '../../../../test/support/test-env.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
-import { RedisRevocationStore, type RedisRevocationStoreOptions } from './redis-revocation.store.js';
-import { SHARDS, shardOf } from './revocation-shards.js';
+import { RedisRevocationStore, type RedisRevocationStoreOptions } from './redis/redis-revocation.store.js';
+import { SHARDS, shardOf } from './redis/revocation-shards.js';
 import {
   MAX_LISTED_SESSIONS,
   type Revocation,

@@ -12,7 +12,7 @@ import {
   type RotationOutcome,
   type RotationRequest,
   type SessionRecord,
-} from './revocation-store.interface.js';
+} from '../revocation-store.interface.js';
 import {
   pairs,
   parseEntry,
@@ -22,8 +22,8 @@ import {
   type RecentArgs,
 } from './redis-revocation.replies.js';
 import { encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
-import { withTimeout } from './with-timeout.js';
-import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
+import { withTimeout } from '../with-timeout.js';
+import { epochSeconds as nowSeconds } from '../../epoch-seconds.js';
 
 export type { RedisRevocationStoreConnection, RedisSentinelOptions } from './redis-revocation.connection.js';
 
