@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   [
     'errors',
-    'epoch-seconds',
-    'constant-time-equal',
+    // Free functions that are no concept of the module (the clock in epoch seconds, a constant-time comparison).
+    'util',
     'auth.constants',
     'auth.internal-constants',
     'auth-module-presence',

@@ -1,7 +1,7 @@
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { Revocation } from './revocation-store.interface.js';
 import { CompactJtiSet } from './compact-jti-set.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import { sessionIdOf } from './token-session.js';
 
 /** A user's "log out everywhere": tokens issued before `validAfter` are refused until `keepUntil`. */

@@ -4,7 +4,7 @@ import type { RevocationSettings } from './revocation-settings.js';
 import type { Revocation, RevocationStore } from './revocation-store.interface.js';
 import type { StoreHealth } from './call-store.js';
 import { withTimeout } from './with-timeout.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 const UNAVAILABLE_MESSAGE = 'Revocation state is unavailable; try again shortly';
 /** Revocations read per `listRecent` page: the most a reload holds in flight, on either side. */

@@ -9,7 +9,7 @@ import type { StoreHealth } from './call-store.js';
 import { RecentRevocations } from './recent-revocations.js';
 import { RevocationSync } from './revocation-sync.js';
 import { withTimeout } from './with-timeout.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import { sessionIdOf } from './token-session.js';
 
 /** How often entries past their window are dropped. */
