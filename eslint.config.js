@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   [
     'errors',
-    'epoch-seconds',
-    'constant-time-equal',
+    // Free functions that are no concept of the module (the clock in epoch seconds, a constant-time comparison).
+    'util',
     'auth.constants',
     'auth.internal-constants',
     'auth-module-presence',
@@ -26,10 +26,13 @@ const LAYERS = [
   ['options', 'auth.module-definition'],
   ['auth.module', 'index', 'redis', 'websockets', 'graphql'],
 ];
-const layerRules = LAYERS.slice(0, -1).map((names, level) => {
+// A file in src/ itself names another top-level file or folder as './name'; a file in a folder, at any depth (so
+// sub-folders such as revocation/redis/ too), as '../name', '../../name', ... Each layer row is checked both ways.
+const escape = (name) => name.replaceAll('.', '\\.');
+const layerRules = LAYERS.slice(0, -1).flatMap((names, level) => {
   const above = LAYERS.slice(level + 1).flat();
-  return {
-    files: names.map((name) => `libs/auth/src/${name}{/**/*,}.ts`),
+  const rule = (files, up) => ({
+    files,
     ignores: ['**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -37,7 +40,8 @@ const layerRules = LAYERS.slice(0, -1).map((names, level) => {
         {
           patterns: [
             {
-              group: above.flatMap((name) => [`../${name}/*`, `./${name}/*`, `../${name}.js`, `./${name}.js`]),
+              regex: `^${up}(${above.map(escape).join('|')})(/|\\.js$)`,
+              caseSensitive: true,
               allowTypeImports: false,
               message: `an import from a higher layer (layers, bottom first: ${LAYERS.map((l) => l.join(' ')).join(' | ')})`,
             },
@@ -45,7 +49,17 @@ const layerRules = LAYERS.slice(0, -1).map((names, level) => {
         },
       ],
     },
-  };
+  });
+  return [
+    rule(
+      names.map((name) => `libs/auth/src/${name}.ts`),
+      '\\./',
+    ),
+    rule(
+      names.map((name) => `libs/auth/src/${name}/**/*.ts`),
+      '(\\.\\./)+',
+    ),
+  ];
 });
 
 export default tseslint.config(

@@ -7,4 +7,4 @@ export {
   type RedisRevocationStoreConnection,
   type RedisRevocationStoreOptions,
   type RedisSentinelOptions,
-} from './revocation/redis-revocation.store.js';
+} from './revocation/redis/redis-revocation.store.js';

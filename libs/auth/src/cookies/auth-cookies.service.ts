@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringifySetCookie, type SetCookie } from 'cookie';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import type { ExtractionSettings } from '../extractors/extraction-settings.js';
 import { appendSetCookie, type CookieResponse } from './set-cookie-header.js';
 

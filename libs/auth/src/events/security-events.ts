@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import type { EventSettings } from './event-settings.js';
 import { SECURITY_EVENT_PREFIX, type SecurityEvent } from './security-event.interface.js';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parseCookie } from 'cookie';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { constantTimeEqual } from '../constant-time-equal.js';
+import { constantTimeEqual } from '../util/constant-time-equal.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';

@@ -8,7 +8,7 @@ import {
   type RotationRequest,
   type SessionRecord,
 } from './revocation-store.interface.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 interface SessionRotation {
   current: string;

@@ -13,8 +13,8 @@ import { LocalSentinel } from '../../../../test/support/redis-sentinel.js';
 import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
 import { startUpTimeout } from '../../../../test/support/test-env.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
-import { RedisRevocationStore, type RedisRevocationStoreOptions } from './redis-revocation.store.js';
-import { SHARDS, shardOf } from './revocation-shards.js';
+import { RedisRevocationStore, type RedisRevocationStoreOptions } from './redis/redis-revocation.store.js';
+import { SHARDS, shardOf } from './redis/revocation-shards.js';
 import {
   MAX_LISTED_SESSIONS,
   type Revocation,
@@ -23,6 +23,7 @@ import {
   type RotationOutcome,
   type RotationRequest,
 } from './revocation-store.interface.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 /**
  * Two handles on one store's state: `store`, and `peer`, another instance sharing it (another app instance on the
@@ -35,7 +36,6 @@ interface StoreFixture {
 
 /** How long revocations stay in listRecent in these tests, unless a test says otherwise. */
 const RECENT_FOR = 600;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `check` holds; fails after `timeoutMs`. */
@@ -75,7 +75,7 @@ function rotation(
   return {
     nextJti: randomUUID(),
     graceMs: 0,
-    sessionExpiresAt: nowSeconds() + 3600,
+    sessionExpiresAt: epochSeconds() + 3600,
     now: Date.now(),
     recentFor: RECENT_FOR,
     ...overrides,
@@ -126,11 +126,11 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
       it('lists a revoked token and a revoked session with their kind, id, expiry and revokedAt', async () => {
         const jti = randomUUID();
         const sid = randomUUID();
-        const expiresAt = nowSeconds() + 600;
-        const before = nowSeconds();
+        const expiresAt = epochSeconds() + 600;
+        const before = epochSeconds();
         const token = await store.revoke({ kind: 'token', id: jti, expiresAt }, RECENT_FOR);
         const session = await store.revoke({ kind: 'session', id: sid, expiresAt: expiresAt + 1 }, RECENT_FOR);
-        const after = nowSeconds();
+        const after = epochSeconds();
         expect(token).toEqual({ kind: 'token', id: jti, expiresAt, revokedAt: expect.any(Number) });
         expect(session).toEqual({ kind: 'session', id: sid, expiresAt: expiresAt + 1, revokedAt: expect.any(Number) });
         for (const stamped of [token, session]) {
@@ -149,14 +149,14 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
       it('keeps a revokedAt it is given', async () => {
         const jti = randomUUID();
-        const revokedAt = nowSeconds() - 30;
-        const stored = await store.revoke({ kind: 'token', id: jti, expiresAt: nowSeconds() + 600, revokedAt }, 600);
+        const revokedAt = epochSeconds() - 30;
+        const stored = await store.revoke({ kind: 'token', id: jti, expiresAt: epochSeconds() + 600, revokedAt }, 600);
         expect(stored.revokedAt).toBe(revokedAt);
         expect((await recent(store, revokedAt)).find((r) => r.id === jti)?.revokedAt).toBe(revokedAt);
       });
 
       it('reads in pages of at most pageSize entries, every entry once at least', async () => {
-        const since = nowSeconds();
+        const since = epochSeconds();
         const ids = Array.from({ length: 23 }, () => randomUUID());
         await Promise.all(
           ids.map((id, i) => store.revoke({ kind: i % 2 ? 'token' : 'session', id, expiresAt: since + 600 }, 600)),
@@ -168,7 +168,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
       });
 
       it('lists only what was revoked at or after `since`', async () => {
-        const now = nowSeconds();
+        const now = epochSeconds();
         const old = randomUUID();
         const fresh = randomUUID();
         await store.revoke({ kind: 'token', id: old, expiresAt: now + 600, revokedAt: now - 100 }, 600);
@@ -184,8 +184,8 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         const live = randomUUID();
         const dead = randomUUID();
         await sleep(1010 - (Date.now() % 1000)); // start of a second: the writes and the read below share one
-        await store.revoke({ kind: 'token', id: live, expiresAt: nowSeconds() + 600 }, RECENT_FOR);
-        await store.revoke({ kind: 'token', id: dead, expiresAt: nowSeconds() - 1 }, RECENT_FOR);
+        await store.revoke({ kind: 'token', id: live, expiresAt: epochSeconds() + 600 }, RECENT_FOR);
+        await store.revoke({ kind: 'token', id: dead, expiresAt: epochSeconds() - 1 }, RECENT_FOR);
 
         const ids = (await recent(store)).map((revocation) => revocation.id);
         expect(ids).toContain(live);
@@ -195,7 +195,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
       it('stops listing an entry once its expiry passes', async () => {
         const jti = randomUUID();
         // At least a second ahead (expiry is in whole seconds): the revoke and the first read fit in it under load.
-        const expiresAt = nowSeconds() + 2;
+        const expiresAt = epochSeconds() + 2;
         await store.revoke({ kind: 'token', id: jti, expiresAt }, RECENT_FOR);
         expect((await recent(store)).map((revocation) => revocation.id)).toContain(jti);
 
@@ -204,7 +204,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
       }, 10_000);
 
       it('stops listing an entry once its recentFor has passed, while it stays revoked', async () => {
-        const now = nowSeconds();
+        const now = epochSeconds();
         const past = randomUUID();
         const current = sameShardAs(past);
         // Revoked 10 s ago, to be listed for 5 s: already out of the recent list, not out of force.
@@ -219,7 +219,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
     describe('isRevoked', () => {
       it('answers for a revoked jti, session and user, and not for anything else', async () => {
-        const now = nowSeconds();
+        const now = epochSeconds();
         const [jti, sid, otherJti, otherSid] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
         const identity = `user-${randomUUID()}`;
         await store.revoke({ kind: 'token', id: jti, expiresAt: now + 600 }, RECENT_FOR);
@@ -238,7 +238,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
       });
 
       it('does not answer for a revocation that has expired', async () => {
-        const now = nowSeconds();
+        const now = epochSeconds();
         const jti = randomUUID();
         const identity = `user-${randomUUID()}`;
         await store.revoke({ kind: 'token', id: jti, expiresAt: now - 1 }, RECENT_FOR);
@@ -248,7 +248,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
       });
 
       it('answers for ids that are not UUIDs (foreign jtis, sessions, identities)', async () => {
-        const now = nowSeconds();
+        const now = epochSeconds();
         const ids = ['a', 'fifteen-chars-x', 'sixteen-chars-xy', 'seventeen-chars-x', 'ünïcödé-jti-ø', 'x'.repeat(80)];
         for (const id of ids) await store.revoke({ kind: 'token', id, expiresAt: now + 600 }, RECENT_FOR);
         for (const id of ids) {
@@ -263,7 +263,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
     describe('sessions', () => {
       it('lists the live sessions of a user, newest first, with their times and metadata', async () => {
         const identity = `user-${randomUUID()}`;
-        const now = nowSeconds();
+        const now = epochSeconds();
         const [oldest, middle, newest, expired, revoked] = [
           randomUUID(),
           randomUUID(),
@@ -311,7 +311,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
       it(`keeps at most MAX_LISTED_SESSIONS (${MAX_LISTED_SESSIONS}) sessions of a user, the newest`, async () => {
         const identity = `user-${randomUUID()}`;
-        const now = nowSeconds();
+        const now = epochSeconds();
         const ids = Array.from({ length: MAX_LISTED_SESSIONS + 5 }, () => randomUUID());
         for (let i = 0; i < ids.length; i += 100) {
           await Promise.all(
@@ -341,7 +341,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
           expect(feed.connections).toEqual([true]);
 
           const jti = randomUUID();
-          const expiresAt = nowSeconds() + 600;
+          const expiresAt = epochSeconds() + 600;
           const stored = await peer.revoke({ kind: 'token', id: jti, expiresAt }, RECENT_FOR);
           await eventually(() => feed.revocations.some((revocation) => revocation.id === jti), 3000, 'delivery');
           expect(feed.revocations.filter((revocation) => revocation.id === jti)).toEqual([
@@ -357,12 +357,12 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         const unsubscribe = await store.subscribe(feed);
         await eventually(() => feed.connections.includes(true), 3000, 'connectionChanged(true)');
         const before = randomUUID();
-        await peer.revoke({ kind: 'session', id: before, expiresAt: nowSeconds() + 600 }, RECENT_FOR);
+        await peer.revoke({ kind: 'session', id: before, expiresAt: epochSeconds() + 600 }, RECENT_FOR);
         await eventually(() => feed.revocations.some((revocation) => revocation.id === before), 3000, 'delivery');
 
         await unsubscribe();
         const after = randomUUID();
-        await peer.revoke({ kind: 'session', id: after, expiresAt: nowSeconds() + 600 }, RECENT_FOR);
+        await peer.revoke({ kind: 'session', id: after, expiresAt: epochSeconds() + 600 }, RECENT_FOR);
         await sleep(300);
         expect(feed.revocations.map((revocation) => revocation.id)).not.toContain(after);
       });
@@ -373,7 +373,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         try {
           await eventually(() => feed.connections.includes(true), 3000, 'connectionChanged(true)');
           const sid = randomUUID();
-          const sessionExpiresAt = nowSeconds() + 3600;
+          const sessionExpiresAt = epochSeconds() + 3600;
           await peer.rotateRefreshToken(
             rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', sessionExpiresAt }),
           );
@@ -404,7 +404,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         const identity = `user-${randomUUID()}`;
         const other = `user-${randomUUID()}`;
         const [sid1, sid2, otherSid] = [randomUUID(), randomUUID(), randomUUID()];
-        const now = nowSeconds();
+        const now = epochSeconds();
         await store.registerSession({ sessionId: sid1, identity, createdAt: now - 10, expiresAt: now + 600 });
         await peer.registerSession({ sessionId: sid2, identity, createdAt: now - 5, expiresAt: now + 900 });
         await store.registerSession({ sessionId: otherSid, identity: other, createdAt: now - 5, expiresAt: now + 600 });
@@ -458,7 +458,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
       it('never lowers validAfter when a user is revoked again with an earlier one', async () => {
         const identity = `user-${randomUUID()}`;
-        const now = nowSeconds();
+        const now = epochSeconds();
         await store.revoke({ kind: 'user', id: identity, expiresAt: now + 600, validAfter: now }, RECENT_FOR);
         const again = await peer.revoke(
           { kind: 'user', id: identity, expiresAt: now + 300, validAfter: now - 100 },
@@ -473,7 +473,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
       it('defaults validAfter to revokedAt', async () => {
         const identity = `user-${randomUUID()}`;
-        const stored = await store.revoke({ kind: 'user', id: identity, expiresAt: nowSeconds() + 600 }, RECENT_FOR);
+        const stored = await store.revoke({ kind: 'user', id: identity, expiresAt: epochSeconds() + 600 }, RECENT_FOR);
         expect(stored.validAfter).toBe(stored.revokedAt);
         expect(stored.sessionIds).toEqual([]);
       });
@@ -482,7 +482,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         const identity = `user-${randomUUID()}`;
         const other = `user-${randomUUID()}`;
         const [sid, otherSid] = [randomUUID(), randomUUID()];
-        const now = nowSeconds();
+        const now = epochSeconds();
         await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b' }));
         await store.rotateRefreshToken(rotation({ sessionId: otherSid, presentedJti: 'x', nextJti: 'y' }));
         await store.registerSession({ sessionId: sid, identity, createdAt: now, expiresAt: now + 600 });
@@ -515,7 +515,7 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
 
       it('without a grace window, a consumed jti is a reuse: the session is revoked and refuses every later call', async () => {
         const sid = randomUUID();
-        const sessionExpiresAt = nowSeconds() + 3600;
+        const sessionExpiresAt = epochSeconds() + 3600;
         await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', sessionExpiresAt }));
         await expect(
           store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt })),
@@ -671,7 +671,7 @@ describeRedis('RedisRevocationStore on one Redis', () => {
 
     it('answers the very first command of a fresh store (it waits for its connection, bounded)', async () => {
       const jti = randomUUID();
-      const expiresAt = nowSeconds() + 600;
+      const expiresAt = epochSeconds() + 600;
       const stored = await open().revoke({ kind: 'token', id: jti, expiresAt }, RECENT_FOR);
       expect(stored).toEqual({ kind: 'token', id: jti, expiresAt, revokedAt: expect.any(Number) });
       await expect(recent(open())).resolves.toContainEqual(stored);
@@ -707,7 +707,7 @@ describeRedis('RedisRevocationStore on one Redis', () => {
       const store = open();
       const sid = randomUUID();
       const identity = `user-${randomUUID()}`;
-      const expiresAt = nowSeconds() + 600;
+      const expiresAt = epochSeconds() + 600;
       await store.revoke({ kind: 'token', id: randomUUID(), expiresAt }, RECENT_FOR);
       await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', sessionExpiresAt: expiresAt }));
       await store.registerSession({ sessionId: randomUUID(), identity, createdAt: expiresAt - 600, expiresAt });
@@ -743,7 +743,7 @@ describeRedis('RedisRevocationStore on one Redis', () => {
 
     it('extends, never shortens, a key expiry when a later entry is added', async () => {
       const store = open();
-      const later = nowSeconds() + 3000;
+      const later = epochSeconds() + 3000;
       const jti = randomUUID();
       await store.revoke({ kind: 'token', id: jti, expiresAt: later }, RECENT_FOR);
       await store.revoke({ kind: 'token', id: jti, expiresAt: later - 1000 }, RECENT_FOR);
@@ -756,7 +756,7 @@ describeRedis('RedisRevocationStore on one Redis', () => {
       const store = new RedisRevocationStore({ url: 'redis://127.0.0.1:1', keyPrefix: prefix, commandTimeoutMs: 300 });
       opened.push(store);
       const calls: Array<[string, () => Promise<unknown>]> = [
-        ['revoke', () => store.revoke({ kind: 'token', id: randomUUID(), expiresAt: nowSeconds() + 600 }, 60)],
+        ['revoke', () => store.revoke({ kind: 'token', id: randomUUID(), expiresAt: epochSeconds() + 600 }, 60)],
         ['rotate', () => store.rotateRefreshToken(rotation({ sessionId: randomUUID(), presentedJti: 'a' }))],
         ['isRevoked', () => store.isRevoked({ jti: randomUUID(), identity: 'u', issuedAt: 0 })],
         ['listRecent', () => recent(store)],
@@ -781,7 +781,7 @@ describeRedis('RedisRevocationStore on one Redis', () => {
       const client = new Redis(REDIS_URL);
       try {
         const store = new RedisRevocationStore({ client, keyPrefix: prefix });
-        await store.revoke({ kind: 'token', id: randomUUID(), expiresAt: nowSeconds() + 60 }, 60);
+        await store.revoke({ kind: 'token', id: randomUUID(), expiresAt: epochSeconds() + 60 }, 60);
         await store.close();
         await expect(client.ping()).resolves.toBe('PONG');
       } finally {
@@ -810,7 +810,7 @@ describeServer('RedisRevocationStore at scale (a private Redis)', () => {
 
   it('reloads 200k recent entries in pages of at most pageSize, one bounded reply each, and completes', async () => {
     const N = 200_000;
-    const since = nowSeconds();
+    const since = epochSeconds();
     const expiresAt = since + 30 * 24 * 3600;
     // Seeded straight into the recent streams (as revoke() writes them), to keep the suite fast.
     for (let i = 0; i < N; i += 20_000) {
@@ -874,7 +874,7 @@ describeServer('RedisRevocationStore on a 3-node Redis Cluster', () => {
       const keyPrefix = freshPrefix();
       const store = new RedisRevocationStore({ cluster: cluster.nodes, keyPrefix });
       opened.push(store);
-      const now = nowSeconds();
+      const now = epochSeconds();
       for (let i = 0; i < 40; i += 1) {
         const identity = `user-${randomUUID()}`;
         const sessionId = randomUUID();
@@ -894,7 +894,7 @@ describeServer('RedisRevocationStore on a 3-node Redis Cluster', () => {
       try {
         const store = new RedisRevocationStore({ client, keyPrefix: freshPrefix() });
         const jti = randomUUID();
-        await store.revoke({ kind: 'token', id: jti, expiresAt: nowSeconds() + 60 }, 60);
+        await store.revoke({ kind: 'token', id: jti, expiresAt: epochSeconds() + 60 }, 60);
         await expect(store.isRevoked({ jti, identity: 'u', issuedAt: 0 })).resolves.toBe(true);
         await store.close();
         await expect(client.set(`${freshPrefix()}probe`, '1')).resolves.toBe('OK');
@@ -930,10 +930,10 @@ describeServer('RedisRevocationStore on a 3-node Redis Cluster', () => {
 
           // Every operation works again, on the same store objects, within a bounded wait.
           const jti = randomUUID();
-          const since = nowSeconds();
+          const since = epochSeconds();
           await eventually(
             async () => {
-              await peer.revoke({ kind: 'token', id: jti, expiresAt: nowSeconds() + 600 }, RECENT_FOR);
+              await peer.revoke({ kind: 'token', id: jti, expiresAt: epochSeconds() + 600 }, RECENT_FOR);
               return true;
             },
             15_000,
@@ -982,7 +982,7 @@ describeServer('RedisRevocationStore through Sentinel', () => {
     try {
       await eventually(() => feed.connections.includes(true), 5000, 'connectionChanged(true)');
       const jti = randomUUID();
-      const stored = await peer.revoke({ kind: 'token', id: jti, expiresAt: nowSeconds() + 600 }, RECENT_FOR);
+      const stored = await peer.revoke({ kind: 'token', id: jti, expiresAt: epochSeconds() + 600 }, RECENT_FOR);
       await expect(recent(store)).resolves.toContainEqual(stored);
       await expect(store.isRevoked({ jti, identity: 'u', issuedAt: 0 })).resolves.toBe(true);
       await eventually(() => feed.revocations.some((revocation) => revocation.id === jti), 3000, 'delivery');

@@ -14,12 +14,8 @@ import type {
   RotationOutcome,
   SessionRecord,
 } from './revocation-store.interface.js';
-import {
-  MAX_REVOCATION_LISTENERS,
-  RELOAD_PAGE_SIZE,
-  RELOAD_RETRY_FIRST_MS,
-  RevocationView,
-} from './revocation-view.js';
+import { RELOAD_PAGE_SIZE, RELOAD_RETRY_FIRST_MS } from './revocation-sync.js';
+import { MAX_REVOCATION_LISTENERS, RevocationView } from './revocation-view.js';
 
 /** revocationTimeoutMs of the views, unless a test says otherwise. */
 const TIMEOUT_MS = 200;

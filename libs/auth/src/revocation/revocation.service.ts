@@ -5,7 +5,7 @@ import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { RevocationStore, type Revocation } from './revocation-store.interface.js';
 import { RevocationView } from './revocation-view.js';
 import { callStore } from './call-store.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import { SecurityEvents } from '../events/security-events.js';
 
 /**

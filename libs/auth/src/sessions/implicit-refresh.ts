@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthCookies } from '../cookies/auth-cookies.service.js';
 import type { CookieResponse } from '../cookies/set-cookie-header.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { SessionSettings } from './session-settings.js';
 import { SessionService } from './session.service.js';

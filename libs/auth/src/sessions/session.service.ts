@@ -10,7 +10,7 @@ import { RevocationView } from '../revocation/revocation-view.js';
 import { callStore } from '../revocation/call-store.js';
 import { sessionIdOf } from '../revocation/token-session.js';
 import { withTimeout } from '../revocation/with-timeout.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import { SecurityEvents } from '../events/security-events.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';

@@ -1,5 +1,5 @@
 import type { AnyTokenType, JwtClaims } from './jwt-claims.interface.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 /** What a route or a caller demands of a token beyond validity. */
 export interface TokenPolicy {

@@ -14,7 +14,7 @@ import { isFresh, type TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 import { hasControlCharacters } from './control-characters.js';
 import { assertTokenSize } from './token-size.js';
-import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 const MAX_JTI_LENGTH = 256;
 /** Distinct headers remembered: an app signs with a handful (one per kid), and only verified tokens add to it. */
@@ -127,7 +127,7 @@ export class TokenVerifier {
     // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
     this.assertTimes(claims as JwtClaims, allowExpired);
     assertTimeClaim(claims.iat, 'iat');
-    if (claims.iat > nowSeconds() + this.settings.leeway) {
+    if (claims.iat > epochSeconds() + this.settings.leeway) {
       throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
     }
     if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > MAX_JTI_LENGTH) {
@@ -172,7 +172,7 @@ export class TokenVerifier {
 
   /** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */
   assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, allowExpired = false): void {
-    const now = nowSeconds();
+    const now = epochSeconds();
     if (!allowExpired && now >= claims.exp + this.settings.leeway) {
       // The claims go with the error (never to the client by default): an errorFormat may want them, as Flask's
       // expired_token_loader gets them.
@@ -189,7 +189,7 @@ export class TokenVerifier {
     if (policy.type !== undefined && claims.type !== policy.type && !acceptsType(policy.type, claims.type)) {
       throw AuthError.invalid(AuthErrorCode.WrongTokenType, wrongTypeMessage(policy.type)).about({ claims });
     }
-    if (policy.fresh && !isFresh(claims.fresh, nowSeconds())) {
+    if (policy.fresh && !isFresh(claims.fresh, epochSeconds())) {
       throw new AuthError(
         AuthErrorCode.FreshTokenRequired,
         'Fresh token required',

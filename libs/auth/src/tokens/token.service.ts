@@ -15,7 +15,7 @@ import { TokenVerifier } from './token-verifier.js';
 import { encodeCompactJws } from '../jws/compact-jws.js';
 import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
 import { hasControlCharacters } from './control-characters.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'x5c']);
 

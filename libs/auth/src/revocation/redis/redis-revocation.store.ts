@@ -12,7 +12,7 @@ import {
   type RotationOutcome,
   type RotationRequest,
   type SessionRecord,
-} from './revocation-store.interface.js';
+} from '../revocation-store.interface.js';
 import {
   pairs,
   parseEntry,
@@ -22,8 +22,8 @@ import {
   type RecentArgs,
 } from './redis-revocation.replies.js';
 import { encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
-import { withTimeout } from './with-timeout.js';
-import { epochSeconds as nowSeconds } from '../epoch-seconds.js';
+import { withTimeout } from '../with-timeout.js';
+import { epochSeconds } from '../../util/epoch-seconds.js';
 
 export type { RedisRevocationStoreConnection, RedisSentinelOptions } from './redis-revocation.connection.js';
 
@@ -80,7 +80,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   async revoke(revocation: Revocation, recentFor: number): Promise<Revocation> {
     const redis = await this.connection.commands();
-    const now = nowSeconds();
+    const now = epochSeconds();
     const revokedAt = revocation.revokedAt ?? now;
     const recent = recentArgs(revokedAt * 1000, now, recentFor);
     if (revocation.kind === 'user') return this.revokeUser(redis, revocation, revokedAt, now, recent);
@@ -107,7 +107,7 @@ export class RedisRevocationStore implements RevocationStore {
           redis.xrangeBuffer(this.keys.recent(shard), start, '+', 'COUNT', pageSize),
           'list recent',
         );
-        const now = nowSeconds();
+        const now = epochSeconds();
         for (const [id, fields] of entries) {
           const revocation = parseEntry(id, fields);
           if (revocation && revocation.expiresAt > now && revocation.revokedAt! >= since) page.push(revocation);
@@ -125,7 +125,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   async isRevoked(query: RevocationQuery): Promise<boolean> {
     const redis = await this.connection.commands();
-    const now = nowSeconds();
+    const now = epochSeconds();
     const userShard = shardOf(query.identity);
     const user = encodeId(query.identity);
     // Independent reads, sent at once (on a cluster, to several nodes at once): one round trip of latency.
@@ -165,7 +165,7 @@ export class RedisRevocationStore implements RevocationStore {
         this.keys.sessionInfo(session.identity),
         session.sessionId,
         session.expiresAt,
-        nowSeconds(),
+        epochSeconds(),
         info,
         MAX_LISTED_SESSIONS,
       ),
@@ -180,7 +180,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   async listSessions(identity: string, limit: number): Promise<SessionRecord[]> {
     const redis = await this.connection.commands();
-    const now = nowSeconds();
+    const now = epochSeconds();
     const shard = shardOf(identity);
     const [live, userUntil, validAfter] = await this.run(
       Promise.all([

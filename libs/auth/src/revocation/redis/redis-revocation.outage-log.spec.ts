@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { describeWithRedisServer } from '../../../../test/support/redis-cluster.js';
-import { PrivateRedis } from '../../../../test/support/redis.js';
+import { describeWithRedisServer } from '../../../../../test/support/redis-cluster.js';
+import { PrivateRedis } from '../../../../../test/support/redis.js';
 import {
   describeRedisCause,
   describeRedisTarget,
@@ -10,7 +10,7 @@ import {
   RedisOutageLog,
 } from './redis-revocation.outage-log.js';
 import { RedisRevocationStore } from './redis-revocation.store.js';
-import type { RevocationFeed } from './revocation-store.interface.js';
+import type { RevocationFeed } from '../revocation-store.interface.js';
 
 /** Resolves once `check` holds; fails after `timeoutMs`. */
 async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -17,7 +17,7 @@ describe('nest-jwt-extended/redis without ioredis', () => {
         throw notFound(name);
       },
     }));
-    const { RedisRevocationStore } = await import('../redis.js');
+    const { RedisRevocationStore } = await import('../../redis.js');
     expect(() => new RedisRevocationStore({ url: 'redis://127.0.0.1:6379' })).toThrow(IOREDIS_MISSING);
     expect(() => new RedisRevocationStore({ cluster: [{ host: '127.0.0.1', port: 7000 }] })).toThrow(IOREDIS_MISSING);
   });

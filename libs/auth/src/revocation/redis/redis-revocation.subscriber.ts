@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RevocationFeed } from './revocation-store.interface.js';
+import type { RevocationFeed } from '../revocation-store.interface.js';
 import type { RedisOutageLog } from './redis-revocation.outage-log.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../with-timeout.js';
 
 /** What a subscriber needs from its store: the channel, the longest wait for Redis, and where outages are told. */
 export interface SubscriberSettings {

@@ -4,8 +4,8 @@ import { loadIoredis, type IoredisModule } from './ioredis-loader.js';
 import { REGISTER_SESSION, REVOKE_ENTRY, REVOKE_USER, ROTATE, TOUCH_SESSION } from './redis-revocation.scripts.js';
 import { RedisOutageLog } from './redis-revocation.outage-log.js';
 import { followCluster, followRedis } from './redis-revocation.subscriber.js';
-import type { RevocationFeed, RotationOutcome } from './revocation-store.interface.js';
-import { withTimeout } from './with-timeout.js';
+import type { RevocationFeed, RotationOutcome } from '../revocation-store.interface.js';
+import { withTimeout } from '../with-timeout.js';
 
 /** A Sentinel setup: the sentinels to ask, the monitored master's name, and any other ioredis option. */
 export type RedisSentinelOptions = Omit<RedisOptions, 'sentinels' | 'name'> & {

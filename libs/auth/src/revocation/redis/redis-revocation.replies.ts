@@ -1,5 +1,5 @@
 // Arguments and replies of the Redis store's commands: plain functions, no I/O.
-import type { Revocation, SessionRecord } from './revocation-store.interface.js';
+import type { Revocation, SessionRecord } from '../revocation-store.interface.js';
 import { decodeId } from './revocation-shards.js';
 
 /** Where a revocation goes in its shard's recent stream, and how long that stream is kept. */
