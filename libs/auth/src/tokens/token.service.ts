@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { RESERVED_CLAIMS } from './reserved-claims.js';
-import { toLifetimeSeconds } from './token-lifetime.js';
 import type { TokenSettings } from './token-settings.js';
 import type { JwtClaims } from './jwt-claims.interface.js';
 import type {
@@ -14,10 +11,8 @@ import type {
 import { TokenVerifier } from './token-verifier.js';
 import { encodeCompactJws } from '../jws/compact-jws.js';
 import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
-import { hasControlCharacters } from './control-characters.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
-
-const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'x5c']);
+import { assertIdentity, buildClaims, buildProtectedHeader, tokenLifetime } from './claims-builder.js';
 
 /**
  * Creates and verifies access and refresh tokens (Flask-JWT-Extended's `create_access_token`,
@@ -37,14 +32,10 @@ const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid', 'cri
  */
 @Injectable()
 export class TokenService {
-  private readonly reservedClaims: ReadonlySet<string>;
-
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings,
     private readonly verifier: TokenVerifier,
-  ) {
-    this.reservedClaims = new Set([...RESERVED_CLAIMS, settings.identityClaim]);
-  }
+  ) {}
 
   /**
    * Creates an access token for `identity` (or for an object, when the `identityOf` option turns it into the
@@ -62,7 +53,7 @@ export class TokenService {
       identity,
       'access',
       options.fresh ?? false,
-      this.ttl(options, this.settings.accessTokenTtl),
+      tokenLifetime(options, this.settings.accessTokenTtl),
       options,
     );
   }
@@ -76,7 +67,7 @@ export class TokenService {
    * ```
    */
   createRefreshToken(identity: string | object, options: CreateRefreshTokenOptions = {}): string {
-    return this.mintNow(identity, 'refresh', false, this.ttl(options, this.settings.refreshTokenTtl), options);
+    return this.mintNow(identity, 'refresh', false, tokenLifetime(options, this.settings.refreshTokenTtl), options);
   }
 
   /**
@@ -95,7 +86,7 @@ export class TokenService {
       identity,
       this.customType(type),
       false,
-      this.ttl(options, this.settings.accessTokenTtl),
+      tokenLifetime(options, this.settings.accessTokenTtl),
       options,
     );
   }
@@ -110,7 +101,13 @@ export class TokenService {
    */
   createAccessTokenAsync(identity: string | object, options: CreateAccessTokenOptions = {}): Promise<string> {
     return this.mintLater(() =>
-      this.mint(identity, 'access', options.fresh ?? false, this.ttl(options, this.settings.accessTokenTtl), options),
+      this.mint(
+        identity,
+        'access',
+        options.fresh ?? false,
+        tokenLifetime(options, this.settings.accessTokenTtl),
+        options,
+      ),
     );
   }
 
@@ -124,7 +121,7 @@ export class TokenService {
    */
   createRefreshTokenAsync(identity: string | object, options: CreateRefreshTokenOptions = {}): Promise<string> {
     return this.mintLater(() =>
-      this.mint(identity, 'refresh', false, this.ttl(options, this.settings.refreshTokenTtl), options),
+      this.mint(identity, 'refresh', false, tokenLifetime(options, this.settings.refreshTokenTtl), options),
     );
   }
 
@@ -138,7 +135,7 @@ export class TokenService {
    */
   createTokenAsync(type: string, identity: string | object, options: CreateTokenOptions = {}): Promise<string> {
     return this.mintLater(() =>
-      this.mint(identity, this.customType(type), false, this.ttl(options, this.settings.accessTokenTtl), options),
+      this.mint(identity, this.customType(type), false, tokenLifetime(options, this.settings.accessTokenTtl), options),
     );
   }
 
@@ -191,10 +188,6 @@ export class TokenService {
   ): Promise<JwtClaims & T> {
     return (await this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false))
       .claims as JwtClaims & T;
-  }
-
-  private ttl(options: CreateRefreshTokenOptions, configured: number | false): number | false {
-    return options.expiresIn === undefined ? configured : toLifetimeSeconds(options.expiresIn, 'expiresIn');
   }
 
   private customType(type: string): string {
@@ -258,97 +251,30 @@ export class TokenService {
     return { identity: this.settings.identityOf(input), user: input };
   }
 
+  /** Builds the claims and the header (in `claims-builder.ts`), then signs them. */
   private sign(
     identity: string,
     type: string,
     fresh: boolean | number,
     ttl: number | false,
-    {
-      additionalClaims,
-      additionalHeaders,
-      baseClaims,
-      sessionId,
-      authTime,
-      jti,
-      notAfter,
-      csrf,
-    }: CreateRefreshTokenOptions,
+    options: CreateRefreshTokenOptions,
     loadedClaims?: Record<string, unknown>,
     loadedHeaders?: Record<string, unknown>,
   ): string {
-    if (typeof identity !== 'string' || identity.length === 0) {
-      throw new TypeError('nest-jwt-extended: identity must be a non-empty string');
-    }
-    // The verifier refuses such an identity (it could be echoed into a page or a log), so never mint one.
-    if (hasControlCharacters(identity)) {
-      throw new TypeError('nest-jwt-extended: identity must not contain control characters');
-    }
+    assertIdentity(identity);
     const signing = this.settings.signingKey;
     if (signing === undefined) {
       throw new TypeError(
         'nest-jwt-extended: no signing key is configured (give "secret" or "privateKey"); this module only verifies',
       );
     }
-    const iat = epochSeconds();
-    const claims: Record<string, unknown> = {};
-    // Carried claims first, then the loader's, then the caller's: the most specific wins.
-    this.addClaims(claims, baseClaims, 'baseClaims');
-    this.addClaims(claims, loadedClaims, 'the additionalClaims loader');
-    this.addClaims(claims, additionalClaims, 'additionalClaims');
-    Object.assign(claims, {
-      [this.settings.identityClaim]: identity,
-      iat,
-      nbf: iat,
-      jti: jti ?? randomUUID(),
-      type,
-      fresh: freshClaim(fresh, iat),
-      sid: sessionId ?? randomUUID(),
-      auth_time: authTime ?? iat,
-    });
-    // The double-submit value: a cookie-borne token is only honoured on an unsafe method beside a header carrying it.
-    if (this.settings.csrfClaim) claims.csrf = csrf ?? randomUUID();
-    if (ttl !== false) claims.exp = iat + ttl;
-    if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
-    if (this.settings.issuer !== undefined) claims.iss = this.settings.issuer;
-    if (this.settings.audience !== undefined) claims.aud = this.settings.audience;
-    const header: Record<string, unknown> = {};
-    for (const source of [loadedHeaders, additionalHeaders]) {
-      for (const [name, value] of Object.entries(source ?? {})) {
-        if (RESERVED_HEADERS.has(name)) {
-          throw new TypeError(`nest-jwt-extended: additionalHeaders must not set the reserved header "${name}"`);
-        }
-        header[name] = value;
-      }
-    }
-    const protectedHeader = {
-      ...header,
-      alg: signing.algorithm,
-      typ: 'JWT',
-      ...(signing.kid !== undefined && { kid: signing.kid }),
-    };
-    return encodeCompactJws(protectedHeader, claims, JWS_ALGORITHMS[signing.algorithm], signing.key);
+    const claims = buildClaims(
+      this.settings,
+      { identity, type, fresh, ttl, iat: epochSeconds() },
+      options,
+      loadedClaims,
+    );
+    const header = buildProtectedHeader(signing, loadedHeaders, options.additionalHeaders);
+    return encodeCompactJws(header, claims, JWS_ALGORITHMS[signing.algorithm], signing.key);
   }
-
-  private addClaims(claims: Record<string, unknown>, source: Record<string, unknown> | undefined, from: string): void {
-    if (source === undefined || source === null) return;
-    if (typeof source !== 'object' || Array.isArray(source)) {
-      throw new TypeError(`nest-jwt-extended: ${from} must give an object of claims`);
-    }
-    for (const [name, value] of Object.entries(source)) {
-      if (this.reservedClaims.has(name)) {
-        throw new TypeError(`nest-jwt-extended: ${from} must not set the reserved claim "${name}"`);
-      }
-      // Our verifier refuses these names (prototype pollution downstream), so a token carrying them would be useless.
-      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
-        throw new TypeError(`nest-jwt-extended: ${from} cannot carry a claim named "${name}"`);
-      }
-      claims[name] = value;
-    }
-  }
-}
-
-function freshClaim(fresh: boolean | number, iat: number): boolean | number {
-  if (typeof fresh === 'boolean') return fresh;
-  if (typeof fresh === 'number' && Number.isFinite(fresh) && fresh >= 0) return iat + Math.floor(fresh);
-  throw new TypeError('nest-jwt-extended: fresh must be true, false or a number of seconds >= 0');
 }

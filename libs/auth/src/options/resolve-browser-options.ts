@@ -1,18 +1,23 @@
 import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import type { CookieSettings, CsrfSettings, ExtractionSettings } from '../extractors/extraction-settings.js';
 import { isTokenLocation, type TokenLocation } from '../request/token-location.js';
-import { toLifetimeSeconds } from '../tokens/token-lifetime.js';
 import type { AuthModuleOptions, CookieOptions, CsrfOptions } from './auth-module-options.interface.js';
-import { assertKnownNestedOptions } from './known-options.js';
+import {
+  booleanOption,
+  HTTP_TOKEN,
+  httpHeaderName,
+  nestedOptions,
+  nonEmptyString,
+  positiveLifetime,
+  stringOption,
+} from './option-checks.js';
 
 /** The settings resolved here: where tokens are read from, cookies, CSRF, and the implicit refresh window. */
-export interface BrowserSettings extends Omit<ExtractionSettings, 'headerName' | 'headerScheme' | 'maxTokenLength'> {
+export interface BrowserSettings extends Omit<ExtractionSettings, 'maxTokenLength'> {
   readonly csrfClaim: boolean;
   readonly implicitRefreshWithin: number | false;
 }
 
-// RFC 9110 token characters: what a header name, a cookie name and a method may be made of.
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // A cookie path: printable, no `;` (which would end the attribute), starting at the root.
 const COOKIE_PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/;
 const COOKIE_KEYS: readonly (keyof CookieOptions)[] = [
@@ -43,27 +48,35 @@ const CSRF_KEYS: readonly (keyof CsrfOptions)[] = [
 ];
 
 /**
- * Resolves `tokenLocation`, `cookies`, `csrf`, `queryString`, `json` and `implicitRefresh`. A misspelled key or
- * an unsafe combination (`SameSite=None` without `Secure`, `__Host-` with a domain) fails at start-up, naming the option.
+ * Resolves `headerName`, `headerScheme`, `tokenLocation`, `cookies`, `csrf`, `queryString`, `json` and
+ * `implicitRefresh`. A misspelled key or an unsafe combination (`SameSite=None` without `Secure`, `__Host-` with a
+ * domain) fails at start-up, naming the option.
  */
 export function resolveBrowserOptions(options: AuthModuleOptions, accessTokenTtl: number | false): BrowserSettings {
+  const headerName = httpHeaderName(options.headerName ?? 'Authorization', 'headerName');
+  const headerScheme = options.headerScheme ?? 'Bearer';
+  if (typeof headerScheme !== 'string' || /\s/.test(headerScheme)) {
+    throw new InvalidAuthOptionError('headerScheme', 'must be a single word such as "Bearer", or "" for a bare token');
+  }
   const tokenLocation = locationsOf(options.tokenLocation);
-  const cookies = cookieSettingsOf(nested('cookies', options.cookies, COOKIE_KEYS));
-  const csrfOptions = nested('csrf', options.csrf, CSRF_KEYS);
+  const cookies = cookieSettingsOf(nestedOptions('cookies', options.cookies, COOKIE_KEYS));
+  const csrfOptions = nestedOptions('csrf', options.csrf, CSRF_KEYS);
   const csrf = csrfSettingsOf(csrfOptions, cookies, options.cookies?.hostPrefix === true);
-  const query = nested('queryString', options.queryString, ['name', 'valuePrefix']);
-  const json = nested('json', options.json, ['accessKey', 'refreshKey']);
+  const query = nestedOptions('queryString', options.queryString, ['name', 'valuePrefix']);
+  const json = nestedOptions('json', options.json, ['accessKey', 'refreshKey']);
   return {
+    headerName,
+    headerScheme,
     tokenLocation,
     cookies,
     csrf,
     queryString: {
-      name: nonEmpty(query.name ?? 'jwt', 'queryString.name'),
+      name: nonEmptyString(query.name ?? 'jwt', 'queryString.name'),
       valuePrefix: stringOption(query.valuePrefix ?? '', 'queryString.valuePrefix'),
     },
     json: {
-      accessKey: nonEmpty(json.accessKey ?? 'access_token', 'json.accessKey'),
-      refreshKey: nonEmpty(json.refreshKey ?? 'refresh_token', 'json.refreshKey'),
+      accessKey: nonEmptyString(json.accessKey ?? 'access_token', 'json.accessKey'),
+      refreshKey: nonEmptyString(json.refreshKey ?? 'refresh_token', 'json.refreshKey'),
     },
     csrfClaim: csrf.enabled && tokenLocation.includes('cookies'),
     implicitRefreshWithin: implicitRefreshWithinOf(options.implicitRefresh, accessTokenTtl),
@@ -83,8 +96,8 @@ function locationsOf(value: AuthModuleOptions['tokenLocation']): readonly TokenL
 }
 
 function cookieSettingsOf(options: CookieOptions): CookieSettings {
-  const secure = booleanOf(options.secure ?? true, 'cookies.secure');
-  const hostPrefix = booleanOf(options.hostPrefix ?? false, 'cookies.hostPrefix');
+  const secure = booleanOption(options.secure ?? true, 'cookies.secure', { echo: false });
+  const hostPrefix = booleanOption(options.hostPrefix ?? false, 'cookies.hostPrefix', { echo: false });
   const sameSite = String(options.sameSite ?? 'lax').toLowerCase();
   if (sameSite !== 'strict' && sameSite !== 'lax' && sameSite !== 'none') {
     throw new InvalidAuthOptionError('cookies.sameSite', `must be 'strict', 'lax' or 'none' (got ${options.sameSite})`);
@@ -106,14 +119,14 @@ function cookieSettingsOf(options: CookieOptions): CookieSettings {
     ...(domain !== undefined && { domain }),
     sameSite,
     secure,
-    session: booleanOf(options.session ?? false, 'cookies.session'),
+    session: booleanOption(options.session ?? false, 'cookies.session', { echo: false }),
     ...(options.maxAge !== undefined && { maxAge: positiveLifetime(options.maxAge, 'cookies.maxAge') }),
   };
 }
 
 function csrfSettingsOf(options: CsrfOptions, cookies: CookieSettings, hostPrefix: boolean): CsrfSettings {
   const methods = options.methods ?? ['POST', 'PUT', 'PATCH', 'DELETE'];
-  if (!Array.isArray(methods) || !methods.every((method) => typeof method === 'string' && TOKEN.test(method))) {
+  if (!Array.isArray(methods) || !methods.every((method) => typeof method === 'string' && HTTP_TOKEN.test(method))) {
     throw new InvalidAuthOptionError('csrf.methods', 'must be a list of HTTP methods such as ["POST", "DELETE"]');
   }
   const accessCookiePath = cookiePathOf(options.accessCookiePath ?? '/', 'csrf.accessCookiePath');
@@ -126,14 +139,17 @@ function csrfSettingsOf(options: CsrfOptions, cookies: CookieSettings, hostPrefi
   }
   const prefix = hostPrefix ? '__Host-' : '';
   return {
-    enabled: booleanOf(options.enabled ?? true, 'csrf.enabled'),
+    enabled: booleanOption(options.enabled ?? true, 'csrf.enabled', { echo: false }),
     methods: new Set(methods.map((method) => method.toUpperCase())),
-    accessHeaderName: headerNameOf(options.accessHeaderName ?? 'X-CSRF-TOKEN', 'csrf.accessHeaderName'),
-    refreshHeaderName: headerNameOf(options.refreshHeaderName ?? 'X-CSRF-TOKEN', 'csrf.refreshHeaderName'),
-    checkForm: booleanOf(options.checkForm ?? false, 'csrf.checkForm'),
-    accessFieldName: nonEmpty(options.accessFieldName ?? 'csrf_token', 'csrf.accessFieldName'),
-    refreshFieldName: nonEmpty(options.refreshFieldName ?? 'csrf_token', 'csrf.refreshFieldName'),
-    inCookies: booleanOf(options.inCookies ?? true, 'csrf.inCookies'),
+    accessHeaderName: httpHeaderName(options.accessHeaderName ?? 'X-CSRF-TOKEN', 'csrf.accessHeaderName').toLowerCase(),
+    refreshHeaderName: httpHeaderName(
+      options.refreshHeaderName ?? 'X-CSRF-TOKEN',
+      'csrf.refreshHeaderName',
+    ).toLowerCase(),
+    checkForm: booleanOption(options.checkForm ?? false, 'csrf.checkForm', { echo: false }),
+    accessFieldName: nonEmptyString(options.accessFieldName ?? 'csrf_token', 'csrf.accessFieldName'),
+    refreshFieldName: nonEmptyString(options.refreshFieldName ?? 'csrf_token', 'csrf.refreshFieldName'),
+    inCookies: booleanOption(options.inCookies ?? true, 'csrf.inCookies', { echo: false }),
     accessCookieName: prefix + cookieNameOf(options.accessCookieName ?? 'csrf_access_token', 'csrf.accessCookieName'),
     refreshCookieName:
       prefix + cookieNameOf(options.refreshCookieName ?? 'csrf_refresh_token', 'csrf.refreshCookieName'),
@@ -150,7 +166,7 @@ function implicitRefreshWithinOf(
   if (value !== true && (value === null || typeof value !== 'object' || Array.isArray(value))) {
     throw new InvalidAuthOptionError('implicitRefresh', 'must be true, false or { within: duration }');
   }
-  const given = value === true ? undefined : nested('implicitRefresh', value, ['within']).within;
+  const given = value === true ? undefined : nestedOptions('implicitRefresh', value, ['within']).within;
   if (given === undefined) {
     if (accessTokenTtl === false) {
       throw new InvalidAuthOptionError('implicitRefresh', 'needs { within } when access tokens do not expire');
@@ -167,15 +183,6 @@ function implicitRefreshWithinOf(
   return within;
 }
 
-function nested<T extends object>(name: string, value: T | undefined, known: readonly string[]): T {
-  if (value === undefined) return {} as T;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidAuthOptionError(name, 'must be an object');
-  }
-  assertKnownNestedOptions(name, value, known);
-  return value;
-}
-
 function assertHostPrefixable(secure: boolean, domain: string | undefined, paths: Record<string, string>): void {
   if (!secure) throw new InvalidAuthOptionError('cookies.hostPrefix', 'requires cookies.secure');
   if (domain !== undefined) throw new InvalidAuthOptionError('cookies.hostPrefix', 'forbids cookies.domain');
@@ -185,7 +192,7 @@ function assertHostPrefixable(secure: boolean, domain: string | undefined, paths
 }
 
 function cookieNameOf(value: unknown, option: string): string {
-  if (typeof value !== 'string' || !TOKEN.test(value)) {
+  if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) {
     throw new InvalidAuthOptionError(option, "must be a cookie name (letters, digits and !#$%&'*+.^_`|~-)");
   }
   return value;
@@ -206,34 +213,4 @@ function cookieDomainOf(value: unknown): string {
     throw new InvalidAuthOptionError('cookies.domain', 'must be a host name such as "example.com"');
   }
   return value;
-}
-
-function headerNameOf(value: unknown, option: string): string {
-  if (typeof value !== 'string' || !TOKEN.test(value)) {
-    throw new InvalidAuthOptionError(option, 'must be a valid HTTP header name');
-  }
-  return value.toLowerCase();
-}
-
-function nonEmpty(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidAuthOptionError(option, 'must be a non-empty string');
-  }
-  return value;
-}
-
-function stringOption(value: unknown, option: string): string {
-  if (typeof value !== 'string') throw new InvalidAuthOptionError(option, 'must be a string');
-  return value;
-}
-
-function booleanOf(value: unknown, option: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidAuthOptionError(option, 'must be true or false');
-  return value;
-}
-
-function positiveLifetime(value: unknown, option: string): number {
-  const seconds = toLifetimeSeconds(value as never, option);
-  if (seconds === false || seconds <= 0) throw new InvalidAuthOptionError(option, 'must be a positive duration');
-  return seconds;
 }

@@ -1,0 +1,37 @@
+import { flaskJwtExtendedErrorFormat, type AuthErrorFormatter } from '../errors/auth-error-format.js';
+import type { ErrorSettings } from '../errors/error-settings.js';
+import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
+import type { EventSettings } from '../events/event-settings.js';
+import type { GuardSettings } from '../guards/guard-settings.js';
+import type { AuthModuleOptions } from './auth-module-options.interface.js';
+import { optionalFunction } from './option-checks.js';
+
+/** The settings resolved here: the application's hooks into guarding, and how errors are answered. */
+export interface HookSettings extends ErrorSettings, EventSettings, GuardSettings {}
+
+/**
+ * Resolves `loadUser`, `verifyClaims`, `onEvent` and `errorFormat`; the `flask-jwt-extended` format names the
+ * header and the identity claim in its messages, so it takes them resolved.
+ */
+export function resolveHookOptions(
+  options: AuthModuleOptions,
+  { headerName, identityClaim }: { readonly headerName: string; readonly identityClaim: string },
+): HookSettings {
+  return {
+    loadUser: optionalFunction(options.loadUser, 'loadUser'),
+    verifyClaims: optionalFunction(options.verifyClaims, 'verifyClaims'),
+    onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    errorFormatter: errorFormatterOf(options.errorFormat, headerName, identityClaim),
+  };
+}
+
+/** The `errorFormat` as a function; undefined for the default (Nest answers the error as it is). */
+function errorFormatterOf(format: unknown, headerName: string, identityClaim: string): AuthErrorFormatter | undefined {
+  if (format === undefined || format === 'default') return undefined;
+  if (format === 'flask-jwt-extended') return flaskJwtExtendedErrorFormat({ headerName, identityClaim });
+  if (typeof format === 'function') return format as AuthErrorFormatter;
+  throw new InvalidAuthOptionError(
+    'errorFormat',
+    `must be 'default', 'flask-jwt-extended' or a function (error) => { status, body } (got ${JSON.stringify(format)})`,
+  );
+}

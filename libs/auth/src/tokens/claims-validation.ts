@@ -1,0 +1,141 @@
+import { AuthError, invalidToken } from '../errors/auth-error.js';
+import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
+import type { AnyTokenType, JwtClaims, JwtHeader, VerifiedToken } from './jwt-claims.interface.js';
+import { isFresh, type TokenPolicy } from './token-policy.js';
+import type { TokenSettings } from './token-settings.js';
+import { hasControlCharacters } from './control-characters.js';
+
+// The checks a claim set must pass once its signature holds, as plain functions (jose's validateClaimsSet is apart
+// from the JWS bytes the same way): TokenVerifier calls them on every token it verifies, and on every cache hit.
+
+/** What a claim set is checked against: the settings, with the accepted audiences as a set. */
+export interface ClaimRules extends Pick<TokenSettings, 'issuer' | 'leeway' | 'tokenTypes' | 'identityClaim'> {
+  /** Undefined when no `audience` is configured. */
+  readonly audiences?: ReadonlySet<string>;
+}
+
+const MAX_JTI_LENGTH = 256;
+/**
+ * RFC 7493 section 2.2: beyond 2^53 - 1 in magnitude an integer is not exact in every parser (2^53 + 1 reads as 2^53
+ * here, as something else in a parser with 64-bit integers), and a time claim is compared with the clock.
+ */
+const MAX_TIME_CLAIM = Number.MAX_SAFE_INTEGER;
+
+/** The rules for `settings`, built once (the audiences become a set). */
+export function claimRulesOf(settings: TokenSettings): ClaimRules {
+  const { issuer, leeway, tokenTypes, identityClaim, audience } = settings;
+  return {
+    issuer,
+    leeway,
+    tokenTypes,
+    identityClaim,
+    audiences: audience === undefined ? undefined : new Set([audience].flat()),
+  };
+}
+
+/** Issuer and audience when configured, then required and well-typed claims, no `iat` in the future. */
+export function validateClaimsSet(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  rules: ClaimRules,
+  allowExpired: boolean,
+): VerifiedToken {
+  if (rules.issuer !== undefined && claims.iss !== rules.issuer) throw invalidToken('Token issuer is not accepted');
+  if (rules.audiences !== undefined && !hasAcceptedAudience(claims.aud, rules.audiences))
+    throw invalidToken('Token audience is not accepted');
+  assertTimeClaim(claims.exp, 'exp');
+  if (claims.nbf !== undefined) assertTimeClaim(claims.nbf, 'nbf');
+  // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
+  assertTimes(claims as JwtClaims, rules.leeway, allowExpired);
+  assertTimeClaim(claims.iat, 'iat');
+  if (claims.iat > epochSeconds() + rules.leeway) {
+    throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
+  }
+  if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > MAX_JTI_LENGTH) {
+    throw invalidToken('Token has no valid jti claim');
+  }
+  if (claims.type === undefined) throw invalidToken('Token has no type claim');
+  if (!rules.tokenTypes.has(claims.type as string)) throw invalidToken('Token type is not known');
+  if (typeof claims.fresh !== 'boolean') assertTimeClaim(claims.fresh, 'fresh');
+  const identity = claims[rules.identityClaim];
+  if (typeof identity !== 'string' || identity.length === 0) {
+    throw invalidToken(`Token has no valid ${rules.identityClaim} claim`);
+  }
+  if (hasControlCharacters(identity)) {
+    throw invalidToken(`Token ${rules.identityClaim} claim has control characters`);
+  }
+  if (
+    claims.sid !== undefined &&
+    (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > MAX_JTI_LENGTH)
+  ) {
+    throw invalidToken('Token has no valid sid claim');
+  }
+  if (claims.auth_time !== undefined) assertTimeClaim(claims.auth_time, 'auth_time');
+  if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
+    throw invalidToken('Token has no valid sub claim');
+  }
+  if (typeof claims.sub === 'string' && claims.sub !== identity && hasControlCharacters(claims.sub)) {
+    throw invalidToken('Token sub claim has control characters');
+  }
+  return { header: header as JwtHeader, claims: claims as JwtClaims, identity };
+}
+
+/** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */
+export function assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, leeway: number, allowExpired = false): void {
+  const now = epochSeconds();
+  if (!allowExpired && now >= claims.exp + leeway) {
+    // The claims go with the error (never to the client by default): an errorFormat may want them, as Flask's
+    // expired_token_loader gets them.
+    throw AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired').about({ claims });
+  }
+  if (claims.nbf !== undefined && claims.nbf > now + leeway) {
+    throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (nbf is in the future)');
+  }
+}
+
+/** Type, then freshness: an expired token has already been refused, so it wins over a wrong type. */
+export function assertPolicy(claims: JwtClaims, policy: Partial<TokenPolicy>): void {
+  // A list of types is looked at only when the single-type comparison fails: the common case costs what it did.
+  if (policy.type !== undefined && claims.type !== policy.type && !acceptsType(policy.type, claims.type)) {
+    throw AuthError.invalid(AuthErrorCode.WrongTokenType, wrongTypeMessage(policy.type)).about({ claims });
+  }
+  if (policy.fresh && !isFresh(claims.fresh, epochSeconds())) {
+    throw new AuthError(
+      AuthErrorCode.FreshTokenRequired,
+      'Fresh token required',
+      'insufficient_user_authentication',
+    ).about({ claims });
+  }
+}
+
+// A missing aud is refused when one is configured (RFC 7519 section 4.1.3); a token must name one we accept.
+function hasAcceptedAudience(aud: unknown, audiences: ReadonlySet<string>): boolean {
+  if (typeof aud === 'string') return audiences.has(aud);
+  return (
+    Array.isArray(aud) &&
+    aud.length > 0 &&
+    aud.every((entry) => typeof entry === 'string') &&
+    aud.some((entry) => audiences.has(entry))
+  );
+}
+
+function acceptsType(accepted: AnyTokenType | readonly AnyTokenType[], type: AnyTokenType): boolean {
+  return typeof accepted !== 'string' && accepted.includes(type);
+}
+
+function wrongTypeMessage(accepted: AnyTokenType | readonly AnyTokenType[]): string {
+  const types = typeof accepted === 'string' ? accepted : accepted.join(' or ');
+  return `Only ${types} tokens are allowed`;
+}
+
+/**
+ * A NumericDate (or a numeric `fresh`): a finite number within 2^53 - 1 of zero (I-JSON, RFC 7493 section 2.2).
+ * Infinity never gets here (the strict JSON decoding refuses it), but the check does not rely on that.
+ */
+function assertTimeClaim(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidToken(`Token has no valid ${name} claim`);
+  if (value > MAX_TIME_CLAIM || value < -MAX_TIME_CLAIM) {
+    throw invalidToken(`Token ${name} claim is out of range (beyond 2^53 - 1, not I-JSON)`);
+  }
+}
