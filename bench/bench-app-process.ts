@@ -20,15 +20,18 @@ export interface Route {
 
 export const BASELINE = 'GET /public';
 export const PROTECTED = 'GET /protected';
+/** The open route sent with the same header as the guarded one, and the route that runs the guard alone. */
+export const OPEN_WITH_HEADER = 'GET /public + Authorization header';
+export const GUARD_ALONE = 'GET /bench/guarded-hello (the guard alone)';
 export const DOCS_RECIPE = 'GET /docs-recipe/profile (NestJS docs passport recipe)';
 
 /** GET /public first: it is the baseline of every round. */
 export const ROUTES: readonly Route[] = [
   { name: BASELINE, method: 'GET', path: '/public' },
   // The same open route carrying the token: what the header costs the HTTP stack, before any guard looks at it.
-  { name: 'GET /public + Authorization header', method: 'GET', path: '/public', token: 'access' },
+  { name: OPEN_WITH_HEADER, method: 'GET', path: '/public', token: 'access' },
   { name: PROTECTED, method: 'GET', path: '/protected', token: 'access' },
-  { name: 'GET /bench/guarded-hello (the guard alone)', method: 'GET', path: '/bench/guarded-hello', token: 'access' },
+  { name: GUARD_ALONE, method: 'GET', path: '/bench/guarded-hello', token: 'access' },
   { name: 'POST /protected-fresh', method: 'POST', path: '/protected-fresh', token: 'access' },
   // The same routes as a browser calls them: the token in a cookie among others, the CSRF value in a header on POST.
   { name: 'GET /protected (cookie)', method: 'GET', path: '/protected', token: 'access', transport: 'cookie' },
