@@ -61,7 +61,12 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     {
       provide: VerifiedTokenCache,
       inject: [RESOLVED_AUTH_OPTIONS],
-      useFactory: (options: ResolvedAuthOptions) => new VerifiedTokenCache(options.verifiedTokenCacheSize),
+      useFactory: (options: ResolvedAuthOptions) =>
+        new VerifiedTokenCache(
+          options.verifiedTokenCacheSize,
+          undefined,
+          options.headerScheme === '' ? '' : `${options.headerScheme} `,
+        ),
     },
     // Only AuthError: sends its WWW-Authenticate challenge when it is thrown outside a guard.
     { provide: APP_FILTER, useClass: AuthErrorFilter },

@@ -30,15 +30,17 @@ export class HeaderTokenExtractor {
   // The verifier's cache of verified tokens: a token found there needs no whitespace scan, and the hit travels to
   // verification in the ExtractedToken, so a request looks the cache up once.
   private readonly cache: VerifiedTokenCache;
+  private readonly framedCache: boolean;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings,
     @Optional() cache?: VerifiedTokenCache,
   ) {
-    this.cache = cache ?? new VerifiedTokenCache(0);
     this.header = settings.headerName.toLowerCase();
     this.scheme = settings.headerScheme.toLowerCase();
     this.canonicalPrefix = settings.headerScheme ? `${settings.headerScheme} ` : '';
+    this.cache = cache ?? new VerifiedTokenCache(0, undefined, this.canonicalPrefix);
+    this.framedCache = this.cache.frame === this.canonicalPrefix;
     this.expected = `Expected '${settings.headerName}: ${settings.headerScheme ? `${settings.headerScheme} ` : ''}<JWT>'`;
   }
 
@@ -65,17 +67,18 @@ export class HeaderTokenExtractor {
     const value = request.headers[this.header];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string') throw this.badHeader(`Bad ${this.settings.headerName} header. ${this.expected}`);
-    // The canonical form, `Bearer <token>` as configured, needs no trimming or case folding, and a token the verifier
-    // has already accepted holds no whitespace and has the right size, so only an unknown one is scanned (the scan is
-    // most of this method's cost). Anything else (other case, extra spaces) takes the general path, which accepts the
-    // same headers.
+    // A token the verifier has accepted is found from the header value itself (`Bearer <token>` as configured): it
+    // holds no whitespace and has the right size, so nothing is cut out or scanned. An unknown token in the canonical
+    // form needs no trimming or case folding; anything else (other case, extra spaces) takes the general path, which
+    // accepts the same headers.
+    const known = this.cache.getFramed(value);
+    if (known !== undefined) return { token: known.token, location: 'headers', verified: known.verified };
     if (this.canonicalPrefix !== '' && value.startsWith(this.canonicalPrefix)) {
       const token = value.slice(this.canonicalPrefix.length);
-      const verified = this.cache.get(token);
-      if (verified !== undefined) return { token, location: 'headers', verified };
       if (token.length !== 0 && !WHITESPACE.test(token)) {
         assertTokenSize(token, this.settings.maxTokenLength);
-        return { token, location: 'headers', verified: null };
+        // The miss above is the verifier's miss too when the cache frames tokens as this header does.
+        return { token, location: 'headers', verified: this.framedCache ? null : undefined };
       }
     }
     const token = this.scheme === '' ? value.trim() : this.afterScheme(value, otherSchemes);

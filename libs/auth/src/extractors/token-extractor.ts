@@ -72,8 +72,9 @@ export class TokenExtractor {
     // The common case, kept to the one call it was before token locations existed.
     if (searched.length === 1 && searched[0] === 'headers') return this.header.find(request);
     const several = searched.length > 1;
-    for (const location of searched) {
-      const found = this.from(location, request, type, several);
+    // Indexed: an iterator costs every request more than the search itself when the header holds the token.
+    for (let index = 0; index < searched.length; index += 1) {
+      const found = this.from(searched[index]!, request, type, several);
       if (found !== undefined) return found;
     }
     return undefined;

@@ -22,6 +22,19 @@ class RoutesController {
   open(): void {}
 }
 
+/** One handler, inherited by an open and a guarded controller: each controller's metadata decides for it. */
+class InheritedRoutes {
+  @Get('inherited')
+  inherited(): void {}
+}
+
+@Public()
+@Controller('open-inherited')
+class OpenInheritedController extends InheritedRoutes {}
+
+@Controller('guarded-inherited')
+class GuardedInheritedController extends InheritedRoutes {}
+
 interface FakeResponse {
   headers: Record<string, string>;
   header(name: string, value: string): void;
@@ -81,6 +94,26 @@ describe('JwtAuthGuard.canActivate', () => {
       expect([sight, guard.canActivate(context)]).toEqual([sight, true]);
       expect(request.user).toMatchObject({ sub: 'alice', type: 'access' });
       expect(verifiedTokenOfRequest(request)?.identity).toBe('alice');
+    }
+  });
+
+  it('decides an inherited handler by the controller it runs under, alternately', async () => {
+    const { guard } = await start();
+    const under = (controller: object) => {
+      const request = { headers: {} };
+      const context = new ExecutionContextHost(
+        [request, { header() {} }],
+        controller as never,
+        InheritedRoutes.prototype.inherited,
+      );
+      context.setType('http');
+      return context;
+    };
+    for (let round = 0; round < 2; round += 1) {
+      expect(guard.canActivate(under(OpenInheritedController))).toBe(true);
+      expect((thrownBy(() => guard.canActivate(under(GuardedInheritedController))) as AuthError).code).toBe(
+        'authorization_required',
+      );
     }
   });
 

@@ -29,6 +29,7 @@ type GuardedRequest = ExtractableRequest & { user?: unknown };
 
 /** What a route's metadata says, worked out once per handler: whether the guard decides, and what it demands. */
 interface RouteDecision {
+  controller: object;
   standsAside: boolean;
   demand: TokenDemand;
 }
@@ -73,7 +74,9 @@ export abstract class JwtGuard implements CanActivate {
   /** The one verification path every transport shares: extract, verify, CSRF, revocation, `verifyClaims`, attach. */
   protected readonly pipeline: VerificationPipeline;
   private readonly implicitRefresh: ImplicitRefresh | undefined;
-  private readonly decisions = new WeakMap<object, Map<object, RouteDecision>>();
+  // Bound: one entry per route handler (and per controller sharing an inherited one), fixed once the app has started.
+  private readonly decisions = new Map<object, RouteDecision>();
+  private readonly inheritedDecisions = new WeakMap<object, Map<object, RouteDecision>>();
   // The hooks a subclass overrides, bound once for the pipeline (a request allocates nothing for them); left out where
   // not overridden, so the pipeline calls the extractor itself and the common request makes no extra call.
   private readonly find?: TokenDemand['find'];
@@ -210,28 +213,38 @@ export abstract class JwtGuard implements CanActivate {
     return true;
   }
 
-  // Metadata does not change at run time, so each handler is looked at once.
+  // Metadata does not change at run time, so each handler is looked at once; the common lookup is one Map read.
   private decide(context: ExecutionContext): RouteDecision {
+    const known = this.decisions.get(context.getHandler());
+    if (known !== undefined && known.controller === context.getClass()) return known;
+    return this.decideFor(context);
+  }
+
+  // A handler met under another controller (one that inherits it) is looked up by both.
+  private decideFor(context: ExecutionContext): RouteDecision {
     const controller = context.getClass();
-    let byHandler = this.decisions.get(controller);
-    if (byHandler === undefined) this.decisions.set(controller, (byHandler = new Map()));
-    let decision = byHandler.get(context.getHandler());
+    const handler = context.getHandler();
+    let byHandler = this.inheritedDecisions.get(controller);
+    if (byHandler === undefined) this.inheritedDecisions.set(controller, (byHandler = new Map()));
+    let decision = byHandler.get(handler);
     if (decision === undefined) {
       decision = {
+        controller,
         standsAside: this.standsAside(context),
         demand: {
           policy: this.policy,
           optional: this.isOptional(context),
           locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
-            context.getHandler(),
-            context.getClass(),
+            handler,
+            controller,
           ]),
           find: this.find,
           missingMessage: this.missingMessage,
         },
       };
-      byHandler.set(context.getHandler(), decision);
+      byHandler.set(handler, decision);
     }
+    this.decisions.set(handler, decision);
     return decision;
   }
 }

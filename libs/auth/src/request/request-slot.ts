@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { VERIFIED_TOKEN_SLOT } from './verified-tokens.js';
+import { TOKEN_LOCATION_SLOT, VERIFIED_TOKEN_SLOT } from './verified-tokens.js';
 
 /** The parts of a Fastify instance used here (fastify itself is not imported: Express apps never load it). */
 interface FastifyLike {
@@ -9,9 +9,9 @@ interface FastifyLike {
 }
 
 /**
- * Declares the verified token's request slot once, at start-up, on a Fastify app (`decorateRequest`): Fastify then
- * builds every request with it, so the guard writes it without changing the request's shape. Other adapters keep
- * the token in a WeakMap (see `verified-tokens.ts`).
+ * Declares the request slots of the verified token once, at start-up, on a Fastify app (`decorateRequest`): Fastify
+ * then builds every request with them, so the guard writes them without changing the request's shape. On other
+ * adapters they are plain properties (see `verified-tokens.ts`).
  */
 @Injectable()
 export class RequestSlot implements OnModuleInit {
@@ -24,9 +24,11 @@ export class RequestSlot implements OnModuleInit {
     if (adapter?.getType() !== 'fastify') return;
     const fastify = adapter.getInstance<FastifyLike>();
     try {
-      if (!fastify.hasRequestDecorator(VERIFIED_TOKEN_SLOT)) fastify.decorateRequest(VERIFIED_TOKEN_SLOT, null);
+      for (const slot of [VERIFIED_TOKEN_SLOT, TOKEN_LOCATION_SLOT]) {
+        if (!fastify.hasRequestDecorator(slot)) fastify.decorateRequest(slot, null);
+      }
     } catch (error) {
-      // Too late (the instance already started): the WeakMap serves, as on Express.
+      // Too late (the instance already started): plain properties serve, as on Express.
       this.logger.debug(`Request slot not declared: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

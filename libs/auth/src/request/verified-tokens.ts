@@ -2,32 +2,36 @@ import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenLocation } from './token-location.js';
 
 /**
- * The request slot of the verified token, where the request type declares it at start-up (Fastify's `decorateRequest`,
- * see `request-slot.ts`): one property write and read per request, on a shape that never changes. Elsewhere (Express,
- * whose request shape a new property would change for every later property access, and the requests built for
- * GraphQL over WebSocket and for sockets) a WeakMap keeps it; entries go with the request.
+ * The request slots of the verified token and of where it came from: one property write and read per request. On
+ * Fastify they are declared at start-up (`decorateRequest`, see `request-slot.ts`), so every request is built with
+ * them and writing one does not change the request's shape; on Express and on the requests built for GraphQL over
+ * WebSocket and for sockets they are plain properties, written the same way on every guarded request.
  */
 export const VERIFIED_TOKEN_SLOT = Symbol('nest-jwt-extended:verified-token');
+/** Written only for a token that did not come from a header, so the common request costs no second write. */
+export const TOKEN_LOCATION_SLOT = Symbol('nest-jwt-extended:token-location');
 
-type Slotted = { [VERIFIED_TOKEN_SLOT]?: VerifiedToken | null };
+type Slotted = { [VERIFIED_TOKEN_SLOT]?: VerifiedToken | null; [TOKEN_LOCATION_SLOT]?: TokenLocation | null };
 
-const byRequest = new WeakMap<object, VerifiedToken>();
-// Only tokens that did not come from a header are noted, so the common case costs no second write.
-const locationByRequest = new WeakMap<object, TokenLocation>();
+// Only for a request that takes no property (frozen or sealed by the caller of verifyRequest): entries go with it.
+const frozenRequests = new WeakMap<object, { verified: VerifiedToken; location: TokenLocation }>();
 
 export function attachVerifiedToken(request: object, verified: VerifiedToken, location?: TokenLocation): void {
-  if (VERIFIED_TOKEN_SLOT in request) (request as Slotted)[VERIFIED_TOKEN_SLOT] = verified;
-  else byRequest.set(request, verified);
-  if (location !== undefined && location !== 'headers') locationByRequest.set(request, location);
+  try {
+    (request as Slotted)[VERIFIED_TOKEN_SLOT] = verified;
+    if (location !== undefined && location !== 'headers') (request as Slotted)[TOKEN_LOCATION_SLOT] = location;
+  } catch {
+    frozenRequests.set(request, { verified, location: location ?? 'headers' });
+  }
 }
 
 export function verifiedTokenOfRequest(request: object): VerifiedToken | undefined {
-  if (VERIFIED_TOKEN_SLOT in request) return (request as Slotted)[VERIFIED_TOKEN_SLOT] ?? undefined;
-  return byRequest.get(request);
+  return (request as Slotted)[VERIFIED_TOKEN_SLOT] ?? frozenRequests.get(request)?.verified;
 }
 
 /** Where the request's verified token came from; undefined when the request has none. */
 export function tokenLocationOfRequest(request: object): TokenLocation | undefined {
-  if (verifiedTokenOfRequest(request) === undefined) return undefined;
-  return locationByRequest.get(request) ?? 'headers';
+  const slotted = request as Slotted;
+  if (slotted[VERIFIED_TOKEN_SLOT]) return slotted[TOKEN_LOCATION_SLOT] ?? 'headers';
+  return frozenRequests.get(request)?.location;
 }

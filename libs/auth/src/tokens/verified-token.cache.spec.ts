@@ -56,6 +56,34 @@ describe('VerifiedTokenCache', () => {
     }
   });
 
+  it('finds a token from the header value that carries it, and nothing else', () => {
+    const tail = 'T'.repeat(43);
+    const token = `header.payload.${tail}`;
+    const cache = new VerifiedTokenCache(10, 2048, 'Bearer ');
+    cache.set(token, entry('alice'));
+    const hit = cache.getFramed(['Bearer ', token].join(''));
+    expect(hit?.verified.identity).toBe('alice');
+    expect(hit?.token).toBe(token);
+    // Another spelling of the scheme, another token with the same signature, the bare token: the general path.
+    expect(cache.getFramed(`bearer ${token}`)).toBeUndefined();
+    expect(cache.getFramed(`Bearer  ${token}`)).toBeUndefined();
+    expect(cache.getFramed(`Bearer header.forged.${tail}`)).toBeUndefined();
+    expect(cache.getFramed(token)).toBeUndefined();
+    expect(cache.get(token)?.identity).toBe('alice');
+  });
+
+  it('tells tokens apart that differ only early in the hashed tail', () => {
+    const cache = new VerifiedTokenCache(10, 2048, 'Bearer ');
+    const base = 'h.p.' + 'A'.repeat(40);
+    const other = 'h.p.' + 'A'.repeat(18) + 'B' + 'A'.repeat(21); // 22nd character from the end
+    cache.set(base, entry('base'));
+    expect(cache.get(other)).toBeUndefined();
+    expect(cache.getFramed(`Bearer ${other}`)).toBeUndefined();
+    cache.set(other, entry('other'));
+    expect(cache.get(other)?.identity).toBe('other');
+    expect(cache.getFramed(`Bearer ${other}`)?.verified.identity).toBe('other');
+  });
+
   it('caches nothing when its size is 0', () => {
     const cache = new VerifiedTokenCache(0);
     cache.set('a', entry('a'));

@@ -1,55 +1,122 @@
 import type { VerifiedToken } from './jwt-claims.interface.js';
 
-interface Entry {
-  token: string;
-  verified: VerifiedToken;
-  trustedUntilMs?: number;
+/** What the cache holds of one verified token; `framed` is the token as the `Authorization` header carries it. */
+export interface VerifiedTokenEntry {
+  readonly token: string;
+  readonly framed: string;
+  readonly verified: VerifiedToken;
+  readonly check: number;
+  readonly trustedUntilMs?: number;
 }
 
-/** 132 bits of a signature: two verified tokens that share them do not occur. */
-const KEY_LENGTH = 22;
+/**
+ * The characters of a token's tail that are hashed: 22 characters, 132 bits of a signature (the shortest signature
+ * that can be cached, HS256's, has 43). The last 11 give the entry's key, the 11 before them its check value.
+ */
+const HALF_TAIL = 11;
 
-function keyOf(token: string): string {
-  return token.slice(-KEY_LENGTH);
+/**
+ * A 30-bit hash (a small integer: a number key costs the Map no string hashing) of the `HALF_TAIL` characters that
+ * end `end` characters before the end of `text`. Read with charCodeAt: no substring is built.
+ */
+function tailHash(text: string, end: number, seed: number): number {
+  const stop = text.length - end;
+  let hash = seed;
+  for (let index = Math.max(0, stop - HALF_TAIL); index < stop; index += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  }
+  return (hash ^ (hash >>> 15)) & 0x3fffffff;
+}
+
+const keyOf = (text: string): number => tailHash(text, 0, 0x811c9dc5);
+const checkOf = (text: string): number => tailHash(text, HALF_TAIL, 0x3c6ef372);
+
+/**
+ * A sequential (flat) copy of an ASCII string. A token cut from a header is a slice of that header's string, and a
+ * prefixed one a concatenation: V8 compares either through its runtime; two flat strings it compares inline.
+ */
+function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**
  * Tokens whose signature and claims have been verified, keyed by the exact token string (never by `jti`, so a
  * re-encoded token is a miss). A client reuses its access token for many requests, so most requests skip the HMAC.
  * Only what never changes is cached: time claims, type, freshness and revocation are checked again on every hit.
- * Bounded in entries and in token length; the oldest entry goes first.
+ * Bounded in entries (`maxEntries`) and in token length; the oldest entry goes first.
+ *
+ * A lookup hashes the token's last 22 characters, which lie inside its signature, into a 30-bit key and a 30-bit check
+ * value, and compares the whole string only with an entry that matches both: a request is never compared character by
+ * character with another client's token unless it already holds 60 bits of that token's signature (no timing to learn
+ * one from). A hit still means the exact same token, and only verified tokens are ever stored.
+ *
+ * @example
+ * ```ts
+ * const cache = new VerifiedTokenCache(10_000, 2048, 'Bearer ');
+ * cache.set(token, verified);
+ * cache.get(token); // verified
+ * cache.getFramed(`Bearer ${token}`)?.verified; // verified, found from the header value itself
+ * ```
  */
 export class VerifiedTokenCache {
-  // Indexed by the token's last KEY_LENGTH characters, which lie inside the signature of every token that can be
-  // cached (the shortest, HS256, has 43): a lookup hashes 22 characters and searches nothing. The whole string is then
-  // compared, so a hit still means the exact same token, and only verified tokens are ever stored under a key.
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<number, VerifiedTokenEntry>();
 
+  /**
+   * @param maxEntries the bound: at most this many tokens are held (0 turns the cache off).
+   * @param maxTokenLength a longer token is never cached.
+   * @param frame what precedes a token in the header that usually carries it (`Bearer `), so that
+   *   {@link getFramed} finds it from the header value without cutting the token out.
+   */
   constructor(
     private readonly maxEntries: number,
     private readonly maxTokenLength = 2048,
+    readonly frame = '',
   ) {}
 
+  /** The verification of this exact token, if it is held and still trusted. */
   get(token: string): VerifiedToken | undefined {
-    if (this.maxEntries === 0 || this.entries.size === 0) return undefined;
-    // The whole token is compared only with an entry whose 132 signature bits it already matches: a request is never
-    // compared character by character with another client's token it knows nothing of (no timing to learn one from).
+    if (this.entries.size === 0) return undefined;
     const entry = this.entries.get(keyOf(token));
-    if (entry === undefined || entry.token !== token) return undefined;
-    // A token verified by a remote JWKS key is verified again once that key's trust has lapsed (it may be gone).
-    if (entry.trustedUntilMs !== undefined && Date.now() > entry.trustedUntilMs) return undefined;
-    return entry.verified;
+    if (entry === undefined || entry.check !== checkOf(token) || entry.token !== token) return undefined;
+    return trusted(entry)?.verified;
   }
 
+  /**
+   * The entry of the token that `text` carries after the frame (`Bearer <token>` as configured), found without cutting
+   * the token out: a token's tail is the text's tail (every signed token is longer than the 22 characters hashed).
+   * `undefined` for anything else, another spelling of the scheme included (the caller then takes its general path).
+   */
+  getFramed(text: string): VerifiedTokenEntry | undefined {
+    if (this.entries.size === 0) return undefined;
+    const entry = this.entries.get(keyOf(text));
+    if (entry === undefined || entry.check !== checkOf(text) || entry.framed !== text) return undefined;
+    return trusted(entry);
+  }
+
+  /** Holds `verified` for `token`; a token verified by a remote key is trusted until `trustedUntilMs`. */
   set(token: string, verified: VerifiedToken, trustedUntilMs?: number): void {
     if (this.maxEntries === 0 || token.length > this.maxTokenLength) return;
     if (this.entries.size >= this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.delete(this.entries.keys().next().value as number);
     }
-    this.entries.set(keyOf(token), { token, verified, trustedUntilMs });
+    // One copy per entry: the token is a view into its framed form (V8 slices without copying).
+    const framed = flat(this.frame + token);
+    this.entries.set(keyOf(token), {
+      token: this.frame === '' ? framed : framed.slice(this.frame.length),
+      framed,
+      verified,
+      check: checkOf(token),
+      trustedUntilMs,
+    });
   }
 
+  /** How many tokens are held. */
   get size(): number {
     return this.entries.size;
   }
+}
+
+// A token verified by a remote JWKS key is verified again once that key's trust has lapsed (it may be gone).
+function trusted(entry: VerifiedTokenEntry): VerifiedTokenEntry | undefined {
+  return entry.trustedUntilMs !== undefined && Date.now() > entry.trustedUntilMs ? undefined : entry;
 }
