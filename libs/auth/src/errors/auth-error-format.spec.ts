@@ -60,7 +60,7 @@ describe('flaskJwtExtendedErrorFormat', () => {
       'an aud where no audience is configured (PyJWT says the same)',
       AuthError.invalid(
         AuthErrorCode.InvalidToken,
-        'Token audience is not accepted: the token has an aud claim and no audience is configured (the "audience" or "acceptedAudiences" option)',
+        'Token audience is not accepted: the token has an aud claim and no audience is configured (the audience or acceptedAudiences option)',
       ),
       422,
       'Invalid audience',

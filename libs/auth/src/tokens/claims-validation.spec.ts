@@ -81,8 +81,8 @@ describe('claims validation', () => {
 
     it('names the option when a token carries aud and no audience is configured', () => {
       expect((thrownBy(() => validateClaimsSet({}, { ...claims, aud: 'api' }, none, false)) as Error).message).toBe(
-        'Token audience is not accepted: the token has an aud claim and no audience is configured (the "audience" or ' +
-          '"acceptedAudiences" option)',
+        'Token audience is not accepted: the token has an aud claim and no audience is configured (the audience or ' +
+          'acceptedAudiences option)',
       );
     });
   });

@@ -22,6 +22,9 @@ export interface ClaimRules extends Pick<TokenSettings, 'leeway' | 'tokenTypes' 
 }
 
 const MAX_JTI_LENGTH = 256;
+const UNEXPECTED_AUDIENCE =
+  'Token audience is not accepted: the token has an aud claim and no audience is configured ' +
+  '(the audience or acceptedAudiences option)';
 /**
  * RFC 7493 section 2.2: beyond 2^53 - 1 in magnitude an integer is not exact in every parser (2^53 + 1 reads as 2^53
  * here, as something else in a parser with 64-bit integers), and a time claim is compared with the clock.
@@ -57,9 +60,7 @@ export function validateClaimsSet(
     if (!hasAcceptedAudience(claims.aud, rules.audiences)) throw invalidToken('Token audience is not accepted');
   } else if (claims.aud !== undefined && rules.acceptUnexpectedAudience !== true) {
     // RFC 7519 section 4.1.3: a recipient that does not identify itself with a value of a present aud MUST refuse.
-    throw invalidToken(
-      'Token audience is not accepted: the token has an aud claim and no audience is configured (the "audience" or "acceptedAudiences" option)',
-    );
+    throw invalidToken(UNEXPECTED_AUDIENCE);
   }
   assertTimeClaim(claims.exp, 'exp');
   if (claims.nbf !== undefined) assertTimeClaim(claims.nbf, 'nbf');
