@@ -142,6 +142,23 @@ describe.each(ADAPTERS)('security rules over HTTP on %s', (adapter) => {
       },
     );
 
+    // RFC 7519 section 4.1.3: a recipient that does not identify itself with a value of a present aud MUST refuse the
+    // token; the HS256 app configures no audience, so any aud is refused (PyJWT: "Invalid audience"), and no aud passes.
+    it.each([
+      { name: 'aud a string', aud: 'api', expect: 'invalid_token' },
+      { name: 'aud an array', aud: ['api', 'other'], expect: 'invalid_token' },
+      { name: 'aud 42', aud: 42, expect: 'invalid_token' },
+      { name: 'aud null', aud: null, expect: 'invalid_token' },
+      { name: 'aud empty', aud: '', expect: 'invalid_token' },
+      { name: 'aud an empty array', aud: [], expect: 'invalid_token' },
+      { name: 'no aud (control)', aud: undefined, expect: 'accepted' },
+    ])('HS256 app without an audience: $name -> $expect', async ({ aud, expect: expected }) => {
+      const app = await apps.get('HS256');
+      const token = jws(header('HS256'), accessClaims({ aud }), K.hmac);
+      if (expected === 'accepted') await expectAccepted(app.http, 'accepted', token);
+      else await expectRefused(app.http, expected, token, { message: /no audience is configured \(the audience or/ });
+    });
+
     it('without leeway, exp <= now is refused (exp == now), nbf a few seconds ahead is refused', async () => {
       const app = await apps.get('HS256');
       const t = now();

@@ -18,6 +18,9 @@ import { type KeyPair, privatePem, publicPem, securityKeys } from './security-ke
 export const K = securityKeys();
 /** The issuer the claims app requires. */
 export const ISSUER = 'https://issuer.test';
+/** The second issuer the decodeLists app accepts, and the one it mints with (not among those it accepts). */
+export const OTHER_ISSUER = 'https://other-issuer.test';
+export const MINTED_ISSUER = 'https://minted.test';
 /** The three HMAC algorithms. */
 export const HS = ['HS256', 'HS384', 'HS512'] as const;
 /** The refusal of an algorithm the configuration does not allow (for that kid): not a failed signature. */
@@ -78,6 +81,11 @@ export type AppName =
   | Algorithm
   | 'mixed'
   | 'claims'
+  | 'decodeLists'
+  | 'looseSub'
+  | 'unexpectedAudience'
+  | 'noNbf'
+  | 'flaskMessageKey'
   | 'small'
   | 'rsCertificate'
   | 'rsPkcs1'
@@ -103,6 +111,24 @@ function configOf(name: AppName): AuthModuleOptions {
       };
     case 'claims':
       return { algorithm: 'EdDSA', privateKey: privatePem(K.ed25519), issuer: ISSUER, audience: 'api', leeway: 30 };
+    // Issue 23, the options a Flask migration needs. Mints as one issuer and audience, accepts two others of each.
+    case 'decodeLists':
+      return {
+        algorithm: 'HS256',
+        secret: K.hmac,
+        issuer: MINTED_ISSUER,
+        audience: 'minted-api',
+        acceptedIssuers: [ISSUER, OTHER_ISSUER],
+        acceptedAudiences: ['api', 'https://api.test'],
+      };
+    case 'looseSub':
+      return { algorithm: 'HS256', secret: K.hmac, verifySub: false };
+    case 'unexpectedAudience':
+      return { algorithm: 'HS256', secret: K.hmac, acceptUnexpectedAudience: true };
+    case 'noNbf':
+      return { algorithm: 'HS256', secret: K.hmac, encodeNbf: false };
+    case 'flaskMessageKey':
+      return { algorithm: 'HS256', secret: K.hmac, errorFormat: 'flask-jwt-extended', errorMessageKey: 'message' };
     case 'small':
       return { algorithm: 'HS256', secret: K.hmac, maxTokenLength: 512 };
     // Verify-only apps whose public key is configured as a certificate or as PKCS#1 (CVE-2023-48223).

@@ -17,6 +17,7 @@ export type {
   CsrfOptions,
   HmacAlgorithm,
   RemoteJwksOptions,
+  TokenClaimOptions,
   VerificationKeyOptions,
 } from './options/auth-module-options.interface.js';
 export type { TokenLifetime } from './tokens/token-lifetime.js';

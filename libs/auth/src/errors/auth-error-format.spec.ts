@@ -57,6 +57,15 @@ describe('flaskJwtExtendedErrorFormat', () => {
       'Invalid audience',
     ],
     [
+      'an aud where no audience is configured (PyJWT says the same)',
+      AuthError.invalid(
+        AuthErrorCode.InvalidToken,
+        'Token audience is not accepted: the token has an aud claim and no audience is configured (the audience or acceptedAudiences option)',
+      ),
+      422,
+      'Invalid audience',
+    ],
+    [
       'another issuer',
       AuthError.invalid(AuthErrorCode.InvalidToken, 'Token issuer is not accepted'),
       422,
@@ -144,6 +153,18 @@ describe('flaskJwtExtendedErrorFormat', () => {
     });
     expect(custom(AuthError.invalid(AuthErrorCode.InvalidToken, 'Token has no valid uid claim')).body).toEqual({
       msg: 'Missing claim: uid',
+    });
+  });
+
+  it('answers under messageKey when one is given (JWT_ERROR_MESSAGE_KEY)', () => {
+    const custom = flaskJwtExtendedErrorFormat({
+      headerName: 'Authorization',
+      identityClaim: 'sub',
+      messageKey: 'error',
+    });
+    expect(custom(AuthError.invalid(AuthErrorCode.TokenExpired, 'Token has expired'))).toEqual({
+      status: 401,
+      body: { error: 'Token has expired' },
     });
   });
 });

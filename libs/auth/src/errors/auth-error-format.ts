@@ -38,6 +38,8 @@ export type AuthErrorFormat = 'default' | 'flask-jwt-extended' | AuthErrorFormat
 export interface FlaskFormatSettings {
   readonly headerName: string;
   readonly identityClaim: string;
+  /** The body's key (`JWT_ERROR_MESSAGE_KEY`). Default `msg`. */
+  readonly messageKey?: string;
 }
 
 const NOT_FRESH = 'Fresh token required';
@@ -46,13 +48,14 @@ const REVOKED = 'Token has been revoked';
 /**
  * Flask-JWT-Extended 4.7's answers (its `default_callbacks.py` and `view_decorators.py`): 401 for a missing token,
  * another scheme, an expired, revoked or non-fresh token, a user not found and CSRF failures; 422 for an invalid token,
- * a bad header and the wrong type; 400 for failed claim checks. Bodies are `{ "msg": ... }` with Flask's own texts
- * where they are fixed; for invalid tokens (PyJWT's wording) this library's message. 503s keep their status.
+ * a bad header and the wrong type; 400 for failed claim checks. Bodies are `{ "msg": ... }` (or `messageKey`) with
+ * Flask's own texts where they are fixed; for invalid tokens (PyJWT's wording) this library's message. 503s keep their
+ * status.
  */
 export function flaskJwtExtendedErrorFormat(settings: FlaskFormatSettings): AuthErrorFormatter {
   return (error) => {
     const [status, msg] = flaskAnswer(error, settings);
-    return { status, body: { msg } };
+    return { status, body: { [settings.messageKey ?? 'msg']: msg } };
   };
 }
 
@@ -61,7 +64,8 @@ function invalidTokenMessage(message: string, settings: FlaskFormatSettings): st
   if (message.startsWith('The token algorithm is not allowed')) return 'The specified alg value is not allowed';
   if (message === `Token has no valid ${settings.identityClaim} claim`)
     return `Missing claim: ${settings.identityClaim}`;
-  if (message === 'Token audience is not accepted') return 'Invalid audience';
+  // Also the longer message for a token with aud where no audience is configured: PyJWT says the same there.
+  if (message.startsWith('Token audience is not accepted')) return 'Invalid audience';
   if (message === 'Token issuer is not accepted') return 'Invalid issuer';
   return message;
 }

@@ -10,10 +10,12 @@ import type { LoadUser } from '../guards/guard-settings.js';
 import type { ClaimsVerifier } from '../verification/verification-settings.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
+import type { TokenClaimOptions } from './token-claim-options.interface.js';
 
-// The nested `cookies` and `csrf` options, in a file of their own: re-exported, so that this file stays the one the
-// options are imported from.
+// The nested `cookies` and `csrf` options and the claim options, in files of their own: re-exported, so that this
+// file stays the one the options are imported from.
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
+export type { TokenClaimOptions } from './token-claim-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -63,7 +65,8 @@ export interface RemoteJwksOptions {
 
 /**
  * Options of {@link AuthModule}, validated once at start-up. A bad value stops the app with an error
- * that names the option.
+ * that names the option. The claim options (`identityClaim`, `issuer`, `audience`, `acceptedIssuers`, ...) are
+ * those of {@link TokenClaimOptions}.
  *
  * @example
  * ```ts
@@ -75,7 +78,7 @@ export interface RemoteJwksOptions {
  * });
  * ```
  */
-export interface AuthModuleOptions {
+export interface AuthModuleOptions extends TokenClaimOptions {
   /**
    * Signing algorithm, and the one the signing key verifies with. Default `HS256`. HS256/384/512 take `secret`;
    * RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (Ed25519) take `privateKey` and/or `publicKey`.
@@ -100,14 +103,6 @@ export interface AuthModuleOptions {
   accessTokenExpiresIn?: TokenLifetime;
   /** Lifetime of refresh tokens. Default 30 days. */
   refreshTokenExpiresIn?: TokenLifetime;
-  /** The claim that carries the identity. Default `sub`. */
-  identityClaim?: string;
-  /** `iss` written into every token and required, exactly, when verifying. */
-  issuer?: string;
-  /** `aud` written into every token; when verifying, the token's `aud` must contain one of these. */
-  audience?: string | string[];
-  /** Clock skew, in seconds, tolerated on `exp`, `nbf` and `iat`. Default 0. */
-  leeway?: number;
   /** The request header that carries the token. Default `Authorization`. */
   headerName?: string;
   /** The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`. */
@@ -218,6 +213,16 @@ export interface AuthModuleOptions {
    * ```
    */
   errorFormat?: AuthErrorFormat;
+  /**
+   * The body key of `errorFormat: 'flask-jwt-extended'` (Flask-JWT-Extended's `JWT_ERROR_MESSAGE_KEY`): `{ [key]:
+   * message }`. Refused at start-up with any other format. Default `msg`.
+   *
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ secret, errorFormat: 'flask-jwt-extended', errorMessageKey: 'message' });
+   * ```
+   */
+  errorMessageKey?: string;
   /**
    * Receives every security event (login, refresh, rotation, refresh token reuse, revocations, refusals): for an
    * audit log. Events never carry a token or a secret. With `@nestjs/event-emitter`'s `EventEmitterModule` in the

@@ -4,13 +4,13 @@ import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
-import { optionalFunction } from './option-checks.js';
+import { nonEmptyString, optionalFunction } from './option-checks.js';
 
 /** The settings resolved here: the application's hooks into guarding, and how errors are answered. */
 export interface HookSettings extends ErrorSettings, EventSettings, GuardSettings {}
 
 /**
- * Resolves `loadUser`, `verifyClaims`, `onEvent` and `errorFormat`; the `flask-jwt-extended` format names the
+ * Resolves `loadUser`, `verifyClaims`, `onEvent`, `errorFormat` and `errorMessageKey`; the `flask-jwt-extended` format names the
  * header and the identity claim in its messages, so it takes them resolved.
  */
 export function resolveHookOptions(
@@ -21,15 +21,25 @@ export function resolveHookOptions(
     loadUser: optionalFunction(options.loadUser, 'loadUser'),
     verifyClaims: optionalFunction(options.verifyClaims, 'verifyClaims'),
     onEvent: optionalFunction(options.onEvent, 'onEvent'),
-    errorFormatter: errorFormatterOf(options.errorFormat, headerName, identityClaim),
+    errorFormatter: errorFormatterOf(options, headerName, identityClaim),
   };
 }
 
 /** The `errorFormat` as a function; undefined for the default (Nest answers the error as it is). */
-function errorFormatterOf(format: unknown, headerName: string, identityClaim: string): AuthErrorFormatter | undefined {
+function errorFormatterOf(
+  { errorFormat: format, errorMessageKey }: AuthModuleOptions,
+  headerName: string,
+  identityClaim: string,
+): AuthErrorFormatter | undefined {
+  if (errorMessageKey !== undefined && format !== 'flask-jwt-extended') {
+    throw new InvalidAuthOptionError('errorMessageKey', "applies only with errorFormat: 'flask-jwt-extended'");
+  }
   if (format === undefined || format === 'default') return undefined;
-  if (format === 'flask-jwt-extended') return flaskJwtExtendedErrorFormat({ headerName, identityClaim });
-  if (typeof format === 'function') return format as AuthErrorFormatter;
+  if (format === 'flask-jwt-extended') {
+    const messageKey = nonEmptyString(errorMessageKey ?? 'msg', 'errorMessageKey');
+    return flaskJwtExtendedErrorFormat({ headerName, identityClaim, messageKey });
+  }
+  if (typeof format === 'function') return format;
   throw new InvalidAuthOptionError(
     'errorFormat',
     `must be 'default', 'flask-jwt-extended' or a function (error) => { status, body } (got ${JSON.stringify(format)})`,

@@ -49,8 +49,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   assertKnownOptions(options);
   // algorithm HS256; secret, or privateKey and/or publicKey; kid; verificationKeys; jwks (cached 10 min).
   const keys = resolveKeyOptions(options);
-  // identityClaim sub; access tokens 15 min, refresh tokens 30 days; leeway 0; no issuer, no audience;
-  // tokens up to 8192 characters; 10,000 verified tokens remembered; tokenTypes access and refresh.
+  // identityClaim sub; access tokens 15 min, refresh tokens 30 days; leeway 0; no issuer, no audience (a token with
+  // aud refused), accepted ones as minted; string identities; nbf written; tokens up to 8192 characters; 10,000 verified tokens remembered; tokenTypes access and refresh.
   const tokens = resolveTokenOptions(options);
   // sessionMaxAge the refresh-token lifetime; no rotation, no grace period; claims carried on refresh.
   const sessions = resolveSessionOptions(options, tokens.refreshTokenTtl);
@@ -58,6 +58,13 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const revocation = resolveRevocationOptions(options, { ...tokens, ...sessions });
   // Authorization: Bearer; headers only; cookies Secure, SameSite=Lax; CSRF on for cookies; no implicit refresh.
   const browser = resolveBrowserOptions(options, tokens.accessTokenTtl);
+  // Implicit refresh mints a new token from the identity of the one it renews, and we mint string identities only.
+  if (!tokens.verifySub && browser.implicitRefreshWithin !== false) {
+    throw new InvalidAuthOptionError(
+      'verifySub',
+      'false cannot go with implicitRefresh: renewing a token whose identity is not a string would mint one that is',
+    );
+  }
   // No hooks; errors answered as Nest answers them.
   const hooks = resolveHookOptions(options, { headerName: browser.headerName, identityClaim: tokens.identityClaim });
   return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks };

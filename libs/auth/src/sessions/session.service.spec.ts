@@ -16,7 +16,10 @@ import type {
 } from '../revocation/revocation-store.interface.js';
 import { RevocationService } from '../revocation/revocation.service.js';
 import { RevocationView } from '../revocation/revocation-view.js';
-import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
+import { encodeCompactJws } from '../jws/compact-jws.js';
+import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
+import { thrownBy } from '../testing/thrown-by.js';
+import type { JwtClaims, VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import { TokenService } from '../tokens/token.service.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
 import { SessionService } from './session.service.js';
@@ -99,8 +102,9 @@ describe('SessionService', () => {
     views.push(view);
     await view.onModuleInit();
     const tokens = new TokenService(resolved, new TokenVerifier(resolved));
-    const sessions = new SessionService(resolved, store, tokens, view, new RevocationService(resolved, store, view));
-    return { store, tokens, sessions, view, resolved };
+    const revocations = new RevocationService(resolved, store, view);
+    const sessions = new SessionService(resolved, store, tokens, view, revocations);
+    return { store, tokens, sessions, view, resolved, revocations };
   }
 
   /** Verified claims of a refresh token without `sid`, as Flask-JWT-Extended mints them. */
@@ -329,6 +333,48 @@ describe('SessionService', () => {
       jest.spyOn(store, 'listSessions').mockRejectedValue(new Error('down'));
       const error = await sessions.revokeOtherSessions('alice', randomUUID()).catch((thrown: unknown) => thrown);
       expect((error as AuthError).code).toBe(AuthErrorCode.RevocationUnavailable);
+    });
+  });
+
+  // verifySub: false (issue 23): a token whose identity is not a string is accepted by the guards; what keys on the
+  // identity (revocation per user) sees its JSON text, and what mints from it refuses with a 401, never a 500.
+  describe('verifySub: false', () => {
+    async function looseSetUp() {
+      const set = await setUp({ verifySub: false });
+      const { signingKey } = set.resolved;
+      const iat = Math.floor(Date.now() / 1000) - 10;
+      const forge = (sub: unknown, type: string) =>
+        encodeCompactJws(
+          { alg: 'HS256', typ: 'JWT' },
+          { sub, iat, jti: randomUUID(), type, fresh: false, exp: iat + 900 },
+          JWS_ALGORITHMS.HS256,
+          signingKey!.key,
+        );
+      return { ...set, forge, verifier: new TokenVerifier(set.resolved) };
+    }
+
+    it('refuses to refresh or renew for a non-string identity with 401 invalid_token', async () => {
+      const { sessions, tokens, forge } = await looseSetUp();
+      for (const sub of [42, { id: 42 }]) {
+        const claims = tokens.verifyToken(forge(sub, 'refresh'), { type: 'refresh' });
+        expect(claims.sub).toEqual(sub);
+        const error = await sessions.refresh(claims).catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(AuthError);
+        expect([(error as AuthError).getStatus(), (error as AuthError).code]).toEqual([401, 'invalid_token']);
+        const renewed = thrownBy(() => sessions.renewAccessToken(tokens.verifyToken(forge(sub, 'access'))));
+        expect((renewed as AuthError).code).toBe('invalid_token');
+      }
+    });
+
+    it('revokes the tokens of an integer or object identity by its JSON text', async () => {
+      const { view, forge, verifier, revocations } = await looseSetUp();
+      const int = verifier.verify(forge(42, 'access')) as VerifiedToken;
+      const object = verifier.verify(forge({ id: 7 }, 'access')) as VerifiedToken;
+      expect([int.identity, int.identityValue, object.identity]).toEqual(['42', 42, '{"id":7}']);
+      expect([view.isRevoked(int), view.isRevoked(object)]).toEqual([false, false]);
+      await revocations.revokeUser('42');
+      await revocations.revokeUser(JSON.stringify({ id: 7 }));
+      expect([view.isRevoked(int), view.isRevoked(object)]).toEqual([true, true]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { AuthError } from '../errors/auth-error.js';
+import { AuthError, invalidToken } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { SessionSettings } from './session-settings.js';
 import { MAX_LISTED_SESSIONS, RevocationStore, type SessionRecord } from '../revocation/revocation-store.interface.js';
@@ -43,6 +43,7 @@ export const MAX_METADATA_LENGTH = 1024;
 
 /** Sessions revoked at once by `revokeOtherSessions`: enough to be quick, few enough not to flood the store. */
 const REVOKE_CONCURRENCY = 16;
+const IDENTITY_NOT_STRING = 'Token identity is not a string: no new token can be minted for it (verifySub: false)';
 
 /**
  * Logins and refreshes as sessions. `start` mints a fresh access token and a refresh token that share a new session
@@ -300,10 +301,10 @@ export class SessionService {
 
   private identityOf(claims: JwtClaims): string {
     const identity = claims[this.settings.identityClaim];
-    if (typeof identity !== 'string' || identity.length === 0) {
-      throw new TypeError('nest-jwt-extended: SessionService.refresh needs verified claims with an identity');
-    }
-    return identity;
+    if (typeof identity === 'string' && identity.length > 0) return identity;
+    // verifySub: false lets a number or an object through, but we mint string identities only: a 401, never a 500.
+    if (typeof identity === 'number' || typeof identity === 'object') throw invalidToken(IDENTITY_NOT_STRING);
+    throw new TypeError('nest-jwt-extended: SessionService.refresh needs verified claims with an identity');
   }
 
   private call<T>(operation: () => Promise<T>, what: string): Promise<T> {

@@ -20,6 +20,13 @@ describe('claims builder', () => {
     expect(Object.keys(claims)).toEqual(Object.keys(expected));
   });
 
+  it('writes nbf (= iat) unless encodeNbf is false (JWT_ENCODE_NBF)', () => {
+    expect(buildClaims({ ...settings, encodeNbf: true }, facts, {}).nbf).toBe(1000);
+    const withoutNbf = buildClaims({ ...settings, encodeNbf: false }, facts, { jti: 'j', sessionId: 's' });
+    expect(withoutNbf).not.toHaveProperty('nbf');
+    expect(Object.keys(withoutNbf)).toEqual(['sub', 'iat', 'jti', 'type', 'fresh', 'sid', 'auth_time', 'exp']);
+  });
+
   it('caps the expiry at notAfter, and writes the csrf value only when asked to', () => {
     const capped = buildClaims({ ...settings, csrfClaim: true }, { ...facts, ttl: false }, { notAfter: 1500 });
     expect(capped.exp).toBe(1500);

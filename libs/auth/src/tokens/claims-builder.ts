@@ -9,8 +9,9 @@ import type { TokenSettings } from './token-settings.js';
 // What goes into a token, as plain functions apart from the signing (as jose keeps its JWTClaimsBuilder apart from
 // the JWS): TokenService runs the loaders, then builds the claims and the header here, then signs.
 
-/** The settings the claims are built with. */
-export type ClaimsBuilderSettings = Pick<TokenSettings, 'identityClaim' | 'csrfClaim' | 'issuer' | 'audience'>;
+/** The settings the claims are built with (`encodeNbf` true when left out). */
+export type ClaimsBuilderSettings = Pick<TokenSettings, 'identityClaim' | 'csrfClaim' | 'issuer' | 'audience'> &
+  Partial<Pick<TokenSettings, 'encodeNbf'>>;
 
 /** One token's own facts: whom it is for, its type and freshness, how long it lives, and when it is issued. */
 export interface TokenFacts {
@@ -63,7 +64,8 @@ export function buildClaims(
   Object.assign(claims, {
     [settings.identityClaim]: identity,
     iat,
-    nbf: iat,
+    // Flask-JWT-Extended's JWT_ENCODE_NBF: on unless told otherwise.
+    ...(settings.encodeNbf !== false && { nbf: iat }),
     jti: jti ?? randomUUID(),
     type,
     fresh: freshClaim(fresh, iat),

@@ -9,41 +9,59 @@ import { hasControlCharacters } from './control-characters.js';
 // The checks a claim set must pass once its signature holds, as plain functions (jose's validateClaimsSet is apart
 // from the JWS bytes the same way): TokenVerifier calls them on every token it verifies, and on every cache hit.
 
-/** What a claim set is checked against: the settings, with the accepted audiences as a set. */
-export interface ClaimRules extends Pick<TokenSettings, 'issuer' | 'leeway' | 'tokenTypes' | 'identityClaim'> {
-  /** Undefined when no `audience` is configured. */
+/** What a claim set is checked against: the settings, with the accepted issuers and audiences as sets. */
+export interface ClaimRules extends Pick<TokenSettings, 'leeway' | 'tokenTypes' | 'identityClaim'> {
+  /** Undefined when no issuer is configured: `iss` is not checked. */
+  readonly issuers?: ReadonlySet<string>;
+  /** Undefined when no audience is configured: then a token carrying `aud` is refused (RFC 7519 section 4.1.3). */
   readonly audiences?: ReadonlySet<string>;
+  /** With no audience configured, accept a token carrying `aud` all the same. Default false. */
+  readonly acceptUnexpectedAudience?: boolean;
+  /** `false`: the identity claim may be any JSON value but null, a boolean or `''`. Default true. */
+  readonly verifySub?: boolean;
 }
 
 const MAX_JTI_LENGTH = 256;
+const UNEXPECTED_AUDIENCE =
+  'Token audience is not accepted: the token has an aud claim and no audience is configured ' +
+  '(the audience or acceptedAudiences option)';
 /**
  * RFC 7493 section 2.2: beyond 2^53 - 1 in magnitude an integer is not exact in every parser (2^53 + 1 reads as 2^53
  * here, as something else in a parser with 64-bit integers), and a time claim is compared with the clock.
  */
 const MAX_TIME_CLAIM = Number.MAX_SAFE_INTEGER;
 
-/** The rules for `settings`, built once (the audiences become a set). */
+/** The rules for `settings`, built once (the accepted issuers and audiences become sets). */
 export function claimRulesOf(settings: TokenSettings): ClaimRules {
-  const { issuer, leeway, tokenTypes, identityClaim, audience } = settings;
+  const { leeway, tokenTypes, identityClaim, acceptedIssuers, acceptedAudiences } = settings;
   return {
-    issuer,
     leeway,
     tokenTypes,
     identityClaim,
-    audiences: audience === undefined ? undefined : new Set([audience].flat()),
+    issuers: acceptedIssuers === undefined ? undefined : new Set(acceptedIssuers),
+    audiences: acceptedAudiences === undefined ? undefined : new Set(acceptedAudiences),
+    acceptUnexpectedAudience: settings.acceptUnexpectedAudience,
+    verifySub: settings.verifySub,
   };
 }
 
-/** Issuer and audience when configured, then required and well-typed claims, no `iat` in the future. */
+/** Issuer and audience, then required and well-typed claims, no `iat` in the future. */
 export function validateClaimsSet(
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
   rules: ClaimRules,
   allowExpired: boolean,
 ): VerifiedToken {
-  if (rules.issuer !== undefined && claims.iss !== rules.issuer) throw invalidToken('Token issuer is not accepted');
-  if (rules.audiences !== undefined && !hasAcceptedAudience(claims.aud, rules.audiences))
-    throw invalidToken('Token audience is not accepted');
+  // Exact comparison: a string in the set, never a prefix, another case or an array holding it.
+  if (rules.issuers !== undefined && !(typeof claims.iss === 'string' && rules.issuers.has(claims.iss))) {
+    throw invalidToken('Token issuer is not accepted');
+  }
+  if (rules.audiences !== undefined) {
+    if (!hasAcceptedAudience(claims.aud, rules.audiences)) throw invalidToken('Token audience is not accepted');
+  } else if (claims.aud !== undefined && rules.acceptUnexpectedAudience !== true) {
+    // RFC 7519 section 4.1.3: a recipient that does not identify itself with a value of a present aud MUST refuse.
+    throw invalidToken(UNEXPECTED_AUDIENCE);
+  }
   assertTimeClaim(claims.exp, 'exp');
   if (claims.nbf !== undefined) assertTimeClaim(claims.nbf, 'nbf');
   // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
@@ -58,13 +76,7 @@ export function validateClaimsSet(
   if (claims.type === undefined) throw invalidToken('Token has no type claim');
   if (!rules.tokenTypes.has(claims.type as string)) throw invalidToken('Token type is not known');
   if (typeof claims.fresh !== 'boolean') assertTimeClaim(claims.fresh, 'fresh');
-  const identity = claims[rules.identityClaim];
-  if (typeof identity !== 'string' || identity.length === 0) {
-    throw invalidToken(`Token has no valid ${rules.identityClaim} claim`);
-  }
-  if (hasControlCharacters(identity)) {
-    throw invalidToken(`Token ${rules.identityClaim} claim has control characters`);
-  }
+  const identity = identityOf(claims, rules);
   if (
     claims.sid !== undefined &&
     (typeof claims.sid !== 'string' || claims.sid.length === 0 || claims.sid.length > MAX_JTI_LENGTH)
@@ -72,13 +84,41 @@ export function validateClaimsSet(
     throw invalidToken('Token has no valid sid claim');
   }
   if (claims.auth_time !== undefined) assertTimeClaim(claims.auth_time, 'auth_time');
-  if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub.length === 0)) {
+  // `sub` beside another identity claim: a string when present, unless verifySub is off (PyJWT's verify_sub).
+  if (
+    claims.sub !== undefined &&
+    (typeof claims.sub !== 'string' || claims.sub.length === 0) &&
+    (rules.verifySub !== false || !isIdentityValue(claims.sub))
+  ) {
     throw invalidToken('Token has no valid sub claim');
   }
   if (typeof claims.sub === 'string' && claims.sub !== identity && hasControlCharacters(claims.sub)) {
     throw invalidToken('Token sub claim has control characters');
   }
-  return { header: header as JwtHeader, claims: claims as JwtClaims, identity };
+  const raw = claims[rules.identityClaim];
+  const token = { header: header as JwtHeader, claims: claims as JwtClaims, identity };
+  return typeof raw === 'string' ? token : { ...token, identityValue: raw };
+}
+
+/**
+ * The identity as the string revocation, events and `loadUser` key on: a non-empty string without control characters;
+ * with `verifySub: false`, any other JSON value but null or a boolean, as its JSON text (`42` as `'42'`).
+ */
+function identityOf(claims: Record<string, unknown>, rules: ClaimRules): string {
+  const identity = claims[rules.identityClaim];
+  if (typeof identity === 'string' && identity.length > 0) {
+    if (hasControlCharacters(identity)) throw invalidToken(`Token ${rules.identityClaim} claim has control characters`);
+    return identity;
+  }
+  if (rules.verifySub === false && typeof identity !== 'string' && isIdentityValue(identity)) {
+    return JSON.stringify(identity);
+  }
+  throw invalidToken(`Token has no valid ${rules.identityClaim} claim`);
+}
+
+/** A non-string value `verifySub: false` accepts as an identity: a number, an object or an array. */
+function isIdentityValue(value: unknown): boolean {
+  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'object' && value !== null);
 }
 
 /** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */

@@ -63,5 +63,11 @@ export interface JwtHeader {
 export interface VerifiedToken {
   readonly header: JwtHeader;
   readonly claims: JwtClaims;
+  /**
+   * The identity claim: the string itself, or (with `verifySub: false`) the JSON text of a non-string value, `42` as
+   * `'42'`. What revocation, events and `loadUser` key on.
+   */
   readonly identity: string;
+  /** With `verifySub: false` and a non-string identity claim: its value as it is (what `@CurrentIdentity()` gives). */
+  readonly identityValue?: unknown;
 }

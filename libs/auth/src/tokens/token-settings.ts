@@ -21,10 +21,20 @@ export interface TokenSettings {
   readonly refreshTokenTtl: number | false;
   /** The claim that carries the identity. */
   readonly identityClaim: string;
-  /** `iss` written into every token and required, exactly, when verifying. */
+  /** `iss` written into every token we mint. */
   readonly issuer?: string;
-  /** `aud` written into every token; a verified token must name one of these. */
+  /** `aud` written into every token we mint. */
   readonly audience?: string | string[];
+  /** The `iss` values a verified token may carry, each exactly (default `[issuer]`); undefined: `iss` not checked. */
+  readonly acceptedIssuers?: readonly string[];
+  /** A verified token's `aud` must name one of these, exactly (default `audience`); undefined: none configured. */
+  readonly acceptedAudiences?: readonly string[];
+  /** With no accepted audience, accept a token that carries `aud` anyway (a migration's opt-out of RFC 7519 4.1.3). */
+  readonly acceptUnexpectedAudience: boolean;
+  /** False: the identity claim may be a non-string JSON value (an integer, an object), as `JWT_VERIFY_SUB = False`. */
+  readonly verifySub: boolean;
+  /** Whether minted tokens carry `nbf` (= `iat`). */
+  readonly encodeNbf: boolean;
   /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. */
   readonly leeway: number;
   /** Tokens longer than this many characters are refused before any decoding. */

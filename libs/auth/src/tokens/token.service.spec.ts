@@ -363,6 +363,37 @@ describe('TokenService', () => {
       expect(payload).not.toHaveProperty('aud');
     });
 
+    it('mints with issuer and audience, and verifies against the accepted lists apart from them', () => {
+      const a = makeService({ issuer: 'https://a.example', audience: 'a-api' });
+      const b = makeService({
+        issuer: 'https://b.example',
+        audience: 'b-api',
+        acceptedIssuers: ['https://a.example', 'https://b.example'],
+        acceptedAudiences: ['a-api', 'b-api'],
+      });
+      expect(b.verifyToken(a.createAccessToken('alice'))).toMatchObject({ iss: 'https://a.example', aud: 'a-api' });
+      expect(b.verifyToken(b.createAccessToken('alice')).iss).toBe('https://b.example');
+      // b accepts a's tokens; a (its defaults: what it mints) refuses b's.
+      expect((thrownBy(() => a.verifyToken(b.createAccessToken('alice'))) as AuthError).code).toBe('invalid_token');
+    });
+
+    it('a token minted with aud is refused by a service that configures no audience', () => {
+      const token = makeService({ audience: 'api' }).createAccessToken('alice');
+      expect((thrownBy(() => makeService().verifyToken(token)) as AuthError).message).toMatch(
+        /no audience is configured/,
+      );
+      expect(makeService({ acceptUnexpectedAudience: true }).verifyToken(token).aud).toBe('api');
+    });
+
+    it('encodeNbf: false mints tokens without nbf, and they verify', () => {
+      const service = makeService({ encodeNbf: false });
+      const token = service.createAccessToken('alice');
+      expect(payloadOf(token)).not.toHaveProperty('nbf');
+      expect(service.verifyToken(token).sub).toBe('alice');
+      const byDefault = payloadOf(makeService().createAccessToken('alice'));
+      expect(byDefault.nbf).toBe(byDefault.iat);
+    });
+
     it('tokens carrying them verify', () => {
       const service = makeService({ issuer: 'https://auth.example', audience: 'api' });
       expect(service.verifyToken(service.createAccessToken('alice'))).toMatchObject({
