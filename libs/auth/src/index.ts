@@ -84,7 +84,8 @@ export { CurrentClaims } from './decorators/current-claims.decorator.js';
 export { CurrentTokenHeader } from './decorators/current-token-header.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { OptionalAuth } from './decorators/optional-auth.decorator.js';
-export { SessionService, type StartSessionOptions } from './sessions/session.service.js';
+export { SessionService } from './sessions/session.service.js';
+export type { StartSessionOptions } from './sessions/start-session-options.js';
 export type { TokenPair } from './sessions/token-pair.interface.js';
 export { RevocationService } from './revocation/revocation.service.js';
 export {

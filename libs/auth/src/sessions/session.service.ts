@@ -13,33 +13,10 @@ import { withTimeout } from '../revocation/with-timeout.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
 import { SecurityEvents } from '../events/security-events.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
-import type { CreateAccessTokenOptions } from '../tokens/token-options.interface.js';
 import { TokenService } from '../tokens/token.service.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import type { TokenPair } from './token-pair.interface.js';
-
-/**
- * Options of `SessionService.start`.
- *
- * @example
- * ```ts
- * await sessions.start(identity, { metadata: { userAgent: 'curl/8.5', ip: '203.0.113.7' } });
- * ```
- */
-export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'additionalClaims' | 'additionalHeaders'> & {
-  /**
-   * Short strings recorded with the session and returned by `listSessions` (user agent, IP address, device name):
-   * never a secret. Truncate what the client sends before passing it. At most {@link MAX_METADATA_ENTRIES} entries, keys
-   * of at most 64 characters and values of at most {@link MAX_METADATA_LENGTH}, so that a listing read from the store
-   * stays bounded (1000 sessions of at most about 16 KB each).
-   */
-  metadata?: Record<string, string>;
-};
-
-/** The most metadata entries a session records. */
-export const MAX_METADATA_ENTRIES = 16;
-/** The longest metadata value a session records, in characters. */
-export const MAX_METADATA_LENGTH = 1024;
+import { assertMetadata, type StartSessionOptions } from './start-session-options.js';
 
 /** Sessions revoked at once by `revokeOtherSessions`: enough to be quick, few enough not to flood the store. */
 const REVOKE_CONCURRENCY = 16;
@@ -314,28 +291,6 @@ export class SessionService {
       this.settings.revocationTimeoutMs,
       what,
       'Session state is unavailable; try again shortly',
-    );
-  }
-}
-
-function assertMetadata(metadata: unknown): asserts metadata is Record<string, string> | undefined {
-  if (metadata === undefined) return;
-  if (
-    typeof metadata !== 'object' ||
-    metadata === null ||
-    Array.isArray(metadata) ||
-    !Object.values(metadata).every((value) => typeof value === 'string')
-  ) {
-    throw new TypeError('nest-jwt-extended: SessionService.start metadata must be an object of strings');
-  }
-  const entries = Object.entries(metadata as Record<string, string>);
-  if (
-    entries.length > MAX_METADATA_ENTRIES ||
-    entries.some(([key, value]) => key.length > 64 || value.length > MAX_METADATA_LENGTH)
-  ) {
-    throw new TypeError(
-      `nest-jwt-extended: SessionService.start metadata takes at most ${MAX_METADATA_ENTRIES} entries, keys of at ` +
-        `most 64 characters and values of at most ${MAX_METADATA_LENGTH}: truncate what the client sent`,
     );
   }
 }

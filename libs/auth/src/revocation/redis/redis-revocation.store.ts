@@ -4,7 +4,6 @@ import {
   type ScriptedClient,
 } from './redis-revocation.connection.js';
 import {
-  MAX_LISTED_SESSIONS,
   type Revocation,
   type RevocationFeed,
   type RevocationQuery,
@@ -13,14 +12,8 @@ import {
   type RotationRequest,
   type SessionRecord,
 } from '../revocation-store.interface.js';
-import {
-  pairs,
-  parseEntry,
-  parseRevocation,
-  parseSessionInfo,
-  recentArgs,
-  type RecentArgs,
-} from './redis-revocation.replies.js';
+import { pairs, parseEntry, parseRevocation, recentArgs, type RecentArgs } from './redis-revocation.replies.js';
+import { RedisSessionRecords } from './redis-session-records.js';
 import { encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
 import { withTimeout } from '../with-timeout.js';
 import { epochSeconds } from '../../util/epoch-seconds.js';
@@ -64,6 +57,7 @@ export class RedisRevocationStore implements RevocationStore {
   private readonly keys: RevocationKeys;
   private readonly timeoutMs: number;
   private readonly connection: RedisConnection;
+  private readonly sessions: RedisSessionRecords;
 
   constructor(options: RedisRevocationStoreOptions) {
     const given = [options?.url, options?.client, options?.cluster, options?.sentinel].filter((v) => v !== undefined);
@@ -76,6 +70,7 @@ export class RedisRevocationStore implements RevocationStore {
     this.keys = new RevocationKeys(options.keyPrefix ?? 'nest-jwt-extended:');
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
     this.connection = new RedisConnection(options, this.timeoutMs, this.keys.channel);
+    this.sessions = new RedisSessionRecords(this.keys, (command, what) => this.run(command, what));
   }
 
   async revoke(revocation: Revocation, recentFor: number): Promise<Revocation> {
@@ -157,20 +152,7 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async registerSession(session: SessionRecord): Promise<void> {
-    const redis = await this.connection.commands();
-    const info = `${session.createdAt}:${session.lastRefreshedAt ?? ''}:${JSON.stringify(session.metadata ?? {})}`;
-    await this.run(
-      redis.njeRegisterSession(
-        this.keys.sessions(session.identity),
-        this.keys.sessionInfo(session.identity),
-        session.sessionId,
-        session.expiresAt,
-        epochSeconds(),
-        info,
-        MAX_LISTED_SESSIONS,
-      ),
-      'register session',
-    );
+    await this.sessions.register(await this.connection.commands(), session);
   }
 
   async touchSession(identity: string, sessionId: string, at: number): Promise<void> {
@@ -179,36 +161,7 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async listSessions(identity: string, limit: number): Promise<SessionRecord[]> {
-    const redis = await this.connection.commands();
-    const now = epochSeconds();
-    const shard = shardOf(identity);
-    const [live, userUntil, validAfter] = await this.run(
-      Promise.all([
-        // At most MAX_LISTED_SESSIONS: registerSession trims the set.
-        redis.zrangebyscore(this.keys.sessions(identity), `(${now}`, '+inf', 'WITHSCORES'),
-        redis.zscore(this.keys.revokedUsers(shard), encodeId(identity)),
-        redis.hget(this.keys.validAfter(shard), encodeId(identity)),
-      ]),
-      'list sessions',
-    );
-    const ids = pairs(live);
-    if (ids.length === 0) return [];
-    const [infos, ...revoked] = await this.run(
-      Promise.all([
-        redis.hmget(this.keys.sessionInfo(identity), ...ids.map(([id]) => id)),
-        ...ids.map(([id]) => redis.zscore(this.keys.revokedSession(id), encodeId(id))),
-      ]),
-      'list sessions',
-    );
-    const after = userUntil !== null && Number(userUntil) > now && validAfter !== null ? Number(validAfter) : 0;
-    const sessions: SessionRecord[] = [];
-    ids.forEach(([sessionId, expiresAt], i) => {
-      const info = parseSessionInfo(infos[i] ?? null);
-      const revokedUntil = revoked[i] as string | null;
-      if (!info || (revokedUntil !== null && Number(revokedUntil) > now) || info.createdAt < after) return;
-      sessions.push({ sessionId, identity, expiresAt: Number(expiresAt), ...info });
-    });
-    return sessions.sort((a, b) => b.createdAt - a.createdAt).slice(0, Math.max(0, limit));
+    return this.sessions.list(await this.connection.commands(), identity, limit);
   }
 
   async rotateRefreshToken(request: RotationRequest): Promise<RotationOutcome> {
