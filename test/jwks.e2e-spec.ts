@@ -1,9 +1,10 @@
 import { createHmac, type JsonWebKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import type { DemoProcess } from './support/demo-process.js';
 import { clearInheritedKeyVariables, DemoFleet, demoEnv } from './support/demo-pool.js';
-import { accessClaims, b64 } from './support/forge.js';
+import { accessClaims, b64, exponentOneJwk, forgeForExponentOne } from './support/forge.js';
 import { JwksServer, publicJwk } from './support/jwks-server.js';
 import { generateKeys, headerOf, KeyDir, signToken, type TestKeyPair } from './support/keys.js';
 import { ADAPTERS, startUpTimeout } from './support/test-env.js';
@@ -16,11 +17,13 @@ const ISSUER_KID = 'issuer-2026';
 const dir = new KeyDir();
 afterAll(() => dir.remove());
 // The issuer's key; A and B, keys of the JWKS server under the test's control; C, an attacker's.
-const [issuerKey, keyA, keyB, keyC] = await Promise.all<Promise<TestKeyPair>[]>([
+// R: an RSA key of the JWKS server, for the e = 1 case (issue 23).
+const [issuerKey, keyA, keyB, keyC, keyR] = await Promise.all<Promise<TestKeyPair>[]>([
   generateKeys('ES256'),
   generateKeys('ES256'),
   generateKeys('ES256'),
   generateKeys('ES256'),
+  generateKeys('RS256'),
 ]);
 const issuerKeyPath = dir.writePair('issuer', issuerKey!).privatePath;
 
@@ -391,3 +394,61 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+/**
+ * Issue 23: an RSA key with public exponent 1 in the JWKS let anyone forge tokens for its kid (with e = 1 the padded
+ * digest is its own signature). The key checks run on every fetched document: the key is skipped with one warning
+ * naming its kid, tokens naming it get 401 invalid_token, and the document's other keys keep working.
+ */
+describe.each(ADAPTERS)('a key failing the key checks in the remote JWKS (RS256) on %s', (adapter) => {
+  let server: JwksServer;
+  let verifier: Verifier;
+  const forged = forgeForExponentOne({ kid: 'e1' }, accessClaims({ sub: 'admin', fresh: true }));
+  let warn: jest.Spied<Logger['warn']>;
+
+  beforeAll(async () => {
+    // The verifier's logger is off (logger: false), but the warning still goes through Logger#warn.
+    warn = jest.spyOn(Logger.prototype, 'warn');
+    server = await JwksServer.start();
+    server.keys = [
+      exponentOneJwk(keyR!.publicKey, { kid: 'e1', alg: 'RS256', use: 'sig' }),
+      publicJwk(keyR!.publicKey, 'r', 'RS256'),
+    ];
+    verifier = await startVerifier(
+      adapter,
+      { uri: server.url, cooldownMs: 0, cacheMaxAgeMs: 60_000, timeoutMs: 2000 },
+      'RS256',
+    );
+  }, 30_000);
+  afterAll(async () => {
+    warn?.mockRestore();
+    await verifier?.close();
+    await server?.stop();
+  });
+
+  it('refuses the forged admin token with 401 invalid_token at every route, and warns once, naming the kid only', async () => {
+    warn.mockClear();
+    for (const route of [() => verifier.http.get('/me'), () => verifier.http.post('/critical')]) {
+      for (let i = 0; i < 2; i++) {
+        const res = await route().set(bearer(forged)).expect(401).expect('Content-Type', /json/);
+        expect(res.body).toMatchObject({ statusCode: 401, code: 'invalid_token' });
+        expect(res.body.message).toMatch(/\bkid\b.*key checks/);
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+      }
+    }
+    // cooldownMs 0: each of those tokens refetched the document, and the key stayed bad: still one warning.
+    expect(server.requestCount).toBeGreaterThan(1);
+    const warnings = warn.mock.calls.map(([message]) => String(message)).filter((text) => text.includes(server.url));
+    expect(warnings).toEqual([
+      `Remote JWKS ${server.url}: key "e1" is skipped, it is an RSA key with public exponent 1: it must be odd and at least 3`,
+    ]);
+    expect(warnings[0]).not.toContain(String(keyR!.publicKey.export({ format: 'jwk' }).n).slice(0, 16));
+  });
+
+  it('keeps verifying with the other keys of the document', async () => {
+    await verifier.http
+      .get('/me')
+      .set(bearer(signToken('RS256', keyR!.privateKey, accessClaims(), { kid: 'r' })))
+      .expect(200, { identity: 'test', kid: 'r', alg: 'RS256' });
+  });
+});

@@ -2,9 +2,11 @@
  * Rule 2 of /work/shared/reference/security.md: keys are checked at start-up. Each refusal is an
  * InvalidAuthOptionError naming the option, and needs no HTTP. Shared set-up: test/support/security-apps.ts.
  */
-import { createSecretKey, randomBytes } from 'node:crypto';
+import { createSecretKey, type JsonWebKey, randomBytes, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { startUpRefusal } from '../fixtures/security.app.js';
+import { accessClaims, exponentOneJwk, exponentOneKey, forgeForExponentOne } from '../support/forge.js';
 import { K } from '../support/security-apps.js';
 import { privatePem, publicPem } from '../support/security-keys.js';
 
@@ -203,5 +205,87 @@ describe('rule 2: keys are checked at start-up', () => {
     expect(error.message).toContain(`nest-jwt-extended: option "${option}"`);
     // Errors name the option, never quote the key.
     expect(error.message).not.toMatch(/-----BEGIN|MII[A-Za-z0-9+/]{20}/);
+  });
+});
+
+/**
+ * Issue 23: an RSA key with public exponent 1 verified a token anyone can forge ({"sub":"admin","type":"access",
+ * "fresh":true}), through publicKey and verificationKeys alike. The same key checks now refuse it, and the other keys
+ * those checks catch, at start-up, naming the option and the kid. (The remote JWKS path: test/jwks.e2e-spec.ts.)
+ */
+describe('issue 23: the key checks refuse weak and broken keys at start-up', () => {
+  const forged = forgeForExponentOne({ kid: 'e1' }, accessClaims({ sub: 'admin', fresh: true }));
+  const e1Jwk = exponentOneJwk(K.rsa.publicKey);
+  const e1Pem = exponentOneKey(K.rsa.publicKey).export({ type: 'spki', format: 'pem' }).toString();
+
+  it('the forgery is real: node:crypto alone verifies the forged admin token with the e = 1 key', () => {
+    const [header, payload, signature] = forged.split('.');
+    const verified = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      exponentOneKey(K.rsa.publicKey),
+      Buffer.from(signature!, 'base64url'),
+    );
+    expect(verified).toBe(true);
+  });
+
+  it.each([
+    ['publicKey as a JWK', { algorithm: 'RS256', publicKey: e1Jwk, kid: 'e1' }, 'publicKey'],
+    ['publicKey as PEM', { algorithm: 'RS256', publicKey: e1Pem, kid: 'e1' }, 'publicKey'],
+    [
+      'a verificationKeys entry',
+      { algorithm: 'RS256', privateKey: privatePem(K.rsa), verificationKeys: [{ kid: 'e1', key: e1Jwk }] },
+      'verificationKeys[0].key',
+    ],
+    [
+      'a PS256 verificationKeys entry',
+      { secret: K.mixedHmac, verificationKeys: [{ kid: 'e1', algorithm: 'PS256', key: e1Pem }] },
+      'verificationKeys[0].key',
+    ],
+  ] as const)('refuses the e = 1 key as %s, naming the option and the kid', async (_, options, option) => {
+    const error = await startUpRefusal(options);
+    expect(error.option).toBe(option);
+    expect(error.message).toBe(
+      `nest-jwt-extended: option "${option}" is an RSA key with public exponent 1: it must be odd and at least 3 (kid "e1")`,
+    );
+    expect(error.message).not.toContain(String(e1Jwk.n).slice(0, 16));
+  });
+
+  const rocaJwk = (
+    JSON.parse(readFileSync('test/fixtures/vectors/wycheproof/json_web_key_test.json', 'utf8')) as {
+      testGroups: Array<{ comment: string; public?: { keys: JsonWebKey[] } }>;
+    }
+  ).testGroups.find((group) => group.comment === 'jws_rsa_roca_key')!.public!.keys[0]!;
+  const ecJwk = K.p256.publicKey.export({ format: 'jwk' });
+  const edJwk = K.ed25519.publicKey.export({ format: 'jwk' });
+
+  it.each([
+    ['an even public exponent', { ...K.rsa.publicKey.export({ format: 'jwk' }), e: 'AQAA' }, 'RS256', /exponent 65536/],
+    ['a ROCA-vulnerable modulus (Wycheproof JWK tcId 7)', rocaJwk, 'RS256', /ROCA fingerprint \(CVE-2017-15361\)/],
+    [
+      'key_ops without "verify"',
+      { ...K.rsa.publicKey.export({ format: 'jwk' }), key_ops: ['encrypt'] },
+      'RS256',
+      /key_ops \(\["encrypt"\]\) do not include "verify"/,
+    ],
+    ['an EC point off P-256', { ...ecJwk, y: ecJwk.x }, 'ES256', /is an EC key whose point is not on P-256/],
+    [
+      'Ed25519 bytes that are no point',
+      { ...edJwk, x: 'AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI' },
+      'EdDSA',
+      /not a point on Ed25519/,
+    ],
+  ] as const)('refuses %s as a verification key, with our own message', async (_, key, algorithm, reason) => {
+    const error = await startUpRefusal({ secret: K.mixedHmac, verificationKeys: [{ kid: 'bad', algorithm, key }] });
+    expect(error.option).toBe('verificationKeys[0].key');
+    expect(error.message).toMatch(reason);
+    expect(error.message).toMatch(/\(kid "bad"\)$/);
+  });
+
+  it('refuses a signing key whose key_ops exclude "sign"', async () => {
+    const jwk = { ...K.p256.privateKey.export({ format: 'jwk' }), key_ops: ['verify'] };
+    const error = await startUpRefusal({ algorithm: 'ES256', privateKey: jwk, kid: 'k' });
+    expect(error.option).toBe('privateKey');
+    expect(error.message).toMatch(/do not include "sign"/);
   });
 });

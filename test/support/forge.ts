@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { TEST_SECRET } from './test-env.js';
 
@@ -36,3 +36,30 @@ export function forge(
 export function unsigned(payload: unknown, alg = 'none'): string {
   return `${b64({ alg, typ: 'JWT' })}.${b64(payload)}.`;
 }
+
+/**
+ * The RSA public key with `publicKey`'s modulus and public exponent 1, as a JWK: the key of the e = 1 forgery
+ * (issue 23). Node imports it without complaint.
+ */
+export function exponentOneJwk(publicKey: KeyObject, extra: Record<string, unknown> = {}): JsonWebKey {
+  return { ...publicKey.export({ format: 'jwk' }), e: 'AQ', ...extra };
+}
+
+/**
+ * An RS256 token "signed" for an RSA key with public exponent 1, without any private key: s^1 mod n = s, so the
+ * EMSA-PKCS1-v1_5 encoding of the digest (RFC 8017 section 9.2) is its own signature. `modulusBytes` is the key size.
+ */
+export function forgeForExponentOne(header: Record<string, unknown>, payload: unknown, modulusBytes = 256): string {
+  const signingInput = `${b64({ alg: 'RS256', typ: 'JWT', ...header })}.${b64(payload)}`;
+  const digestInfo = Buffer.concat([
+    Buffer.from('3031300d060960864801650304020105000420', 'hex'), // DigestInfo prefix of SHA-256
+    createHash('sha256').update(signingInput).digest(),
+  ]);
+  const padding = Buffer.alloc(modulusBytes - digestInfo.length - 3, 0xff);
+  const encoded = Buffer.concat([Buffer.from([0x00, 0x01]), padding, Buffer.from([0x00]), digestInfo]);
+  return `${signingInput}.${encoded.toString('base64url')}`;
+}
+
+/** `exponentOneJwk` as a KeyObject, to show with node:crypto alone that a forged token verifies under it. */
+export const exponentOneKey = (publicKey: KeyObject): KeyObject =>
+  createPublicKey({ key: exponentOneJwk(publicKey), format: 'jwk' });

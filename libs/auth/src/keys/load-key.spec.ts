@@ -1,18 +1,11 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  createSecretKey,
-  generateKeyPairSync,
-  X509Certificate,
-  type KeyObject,
-} from 'node:crypto';
+import { createPublicKey, createSecretKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
-import { assertKeyFits, loadKey } from './load-key.js';
+import { loadKey } from './load-key.js';
 
 const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const RSA_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
@@ -638,29 +631,5 @@ describe('loadKey', () => {
     it('names whatever option it is given', () => {
       expectRefused('nope', 'EdDSA', 'verify', /is neither PEM text/, 'verificationKeys[3].key');
     });
-  });
-});
-
-describe('assertKeyFits', () => {
-  it('accepts a fitting key and returns nothing', () => {
-    expect(assertKeyFits(P256.publicKey, 'ES256', 'jwks')).toBeUndefined();
-    expect(assertKeyFits(createSecretKey(Buffer.alloc(32)), 'HS256', 'secret')).toBeUndefined();
-  });
-
-  it('refuses a public key for an HMAC algorithm', () => {
-    const error = refusal(() => assertKeyFits(RSA.publicKey, 'HS256', 'jwks'));
-    expect(error.option).toBe('jwks');
-    expect(error.message).toMatch(/must be a secret for HS256/);
-  });
-
-  it('refuses a secret key for an asymmetric algorithm', () => {
-    expect(refusal(() => assertKeyFits(createSecretKey(Buffer.alloc(64)), 'ES256', 'jwks')).message).toMatch(
-      /must be a ec key for ES256 \(got secret\)/,
-    );
-  });
-
-  it('refuses a private key created from PEM just like a public one, by its details', () => {
-    const key = createPrivateKey(pem(RSA_1024.privateKey, 'pkcs8'));
-    expect(refusal(() => assertKeyFits(key, 'RS256', 'privateKey')).message).toMatch(/at least 2048 bits \(got 1024\)/);
   });
 });

@@ -2,45 +2,53 @@ import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, type Jso
 import { existsSync, readFileSync } from 'node:fs';
 import { JWS_ALGORITHMS, type JwtAlgorithm } from '../jws/jws-algorithm.js';
 import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
+import { jwkProblem, keyProblem, type KeyUse } from './key-checks.js';
 
-const MIN_RSA_BITS = 2048;
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 
 /**
- * Builds the `KeyObject` for `algorithm` from `input` and checks it fits: an HMAC secret of at least the hash size,
- * an RSA key of at least 2048 bits, an EC key on the algorithm's curve, an Ed25519 key for EdDSA. A key that cannot be
- * parsed stops the app; an asymmetric key is never taken as an HMAC secret (algorithm confusion), nor the reverse.
- * Errors name `option` and never quote the key.
+ * Builds the `KeyObject` for `algorithm` from `input` and runs the key checks of `key-checks.ts` on it (those a
+ * remote JWKS key passes too): an HMAC secret of at least the hash size; an RSA key of at least 2048 bits, with an odd
+ * public exponent of at least 3 and without the ROCA fingerprint; an EC key on the algorithm's curve; an Ed25519 key
+ * for EdDSA; a JWK's `alg`, `use` and `key_ops` allowing `use`. A key that cannot be parsed stops the app; an
+ * asymmetric key is never taken as an HMAC secret (algorithm confusion), nor the reverse. Errors name `option` and
+ * `kid` (when there is one) and never quote the key.
  */
-export function loadKey(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | 'verify', option: string): KeyObject {
+export function loadKey(input: unknown, algorithm: JwtAlgorithm, use: KeyUse, option: string, kid?: string): KeyObject {
   const spec = JWS_ALGORITHMS[algorithm];
   if (input === undefined || input === null || input === '' || (Buffer.isBuffer(input) && input.length === 0)) {
     throw new InvalidAuthOptionError(option, 'is required');
   }
+  // The kid ends the reason, so that one line of the start-up error says which configured key is at fault.
+  const fail = (reason: string): never => {
+    throw new InvalidAuthOptionError(option, kid === undefined ? reason : `${reason} (kid "${kid}")`);
+  };
   const key =
-    spec.family === 'hmac' ? secretKeyOf(input, algorithm, option) : asymmetricKeyOf(input, algorithm, use, option);
-  assertKeyFits(key, algorithm, option);
+    spec.family === 'hmac' ? secretKeyOf(input, algorithm, use, fail) : asymmetricKeyOf(input, algorithm, use, fail);
+  const problem = keyProblem(key, algorithm);
+  if (problem !== undefined) fail(problem);
   return key;
 }
 
-function secretKeyOf(input: unknown, algorithm: JwtAlgorithm, option: string): KeyObject {
+/** Throws the start-up error for one configured key; the reason follows the option's name. */
+type Fail = (reason: string) => never;
+
+function secretKeyOf(input: unknown, algorithm: JwtAlgorithm, use: KeyUse, fail: Fail): KeyObject {
   if (input instanceof KeyObject) {
-    if (input.type !== 'secret')
-      throw new InvalidAuthOptionError(option, `must be a secret key for an HMAC algorithm (got a ${input.type} key)`);
+    if (input.type !== 'secret') fail(`must be a secret key for an HMAC algorithm (got a ${input.type} key)`);
     return input;
   }
   if (isJwk(input)) {
-    assertJwkFits(input, algorithm, option);
-    if (input.kty !== 'oct' || typeof input.k !== 'string')
-      throw new InvalidAuthOptionError(option, 'must be an "oct" JWK for an HMAC algorithm');
+    // An HMAC secret both signs and verifies: its key_ops must allow the use it is configured for.
+    const problem = jwkProblem(input, algorithm, use);
+    if (problem !== undefined) fail(problem);
+    if (input.kty !== 'oct' || typeof input.k !== 'string') fail('must be an "oct" JWK for an HMAC algorithm');
     return createSecretKey(Buffer.from(input.k, 'base64url'));
   }
-  if (typeof input !== 'string' && !Buffer.isBuffer(input))
-    throw new InvalidAuthOptionError(option, 'must be a string or a Buffer');
+  if (typeof input !== 'string' && !Buffer.isBuffer(input)) return fail('must be a string or a Buffer');
   // The classic confusion: a public key pasted where a secret belongs would let anyone who has it sign tokens.
   if (looksLikeKey(input)) {
-    throw new InvalidAuthOptionError(
-      option,
+    fail(
       'looks like a PEM, DER or JWK key, not an HMAC secret: asymmetric keys go in privateKey / publicKey with an RS, PS, ES or EdDSA algorithm',
     );
   }
@@ -75,32 +83,32 @@ function looksLikeKey(input: string | Buffer): boolean {
   });
 }
 
-function asymmetricKeyOf(input: unknown, algorithm: JwtAlgorithm, use: 'sign' | 'verify', option: string): KeyObject {
+function asymmetricKeyOf(input: unknown, algorithm: JwtAlgorithm, use: KeyUse, fail: Fail): KeyObject {
   if (input instanceof KeyObject) {
-    if (input.type === 'secret')
-      throw new InvalidAuthOptionError(option, 'must be an asymmetric key (got a secret key)');
-    if (use === 'sign' && input.type !== 'private') throw new InvalidAuthOptionError(option, 'must be a private key');
+    if (input.type === 'secret') fail('must be an asymmetric key (got a secret key)');
+    if (use === 'sign' && input.type !== 'private') fail('must be a private key');
     return use === 'verify' && input.type === 'private' ? createPublicKey(input) : input;
   }
-  const material = materialOf(input, option);
-  if (typeof material === 'object' && !Buffer.isBuffer(material)) assertJwkFits(material.key, algorithm, option);
+  const material = materialOf(input, fail);
+  if (typeof material === 'object' && !Buffer.isBuffer(material)) {
+    // Before the import: Node refuses a point off its curve with a message that says nothing of the curve.
+    const problem = jwkProblem(material.key, algorithm, use);
+    if (problem !== undefined) fail(problem);
+  }
   try {
     if (use === 'sign') return createPrivateKey(material);
     // A private key or a certificate also yields the public key.
     return createPublicKey(material);
   } catch {
-    throw new InvalidAuthOptionError(
-      option,
-      `is not a valid ${use === 'sign' ? 'private' : 'public'} key (PEM, JWK or a file holding one)`,
-    );
+    return fail(`is not a valid ${use === 'sign' ? 'private' : 'public'} key (PEM, JWK or a file holding one)`);
   }
 }
 
 /** PEM text, a JWK, or a file path holding either: what `createPublicKey` / `createPrivateKey` take. */
-function materialOf(input: unknown, option: string): string | Buffer | { key: JsonWebKey; format: 'jwk' } {
+function materialOf(input: unknown, fail: Fail): string | Buffer | { key: JsonWebKey; format: 'jwk' } {
   if (isJwk(input)) return { key: input, format: 'jwk' };
   if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
-    throw new InvalidAuthOptionError(option, 'must be PEM text, a file path, a JWK or a KeyObject');
+    return fail('must be PEM text, a file path, a JWK or a KeyObject');
   }
   const text = input.toString('utf8');
   if (PEM.test(text)) return input;
@@ -112,26 +120,18 @@ function materialOf(input: unknown, option: string): string | Buffer | { key: Js
     } catch {
       // Not JSON: fall through to the error below.
     }
-    throw new InvalidAuthOptionError(option, 'is not a valid JWK');
+    return fail('is not a valid JWK');
   }
   if (typeof input === 'string' && !trimmed.includes('\n') && existsSync(trimmed)) {
     let contents: Buffer;
     try {
       contents = readFileSync(trimmed);
     } catch {
-      throw new InvalidAuthOptionError(option, 'names a file that cannot be read');
+      return fail('names a file that cannot be read');
     }
-    return materialOf(contents, option);
+    return materialOf(contents, fail);
   }
-  throw new InvalidAuthOptionError(option, 'is neither PEM text, a JWK, nor the path of a readable file');
-}
-
-// A JWK that states its algorithm or use must agree with the configuration (RFC 7517 sections 4.2 and 4.4).
-function assertJwkFits(jwk: JsonWebKey, algorithm: JwtAlgorithm, option: string): void {
-  if (jwk.alg !== undefined && jwk.alg !== algorithm)
-    throw new InvalidAuthOptionError(option, `is a JWK for ${shown(jwk.alg)}, not ${algorithm}`);
-  if (jwk.use !== undefined && jwk.use !== 'sig')
-    throw new InvalidAuthOptionError(option, `is a JWK for use "${shown(jwk.use)}", not "sig"`);
+  return fail('is neither PEM text, a JWK, nor the path of a readable file');
 }
 
 function isJwk(value: unknown): value is JsonWebKey {
@@ -142,41 +142,4 @@ function isJwk(value: unknown): value is JsonWebKey {
     !(value instanceof KeyObject) &&
     typeof (value as JsonWebKey).kty === 'string'
   );
-}
-
-/** Key type, size and curve for `algorithm` (RFC 7518 sections 3.2, 3.3, 3.4; RFC 8037). */
-export function assertKeyFits(key: KeyObject, algorithm: JwtAlgorithm, option: string): void {
-  const spec = JWS_ALGORITHMS[algorithm];
-  if (spec.family === 'hmac') {
-    const size = key.symmetricKeySize ?? 0;
-    if (key.type !== 'secret') throw new InvalidAuthOptionError(option, `must be a secret for ${algorithm}`);
-    if (size < spec.bytes!)
-      throw new InvalidAuthOptionError(option, `must be at least ${spec.bytes} bytes for ${algorithm} (got ${size})`);
-    return;
-  }
-  const type = key.asymmetricKeyType;
-  if (type === undefined || !spec.keyTypes.includes(type)) {
-    throw new InvalidAuthOptionError(
-      option,
-      `must be a ${spec.keyTypes.join(' or ')} key for ${algorithm} (got ${type ?? key.type})`,
-    );
-  }
-  const details = key.asymmetricKeyDetails ?? {};
-  if ((type === 'rsa' || type === 'rsa-pss') && (details.modulusLength ?? 0) < MIN_RSA_BITS) {
-    throw new InvalidAuthOptionError(
-      option,
-      `must be an RSA key of at least ${MIN_RSA_BITS} bits (got ${details.modulusLength})`,
-    );
-  }
-  if (spec.namedCurve !== undefined && details.namedCurve !== spec.namedCurve) {
-    throw new InvalidAuthOptionError(
-      option,
-      `must be on curve ${spec.namedCurve} for ${algorithm} (got ${details.namedCurve})`,
-    );
-  }
-}
-
-/** A JWK member as text for a message: strings as they are, anything else as JSON. */
-function shown(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

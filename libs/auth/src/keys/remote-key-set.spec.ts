@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -10,7 +10,7 @@ import type { AuthModuleOptions } from '../options/auth-module-options.interface
 import { resolveAuthOptions } from '../options/resolved-auth-options.js';
 import { TokenService } from '../tokens/token.service.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
-import { RemoteKeySet, type RemoteKeySetOptions } from './remote-key-set.js';
+import { type KeySetLogger, RemoteKeySet, type RemoteKeySetOptions } from './remote-key-set.js';
 
 /** The identity provider's keys: it signs, we only ever see the public halves through its JWKS. */
 const IDP = {
@@ -60,15 +60,46 @@ function json(document: () => unknown, status = 200): Route {
   };
 }
 
-function remote(uri: string, options: Partial<RemoteKeySetOptions> = {}): RemoteKeySet {
-  return new RemoteKeySet({
-    uri,
-    algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
-    cacheMaxAgeMs: 60_000,
-    cooldownMs: 30_000,
-    timeoutMs: 2_000,
-    ...options,
-  });
+/** A logger that keeps what it is told, so that a test can count the warnings (and the output stays quiet). */
+function recordingLogger(): KeySetLogger & { readonly warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, warn: (message: unknown) => void warnings.push(String(message)) };
+}
+
+function remote(
+  uri: string,
+  options: Partial<RemoteKeySetOptions> = {},
+  logger: KeySetLogger = recordingLogger(),
+): RemoteKeySet {
+  return new RemoteKeySet(
+    {
+      uri,
+      algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      cacheMaxAgeMs: 60_000,
+      cooldownMs: 30_000,
+      timeoutMs: 2_000,
+      ...options,
+    },
+    logger,
+  );
+}
+
+/** The RSA public JWK with IDP.rsa's modulus and public exponent 1. */
+const exponentOneJwk = (kid: string): JsonWebKey => jwk(IDP.rsa.publicKey, { kid, e: 'AQ' });
+
+/**
+ * An RS256 "signature" under an e = 1 key: s^1 mod n = s, so the EMSA-PKCS1-v1_5 encoding of the digest (RFC 8017
+ * section 9.2) is its own signature, and anyone can make one without any private key.
+ */
+function forgeWithExponentOne(header: object, payload: object, modulusBytes = 256): string {
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const digestInfo = Buffer.concat([
+    Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+    createHash('sha256').update(input).digest(),
+  ]);
+  const padding = Buffer.alloc(modulusBytes - digestInfo.length - 3, 0xff);
+  const encoded = Buffer.concat([Buffer.from([0x00, 0x01]), padding, Buffer.from([0x00]), digestInfo]);
+  return `${input}.${encoded.toString('base64url')}`;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {
@@ -102,6 +133,12 @@ async function expectUnavailable(promise: Promise<unknown>, uri: string): Promis
   // Where the keys live is configuration, not the client's business.
   expect(`${error.message} ${error.challenge}`).not.toContain(new URL(uri).host);
 }
+
+const FAILED_CHECKS = 'Token key id (kid) names a key of the key set that failed the key checks';
+
+/** Wycheproof json_web_key_test.json, tcId 7: a modulus with the ROCA fingerprint (Apache-2.0, test/fixtures/vectors/). */
+const ROCA_N =
+  'AanFpofbj7KjD4Lf-N2hVMKR7yewSyXhhbirIMTGpfYEhZ_lnt5UoK98DnKIgArXGTu3MaW_HhFw16HGaTDUHqPrId7fe4r11CqRw09yBFuW79V8sYIwHdzCaWflUI6auImYbVfoN9_nD5n8N8SY9DwXw7mwZM9wREPXoDPgOoIWl6q_MPsp7n0zs3Z5ZaiQWOOzl1S9OhwAfSiiOwz6efnXEaxuTEtPd7BjSx7NaFka8Dx9U7YqXy2RFj1O9PjyaDGuRh7YXsX3iMUSP_wSyHQg_c_qHRtKUsNSGCT7OZg0hzm2KphtjnayKJvC64vAbROBR4Ubg6Bxg9IQVZ-QYyE';
 
 const spki = (key: KeyObject) => publicOf(key).export({ format: 'der', type: 'spki' });
 
@@ -240,7 +277,7 @@ describe('RemoteKeySet', () => {
 
     it('refuses an RSA key under 2048 bits', async () => {
       const { uri } = serve(json(() => ({ keys: [jwk(IDP.weak.publicKey, { kid: 'weak' })] })));
-      await expectInvalid(remote(uri).find('RS256', 'weak'), 'Token key does not fit its algorithm');
+      await expectInvalid(remote(uri).find('RS256', 'weak'), FAILED_CHECKS);
     });
 
     it.each([
@@ -254,6 +291,113 @@ describe('RemoteKeySet', () => {
       const { uri } = serve(json(() => ({ keys: [entry] })));
       const algorithm: JwtAlgorithm = entry.kty === 'EC' ? 'ES256' : 'RS256';
       await rejection(remote(uri).find(algorithm, entry.kid));
+    });
+  });
+
+  describe('the key checks on every fetch (those configured keys pass at start-up)', () => {
+    const forgedClaims = { sub: 'admin', type: 'access', fresh: true };
+
+    it('skips an RSA key with public exponent 1 with one warning naming its kid, and refuses the forged token', async () => {
+      // The forgery is real: node:crypto itself verifies it with the e = 1 key.
+      const forged = forgeWithExponentOne({ alg: 'RS256', kid: 'e1' }, forgedClaims);
+      const e1Key = createPublicKey({ key: exponentOneJwk('e1'), format: 'jwk' });
+      expect(verifyJwsSignature(decodeCompactJws(forged), JWS_ALGORITHMS.RS256, e1Key)).toBe(true);
+
+      const { uri } = serve(json(() => ({ keys: [exponentOneJwk('e1'), ...STANDARD_KEYS] })));
+      const logger = recordingLogger();
+      const keys = remote(uri, {}, logger);
+      await expectInvalid(keys.find('RS256', 'e1'), FAILED_CHECKS);
+      expect(logger.warnings).toEqual([
+        `Remote JWKS ${uri}: key "e1" is skipped, it is an RSA key with public exponent 1: it must be odd and at least 3`,
+      ]);
+      expect(logger.warnings[0]).not.toContain(exponentOneJwk('e1').n!.slice(0, 12));
+      // The other keys of the document are unaffected.
+      expect((await keys.find('RS256', 'rsa-1')).kid).toBe('rsa-1');
+    });
+
+    it('warns once for a key that stays bad across refetches, and again once it has left and comes back', async () => {
+      let online = [exponentOneJwk('e1'), ...STANDARD_KEYS];
+      const { uri, hits: count } = serve(json(() => ({ keys: online })));
+      const logger = recordingLogger();
+      const keys = remote(uri, { cooldownMs: 0 }, logger);
+      for (let i = 0; i < 4; i++) await expectInvalid(keys.find('RS256', 'e1'), FAILED_CHECKS);
+      expect(count()).toBeGreaterThan(1);
+      expect(logger.warnings).toHaveLength(1);
+      online = [...STANDARD_KEYS];
+      await expectInvalid(keys.find('RS256', 'e1'), 'Token key id (kid) is not known');
+      online = [exponentOneJwk('e1'), ...STANDARD_KEYS];
+      await expectInvalid(keys.find('RS256', 'e1'), FAILED_CHECKS);
+      expect(logger.warnings).toHaveLength(2);
+    });
+
+    it.each([
+      ['an even public exponent', () => jwk(IDP.rsa.publicKey, { kid: 'bad', e: 'AQAA' }), 'RS256', /exponent 65536/],
+      ['the ROCA fingerprint', () => ({ kty: 'RSA', n: ROCA_N, e: 'AQAB', kid: 'bad' }), 'RS256', /ROCA/],
+      [
+        'an EC point off its curve',
+        () => {
+          const key = jwk(IDP.p256.publicKey, { kid: 'bad' });
+          return { ...key, y: key.x };
+        },
+        'ES256',
+        /point is not on P-256/,
+      ],
+      [
+        'an Ed25519 x that is no point',
+        () => ({ kty: 'OKP', crv: 'Ed25519', x: 'AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI', kid: 'bad' }),
+        'EdDSA',
+        /not a point on Ed25519/,
+      ],
+      ['a malformed key_ops', () => jwk(IDP.rsa.publicKey, { kid: 'bad', key_ops: 'verify' }), 'RS256', /key_ops/],
+      ['an RSA JWK without "e"', () => ({ kty: 'RSA', n: jwk(IDP.rsa.publicKey, {}).n, kid: 'bad' }), 'RS256', /valid/],
+    ] as const)('skips a key with %s (one warning, 401 for its kid, never 503)', async (_, bad, algorithm, reason) => {
+      const { uri } = serve(json(() => ({ keys: [bad(), ...STANDARD_KEYS] })));
+      const logger = recordingLogger();
+      const keys = remote(uri, {}, logger);
+      await expectInvalid(keys.find(algorithm, 'bad'), FAILED_CHECKS);
+      expect(logger.warnings).toHaveLength(1);
+      expect(logger.warnings[0]).toMatch(/key "bad" is skipped, it /);
+      expect(logger.warnings[0]).toMatch(reason);
+      expect((await keys.find('ES256', 'ec-1')).kid).toBe('ec-1');
+    });
+
+    it('leaves out, without a word, keys meant for something else: use "enc", key_ops without "verify", other algorithms', async () => {
+      const { uri } = serve(
+        json(() => ({
+          keys: [
+            jwk(IDP.rsa2.publicKey, { kid: 'enc', use: 'enc', alg: 'RSA-OAEP' }),
+            jwk(IDP.rsa2.publicKey, { kid: 'ops', key_ops: ['encrypt'] }),
+            jwk(IDP.p384.publicKey, { kid: 'p384' }),
+            ...STANDARD_KEYS,
+          ],
+        })),
+      );
+      const logger = recordingLogger();
+      const keys = remote(uri, { cooldownMs: 60_000 }, logger);
+      for (const kid of ['enc', 'ops']) await expectInvalid(keys.find('RS256', kid), 'Token key id (kid) is not known');
+      await expectInvalid(keys.find('ES256', 'p384'), 'Token key id (kid) is not known');
+      expect(logger.warnings).toEqual([]);
+    });
+
+    it('keeps a kid that also has a good key: only the bad key is left out', async () => {
+      const { uri } = serve(json(() => ({ keys: [exponentOneJwk('rsa-1'), ...STANDARD_KEYS] })));
+      const keys = remote(uri);
+      const found = await keys.find('RS256', 'rsa-1');
+      expect(spki(found.key).equals(spki(IDP.rsa.publicKey))).toBe(true);
+    });
+
+    it('refuses the forged e = 1 token through TokenVerifier with 401 invalid_token', async () => {
+      const { uri } = serve(json(() => ({ keys: [exponentOneJwk('e1')] })));
+      const verifier = new TokenVerifier(resolveAuthOptions({ algorithm: 'RS256', jwks: { uri } }));
+      const now = Math.floor(Date.now() / 1000);
+      const forged = forgeWithExponentOne(
+        { alg: 'RS256', typ: 'JWT', kid: 'e1' },
+        { ...forgedClaims, jti: 'j', iat: now, nbf: now, exp: now + 600 },
+      );
+      await expectInvalid(
+        Promise.resolve().then(() => verifier.verify(forged)),
+        FAILED_CHECKS,
+      );
     });
   });
 

@@ -55,7 +55,7 @@ function ownKeys(options: AuthModuleOptions, algorithm: JwtAlgorithm, kid: strin
         throw new InvalidAuthOptionError(option, `is for asymmetric algorithms; ${algorithm} takes "secret"`);
     }
     if (options.secret === undefined && hasOtherKeys) return {};
-    const key = loadKey(options.secret, algorithm, 'sign', 'secret');
+    const key = loadKey(options.secret, algorithm, 'sign', 'secret', kid);
     return { signingKey: { kid, algorithm, key }, verificationKey: { kid, algorithm, key } };
   }
   if (options.secret !== undefined) {
@@ -72,12 +72,13 @@ function ownKeys(options: AuthModuleOptions, algorithm: JwtAlgorithm, kid: strin
     );
   }
   const privateKey =
-    options.privateKey === undefined ? undefined : loadKey(options.privateKey, algorithm, 'sign', 'privateKey');
+    options.privateKey === undefined ? undefined : loadKey(options.privateKey, algorithm, 'sign', 'privateKey', kid);
   const publicKey = loadKey(
     options.publicKey ?? privateKey,
     algorithm,
     'verify',
     options.publicKey === undefined ? 'privateKey' : 'publicKey',
+    kid,
   );
   if (privateKey !== undefined && options.publicKey !== undefined) assertKeyPair(privateKey, publicKey, algorithm);
   return {
@@ -113,7 +114,7 @@ function extraVerificationKeys(entries: unknown, fallback: JwtAlgorithm): Verifi
     const id = optionalKid(kid, `${option}.kid`);
     if (id === undefined)
       throw new InvalidAuthOptionError(`${option}.kid`, 'is required: extra keys are picked by kid');
-    return { kid: id, algorithm, key: loadKey(key, algorithm, 'verify', `${option}.key`) };
+    return { kid: id, algorithm, key: loadKey(key, algorithm, 'verify', `${option}.key`, id) };
   });
 }
 
