@@ -72,12 +72,15 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get(token)?.identity).toBe('alice');
   });
 
-  it('tells tokens apart that differ only early in the hashed tail', () => {
+  it('tells tokens apart that share a key and differ in the check value or before it', () => {
     const cache = new VerifiedTokenCache(10, 2048, 'Bearer ');
     const base = 'h.p.' + 'A'.repeat(40);
-    const other = 'h.p.' + 'A'.repeat(18) + 'B' + 'A'.repeat(21); // 22nd character from the end
+    const other = 'h.p.' + 'A'.repeat(32) + 'B' + 'A'.repeat(7); // the 8th character from the end: the check value
+    const early = 'h.p.B' + 'A'.repeat(39); // the same 10 last characters: compared in full
     cache.set(base, entry('base'));
     expect(cache.get(other)).toBeUndefined();
+    expect(cache.get(early)).toBeUndefined();
+    expect(cache.getFramed(`Bearer ${early}`)).toBeUndefined();
     expect(cache.getFramed(`Bearer ${other}`)).toBeUndefined();
     cache.set(other, entry('other'));
     expect(cache.get(other)?.identity).toBe('other');

@@ -10,26 +10,26 @@ export interface VerifiedTokenEntry {
 }
 
 /**
- * The characters of a token's tail that are hashed: 22 characters, 132 bits of a signature (the shortest signature
- * that can be cached, HS256's, has 43). The last 11 give the entry's key, the 11 before them its check value.
+ * The characters of a token's tail that are read: 10 characters, 60 bits of a signature (base64url carries 6 bits a
+ * character). The last 5 give the entry's key, the 5 before them its check value.
  */
-const HALF_TAIL = 11;
+const HALF_TAIL = 5;
 
 /**
- * A 30-bit hash (a small integer: a number key costs the Map no string hashing) of the `HALF_TAIL` characters that
- * end `end` characters before the end of `text`. Read with charCodeAt: no substring is built.
+ * 30 bits (a small integer: a number key costs the Map no string hashing) from the `HALF_TAIL` characters that end
+ * `end` characters before the end of `text`, 6 bits each. Read with charCodeAt: no substring is built.
  */
-function tailHash(text: string, end: number, seed: number): number {
+function tailBits(text: string, end: number): number {
   const stop = text.length - end;
-  let hash = seed;
+  let bits = 0;
   for (let index = Math.max(0, stop - HALF_TAIL); index < stop; index += 1) {
-    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+    bits = (bits << 6) ^ text.charCodeAt(index);
   }
-  return (hash ^ (hash >>> 15)) & 0x3fffffff;
+  return bits & 0x3fffffff;
 }
 
-const keyOf = (text: string): number => tailHash(text, 0, 0x811c9dc5);
-const checkOf = (text: string): number => tailHash(text, HALF_TAIL, 0x3c6ef372);
+const keyOf = (text: string): number => tailBits(text, 0);
+const checkOf = (text: string): number => tailBits(text, HALF_TAIL);
 
 /**
  * A sequential (flat) copy of an ASCII string. A token cut from a header is a slice of that header's string, and a
@@ -45,10 +45,11 @@ function flat(text: string): string {
  * Only what never changes is cached: time claims, type, freshness and revocation are checked again on every hit.
  * Bounded in entries (`maxEntries`) and in token length; the oldest entry goes first.
  *
- * A lookup hashes the token's last 22 characters, which lie inside its signature, into a 30-bit key and a 30-bit check
- * value, and compares the whole string only with an entry that matches both: a request is never compared character by
- * character with another client's token unless it already holds 60 bits of that token's signature (no timing to learn
- * one from). A hit still means the exact same token, and only verified tokens are ever stored.
+ * A lookup reads the token's last 10 characters, which lie inside its signature (the shortest that can be cached,
+ * HS256's, has 43), as a 30-bit key and a 30-bit check value, and compares the whole string only with an entry that
+ * matches both: a request is never compared character by character with another client's token unless it already holds
+ * 60 bits of that token's signature (no timing to learn one from). A hit still means the exact same token, and only
+ * verified tokens are ever stored.
  *
  * @example
  * ```ts
@@ -83,7 +84,7 @@ export class VerifiedTokenCache {
 
   /**
    * The entry of the token that `text` carries after the frame (`Bearer <token>` as configured), found without cutting
-   * the token out: a token's tail is the text's tail (every signed token is longer than the 22 characters hashed).
+   * the token out: a token's tail is the text's tail (every signed token is longer than the 10 characters read).
    * `undefined` for anything else, another spelling of the scheme included (the caller then takes its general path).
    */
   getFramed(text: string): VerifiedTokenEntry | undefined {
