@@ -17,11 +17,12 @@ const LAYERS = [
   ],
   ['jws'],
   ['keys'],
-  ['tokens', 'request', 'events'],
+  // step-up/: the requirement @RequireAuth() writes and its check, beside the token policy that carries it.
+  ['tokens', 'request', 'events', 'step-up'],
   ['revocation', 'extractors', 'cookies'],
   // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.
   ['verification'],
-  ['context', 'guards', 'decorators', 'sessions', 'strategies'],
+  ['context', 'guards', 'decorators', 'sessions', 'strategies', 'introspection'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],
   ['auth.module', 'index', 'redis', 'websockets', 'graphql'],

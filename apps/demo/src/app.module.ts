@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AuthModule, JwtAuthGuard } from 'nest-jwt-extended';
+import { AuthModule, IntrospectionController, JwtAuthGuard } from 'nest-jwt-extended';
 import { LogoutController } from './auth/logout.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
@@ -17,6 +17,9 @@ import { UserStore } from './users/user-store.service.js';
 import { UsersModule } from './users/users.module.js';
 import { CredentialsLogin } from './auth/credentials-login.service.js';
 import { WebPageController } from './web/web-page.controller.js';
+import { StepUpController } from './auth/step-up.controller.js';
+import { SecondFactor } from './auth/second-factor.service.js';
+import { AccountController } from './examples/account.controller.js';
 
 @Module({
   imports: [
@@ -39,9 +42,14 @@ import { WebPageController } from './web/web-page.controller.js';
     MeController,
     JwksController,
     WebPageController,
+    StepUpController,
+    AccountController,
+    // POST /introspect (RFC 7662), for the clients in INTROSPECTION_CLIENTS.
+    IntrospectionController,
   ],
   providers: [
     CredentialsLogin,
+    SecondFactor,
     // Secure by default: every route needs an access token unless it is @Public() or names its own JWT guard.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -27,6 +27,10 @@ import { RevocationStore } from './revocation/revocation-store.interface.js';
 import { RevocationView } from './revocation/revocation-view.js';
 import { RevocationService } from './revocation/revocation.service.js';
 import { SessionService } from './sessions/session.service.js';
+import { StepUpService } from './sessions/step-up.service.js';
+import { IntrospectionService } from './introspection/introspection.service.js';
+import { TOKEN_REVOCATION_CHECK } from './tokens/token-revocation-check.js';
+import type { VerifiedToken } from './tokens/jwt-claims.interface.js';
 import { VerificationPipeline } from './verification/verification-pipeline.js';
 import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
 
@@ -68,6 +72,12 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
           options.headerScheme === '' ? '' : `${options.headerScheme} `,
         ),
     },
+    // TokenService.verifyTokenAsync({ checkRevocation }) asks the store through the view, a layer above tokens/.
+    {
+      provide: TOKEN_REVOCATION_CHECK,
+      inject: [RevocationView],
+      useFactory: (view: RevocationView) => (token: VerifiedToken) => view.assertNotRevokedInStore(token),
+    },
     // Only AuthError: sends its WWW-Authenticate challenge when it is thrown outside a guard.
     { provide: APP_FILTER, useClass: AuthErrorFilter },
     AuthErrorResponder,
@@ -78,6 +88,8 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     RevocationView,
     RevocationService,
     SessionService,
+    StepUpService,
+    IntrospectionService,
     TokenVerifier,
     TokenService,
     JwksService,
@@ -100,6 +112,8 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     TokenService,
     JwksService,
     SessionService,
+    StepUpService,
+    IntrospectionService,
     RevocationService,
     RevocationStore,
     RevocationView,

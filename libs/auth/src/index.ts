@@ -10,6 +10,7 @@ export {
   JWT_FRESH_STRATEGY,
   JWT_REFRESH_STRATEGY,
   OPTIONAL_AUTH_KEY,
+  REQUIRE_AUTH_KEY,
 } from './auth.constants.js';
 export type {
   AuthModuleOptions,
@@ -85,6 +86,13 @@ export { CurrentTokenHeader } from './decorators/current-token-header.decorator.
 export { Public } from './decorators/public.decorator.js';
 export { OptionalAuth } from './decorators/optional-auth.decorator.js';
 export { SessionService } from './sessions/session.service.js';
+export { StepUpService, type StepUpOptions } from './sessions/step-up.service.js';
+export { RequireAuth } from './step-up/require-auth.decorator.js';
+export type { RequireAuthOptions } from './step-up/step-up-requirement.js';
+export { IntrospectionController } from './introspection/introspection.controller.js';
+export { IntrospectionService } from './introspection/introspection.service.js';
+export type { IntrospectionClient } from './introspection/introspection-settings.js';
+export type { ActiveTokenIntrospection, IntrospectionResponse } from './introspection/introspection-response.js';
 export type { StartSessionOptions } from './sessions/start-session-options.js';
 export type { TokenPair } from './sessions/token-pair.interface.js';
 export { RevocationService } from './revocation/revocation.service.js';

@@ -35,6 +35,9 @@ export class CredentialsLogin {
     }
     return this.sessions.start(identity, {
       fresh: true,
+      // A password login: POST /step-up raises it to "mfa" with a TOTP code (RFC 9470).
+      acr: 'pwd',
+      amr: ['pwd'],
       metadata: {
         ...(userAgent && { userAgent: userAgent.slice(0, MAX_METADATA_LENGTH) }),
         ...(ip && { ip: ip.slice(0, MAX_METADATA_LENGTH) }),

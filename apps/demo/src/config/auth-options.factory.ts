@@ -3,7 +3,7 @@ import { type ConfigService } from '@nestjs/config';
 import { type AuthModuleOptions, MemoryRevocationStore, type TokenLocation } from 'nest-jwt-extended';
 import type { UserStore } from '../users/user-store.service.js';
 import { RedisRevocationStore } from 'nest-jwt-extended/redis';
-import type { DemoEnv } from './demo-env.js';
+import { type DemoEnv, parseIntrospectionClients } from './demo-env.js';
 import { keyOptionsFromEnv } from './key-options.factory.js';
 
 const securityLog = new Logger('SecurityEvents');
@@ -12,6 +12,7 @@ const securityLog = new Logger('SecurityEvents');
 export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: UserStore): AuthModuleOptions {
   const redisUrl = config.get('REDIS_URL', { infer: true });
   const timeoutMs = config.get('REVOCATION_TIMEOUT_MS', { infer: true });
+  const introspectionClients = config.get('INTROSPECTION_CLIENTS', { infer: true });
   return {
     ...keyOptionsFromEnv(config),
     accessTokenExpiresIn: config.get('JWT_ACCESS_TOKEN_EXPIRES', { infer: true }),
@@ -38,6 +39,8 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: 
     // @CurrentUser() (GET /me): the user of the token's identity, or 401 user_not_found.
     loadUser: (identity) => users.findUser(identity),
     errorFormat: config.get('JWT_ERROR_FORMAT', { infer: true }) === 'flask' ? 'flask-jwt-extended' : 'default',
+    // POST /introspect (RFC 7662) for the clients listed; without any, every introspection request is 401.
+    ...(introspectionClients && { introspection: { clients: parseIntrospectionClients(introspectionClients) } }),
     // Events name users and sessions, never tokens: safe to log as they are.
     onEvent: (event) => securityLog.log(JSON.stringify(event)),
   };

@@ -136,6 +136,49 @@ export class DemoEnv {
   @IsOptional()
   @IsString()
   DEMO_USERS?: string;
+
+  /**
+   * Base32 TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s) every demo user has as a second factor for `POST /step-up`;
+   * at least 16 bytes (26 base32 characters). Unset: no second factor, a step-up reaches `acr: "pwd"` only.
+   */
+  @IsOptional()
+  @Matches(/^[A-Z2-7]{26,}=*$/i, { message: 'DEMO_TOTP_SECRET must be base32 of at least 16 bytes (26 characters)' })
+  DEMO_TOTP_SECRET?: string;
+
+  /** How recent (seconds) the authentication must be for `GET /account/recent-auth` (`@RequireAuth({ maxAge })`). */
+  @IsInt()
+  @Min(1)
+  STEP_UP_MAX_AGE_SECONDS: number = DEFAULT_STEP_UP_MAX_AGE_SECONDS;
+
+  /** `id:secret,id2:secret2`: the clients allowed to call `POST /introspect` (HTTP Basic). Unset: none. */
+  @IsOptional()
+  @Matches(/^[^:,\s]+:[^,]+(,[^:,\s]+:[^,]+)*$/, {
+    message: 'INTROSPECTION_CLIENTS must be a comma list of id:secret',
+  })
+  INTROSPECTION_CLIENTS?: string;
+}
+
+/** `STEP_UP_MAX_AGE_SECONDS` when unset. */
+export const DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
+
+/**
+ * `STEP_UP_MAX_AGE_SECONDS` as `@RequireAuth()` needs it, when the controller's module is loaded (a decorator's
+ * argument is fixed then, before @nestjs/config runs). A bad value gives the default here; {@link validateDemoEnv}
+ * then stops the app naming the variable.
+ */
+export function stepUpMaxAgeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.STEP_UP_MAX_AGE_SECONDS);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_STEP_UP_MAX_AGE_SECONDS;
+}
+
+/** `INTROSPECTION_CLIENTS` as AuthModule's `introspection.clients`; a secret may itself contain `:`. */
+export function parseIntrospectionClients(spec: string): Array<{ id: string; secret: string }> {
+  return spec.split(',').map((entry) => {
+    const colon = entry.indexOf(':');
+    if (colon < 1 || colon === entry.length - 1)
+      throw new Error('INTROSPECTION_CLIENTS: each entry must be id:secret, separated by commas');
+    return { id: entry.slice(0, colon), secret: entry.slice(colon + 1) };
+  });
 }
 
 const OPTIONAL_VARIABLES = [
@@ -147,6 +190,8 @@ const OPTIONAL_VARIABLES = [
   'DEMO_USERS',
   'REDIS_URL',
   'JWT_IMPLICIT_REFRESH_SECONDS',
+  'DEMO_TOTP_SECRET',
+  'INTROSPECTION_CLIENTS',
 ];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */

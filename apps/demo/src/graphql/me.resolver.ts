@@ -1,6 +1,13 @@
 import { UseGuards } from '@nestjs/common';
 import { Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { CurrentClaims, CurrentIdentity, FreshJwtGuard, isFreshToken, type JwtClaims } from 'nest-jwt-extended';
+import {
+  CurrentClaims,
+  CurrentIdentity,
+  FreshJwtGuard,
+  isFreshToken,
+  type JwtClaims,
+  RequireAuth,
+} from 'nest-jwt-extended';
 import { CriticalActionResult, Me } from './me.model.js';
 
 /**
@@ -19,6 +26,13 @@ export class MeResolver {
   @UseGuards(FreshJwtGuard)
   @Mutation(() => CriticalActionResult)
   criticalAction(@CurrentIdentity() identity: string): CriticalActionResult {
+    return { identity };
+  }
+
+  /** Step-up (RFC 9470): `acr: "mfa"` only, as `POST /account/mfa-only`. */
+  @RequireAuth({ acr: 'mfa' })
+  @Mutation(() => CriticalActionResult)
+  mfaOnlyAction(@CurrentIdentity() identity: string): CriticalActionResult {
     return { identity };
   }
 

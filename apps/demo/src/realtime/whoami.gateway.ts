@@ -1,6 +1,13 @@
 import { UseGuards } from '@nestjs/common';
 import { type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { CurrentClaims, CurrentIdentity, FreshJwtGuard, isFreshToken, type JwtClaims } from 'nest-jwt-extended';
+import {
+  CurrentClaims,
+  CurrentIdentity,
+  FreshJwtGuard,
+  isFreshToken,
+  type JwtClaims,
+  RequireAuth,
+} from 'nest-jwt-extended';
 import { SocketAuthenticator, type SocketIoServerLike } from 'nest-jwt-extended/websockets';
 
 /**
@@ -26,6 +33,13 @@ export class WhoamiGateway implements OnGatewayInit {
   @UseGuards(FreshJwtGuard)
   @SubscribeMessage('criticalAction')
   criticalAction(@CurrentIdentity() identity: string) {
+    return { identity };
+  }
+
+  /** Step-up (RFC 9470): `acr: "mfa"` only; a refusal is an `exception` event with `insufficient_user_authentication`. */
+  @RequireAuth({ acr: 'mfa' })
+  @SubscribeMessage('mfaOnly')
+  mfaOnly(@CurrentIdentity() identity: string) {
     return { identity };
   }
 }

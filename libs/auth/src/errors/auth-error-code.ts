@@ -23,6 +23,11 @@ export const AuthErrorCode = {
   WrongTokenType: 'wrong_token_type',
   /** The route demands a fresh access token and the one sent is not (or no longer) fresh. */
   FreshTokenRequired: 'fresh_token_required',
+  /**
+   * The route demands a more recent (`maxAge`) or stronger (`acr`) authentication than the token's (`@RequireAuth()`,
+   * RFC 9470): the challenge carries `max_age` or `acr_values`.
+   */
+  InsufficientUserAuthentication: 'insufficient_user_authentication',
   /** The token, its session or all of its user's tokens have been revoked (logout). */
   TokenRevoked: 'token_revoked',
   /** A refresh token that was already used came back: the whole session is revoked (theft is assumed). */

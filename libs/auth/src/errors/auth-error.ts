@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AuthErrorCode } from './auth-error-code.js';
-import { renderBearerChallenge, type BearerChallengeError } from './bearer-challenge.js';
+import { renderBearerChallenge, type BearerChallengeError, type StepUpChallenge } from './bearer-challenge.js';
 
 /** The JSON body of every refusal. */
 export interface AuthErrorBody {
@@ -81,6 +81,25 @@ export class AuthError extends HttpException {
   /** No token in the request. */
   static missing(message: string): AuthError {
     return new AuthError(AuthErrorCode.AuthorizationRequired, message);
+  }
+
+  /**
+   * RFC 9470: the token is genuine but its authentication is too old or too weak for the route; the challenge names
+   * what would do (`max_age=300`, `acr_values="mfa"`).
+   */
+  static insufficientAuthentication(message: string, stepUp: StepUpChallenge): AuthError {
+    const error = new AuthError(
+      AuthErrorCode.InsufficientUserAuthentication,
+      message,
+      'insufficient_user_authentication',
+    );
+    // The one challenge with parameters beyond error and description; the constructor's signature stays as published.
+    (error as { challenge: string }).challenge = renderBearerChallenge(
+      'insufficient_user_authentication',
+      message,
+      stepUp,
+    );
+    return error;
   }
 
   /** A token was sent and is refused; `code` says why. */

@@ -1,13 +1,27 @@
 /** The `error` attribute values this library sends in a Bearer challenge (RFC 6750 section 3.1, RFC 9470). */
 export type BearerChallengeError = 'invalid_token' | 'invalid_request' | 'insufficient_user_authentication';
 
+/** RFC 9470 section 3's parameters: the longest acceptable authentication age, and the acceptable `acr` values. */
+export interface StepUpChallenge {
+  readonly maxAge?: number;
+  readonly acrValues?: readonly string[];
+}
+
 /**
  * Renders an RFC 6750 `WWW-Authenticate` value. With no error (no token was sent) it is a bare `Bearer`,
- * as section 3 asks, so clients are not told about problems they did not have.
+ * as section 3 asks, so clients are not told about problems they did not have. `stepUp` adds RFC 9470's `max_age`
+ * (a number, unquoted) and `acr_values` (space-separated, quoted).
  */
-export function renderBearerChallenge(error: BearerChallengeError | undefined, description: string): string {
+export function renderBearerChallenge(
+  error: BearerChallengeError | undefined,
+  description: string,
+  stepUp?: StepUpChallenge,
+): string {
   if (error === undefined) return 'Bearer';
-  return `Bearer error="${error}", error_description="${quote(description)}"`;
+  let challenge = `Bearer error="${error}", error_description="${quote(description)}"`;
+  if (stepUp?.acrValues !== undefined) challenge += `, acr_values="${quote(stepUp.acrValues.join(' '))}"`;
+  if (stepUp?.maxAge !== undefined) challenge += `, max_age=${stepUp.maxAge}`;
+  return challenge;
 }
 
 // RFC 6750 restricts error_description to printable ASCII without `"` and `\`.

@@ -1,7 +1,9 @@
 /**
  * The kinds of security event: a session started (`login`), an access token refreshed (`refresh`), a refresh token
  * rotated (`rotation`), a consumed refresh token presented again (`refresh_token_reused`: theft is assumed and the
- * session is revoked), a token, session or user revoked, and a request refused (`refused`, with its `code`).
+ * session is revoked), a token, session or user revoked, a request refused (`refused`, with its `code`), a session
+ * stepped up after a re-authentication (`step_up`), and a token introspected (`introspection`, RFC 7662: with the
+ * client's id and whether the token was `active`, never the token).
  */
 export type SecurityEventType =
   | 'login'
@@ -11,7 +13,9 @@ export type SecurityEventType =
   | 'token_revoked'
   | 'session_revoked'
   | 'user_revoked'
-  | 'refused';
+  | 'refused'
+  | 'step_up'
+  | 'introspection';
 
 /**
  * One security event, for an audit log or an alert. It names who and which session, never a token, a secret or a
@@ -37,6 +41,10 @@ export interface SecurityEvent {
   readonly code?: string;
   /** For `refused`: the HTTP status of the refusal, before any `errorFormat`. */
   readonly status?: number;
+  /** For `introspection`: the client that asked (its configured id). */
+  readonly clientId?: string;
+  /** For `introspection`: whether the token was active. */
+  readonly active?: boolean;
 }
 
 /** The `@nestjs/event-emitter` event name of each type: `auth.login`, `auth.refused`, ... */

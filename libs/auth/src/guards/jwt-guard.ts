@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
+import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRE_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
 import { type AuthError, toAuthError } from '../errors/auth-error.js';
 import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
 import type { ExtractedToken } from '../extractors/extracted-token.js';
@@ -10,6 +10,7 @@ import { tokenLocationOfRequest } from '../request/verified-tokens.js';
 import { ImplicitRefresh } from '../sessions/implicit-refresh.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
+import type { StepUpRequirement } from '../step-up/step-up-requirement.js';
 import { authModuleMissing } from '../errors/auth-module-missing.error.js';
 import type { TokenDemand } from '../verification/token-demand.js';
 import { extractionType, VerificationPipeline } from '../verification/verification-pipeline.js';
@@ -228,11 +229,16 @@ export abstract class JwtGuard implements CanActivate {
     if (byHandler === undefined) this.inheritedDecisions.set(controller, (byHandler = new Map()));
     let decision = byHandler.get(handler);
     if (decision === undefined) {
+      // @RequireAuth() is read here, once per handler: a route without it keeps the guard's own policy object.
+      const stepUp = this.reflector.getAllAndOverride<StepUpRequirement | undefined>(REQUIRE_AUTH_KEY, [
+        handler,
+        controller,
+      ]);
       decision = {
         controller,
         standsAside: this.standsAside(context),
         demand: {
-          policy: this.policy,
+          policy: stepUp === undefined ? this.policy : { ...this.policy, stepUp },
           optional: this.isOptional(context),
           locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
             handler,

@@ -11,6 +11,7 @@ import type { ClaimsVerifier } from '../verification/verification-settings.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
+import type { IntrospectionClient } from '../introspection/introspection-settings.js';
 
 // The nested `cookies` and `csrf` options and the claim options, in files of their own: re-exported, so that this
 // file stays the one the options are imported from.
@@ -276,4 +277,14 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * ```
    */
   implicitRefresh?: boolean | { within?: TokenLifetime };
+  /**
+   * RFC 7662 token introspection (`IntrospectionController`, `IntrospectionService`): the clients allowed to ask, by
+   * HTTP Basic. Without it every introspection request is refused with 401 `invalid_client`.
+   *
+   * @example
+   * ```ts
+   * introspection: { clients: [{ id: 'gateway', secret: process.env.GATEWAY_SECRET! }] },
+   * ```
+   */
+  introspection?: { clients: readonly IntrospectionClient[] };
 }

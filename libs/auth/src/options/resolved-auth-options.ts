@@ -8,10 +8,12 @@ import type { SessionSettings } from '../sessions/session-settings.js';
 import type { ErrorSettings } from '../errors/error-settings.js';
 import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
+import type { IntrospectionSettings } from '../introspection/introspection-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './resolve-browser-options.js';
 import { resolveHookOptions } from './resolve-hook-options.js';
+import { resolveIntrospectionOptions } from './resolve-introspection-options.js';
 import { resolveKeyOptions } from './resolve-key-options.js';
 import { resolveRevocationOptions } from './resolve-revocation-options.js';
 import { resolveSessionOptions } from './resolve-session-options.js';
@@ -30,7 +32,8 @@ export interface ResolvedAuthOptions
     ExtractionSettings,
     ErrorSettings,
     EventSettings,
-    GuardSettings {
+    GuardSettings,
+    IntrospectionSettings {
   /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
   /** Undefined here: the module provides the default store. */
@@ -67,5 +70,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   }
   // No hooks; errors answered as Nest answers them.
   const hooks = resolveHookOptions(options, { headerName: browser.headerName, identityClaim: tokens.identityClaim });
-  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks };
+  // No introspection client: every introspection request 401.
+  const introspection = resolveIntrospectionOptions(options);
+  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks, ...introspection };
 }

@@ -96,6 +96,17 @@ export class RevocationView implements RevocationFeed, StoreHealth, OnModuleInit
   }
 
   /**
+   * Throws `token_revoked` when the view or the store (authoritative, always asked) holds a revocation of the token,
+   * its session or its user; 503 `revocation_unavailable` when the store cannot answer in time (unless
+   * `revocationFailOpen`). For a raw token judged outside a request (`TokenService.verifyTokenAsync` with
+   * `checkRevocation`, introspection): one bounded round trip, so a revocation made on another instance counts at once.
+   */
+  async assertNotRevokedInStore(token: VerifiedToken): Promise<void> {
+    if (this.isRevoked(token)) throw revoked();
+    await this.askStore(token);
+  }
+
+  /**
    * True when the view holds a revocation of the token, of its session (its `sid`, or its own `jti` for a token
    * without one), or of every token of its user issued before now. Local only: see {@link assertNotRevoked}.
    */

@@ -17,6 +17,7 @@ import { TokenService } from '../tokens/token.service.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import type { TokenPair } from './token-pair.interface.js';
 import { assertMetadata, type StartSessionOptions } from './start-session-options.js';
+import { sessionAuthenticationOf } from './session-authentication.js';
 
 /** Sessions revoked at once by `revokeOtherSessions`: enough to be quick, few enough not to flood the store. */
 const REVOKE_CONCURRENCY = 16;
@@ -116,9 +117,10 @@ export class SessionService {
   async refresh(claims: JwtClaims): Promise<TokenPair> {
     const identity = this.identityOf(claims);
     const sessionId = sessionIdOf(claims);
-    const authTime = claims.auth_time ?? claims.iat;
-    const notAfter = this.sessionEnd(authTime);
-    const common = { sessionId, authTime, notAfter, baseClaims: this.carriedClaims(claims) };
+    // auth_time, acr and amr as the refresh token has them: a refresh never raises the session's authentication.
+    const authentication = sessionAuthenticationOf(claims);
+    const notAfter = this.sessionEnd(authentication.authTime);
+    const common = { sessionId, ...authentication, notAfter, baseClaims: this.carriedClaims(claims) };
     if (!this.settings.rotateRefreshTokens) {
       await this.touch(identity, sessionId);
       const accessToken = await this.tokens.createAccessTokenAsync(identity, { ...common, fresh: false });
@@ -181,12 +183,12 @@ export class SessionService {
    */
   renewAccessToken(claims: JwtClaims): string {
     const identity = this.identityOf(claims);
-    const authTime = claims.auth_time ?? claims.iat;
+    const authentication = sessionAuthenticationOf(claims);
     return this.tokens.createAccessToken(identity, {
       fresh: false,
       sessionId: sessionIdOf(claims),
-      authTime,
-      notAfter: this.sessionEnd(authTime),
+      ...authentication,
+      notAfter: this.sessionEnd(authentication.authTime),
       baseClaims: this.carriedClaims(claims),
       ...(typeof claims.csrf === 'string' && { csrf: claims.csrf }),
     });
@@ -257,7 +259,7 @@ export class SessionService {
    * otherwise be gone after the first refresh. Never the library's claims (it writes them anew), the identity, or
    * `csrf` (a token's CSRF value is its own).
    */
-  private carriedClaims(claims: JwtClaims): Record<string, unknown> | undefined {
+  carriedClaims(claims: JwtClaims): Record<string, unknown> | undefined {
     if (!this.settings.carryClaimsOnRefresh) return undefined;
     const carried = Object.entries(claims).filter(
       ([name]) => !RESERVED_CLAIMS.has(name) && name !== this.settings.identityClaim && name !== 'csrf',
@@ -265,7 +267,8 @@ export class SessionService {
     return carried.length === 0 ? undefined : Object.fromEntries(carried);
   }
 
-  private sessionEnd(authTime: number): number | undefined {
+  /** The session's absolute end: `sessionMaxAge` after its login (a step-up does not extend it). */
+  sessionEnd(authTime: number): number | undefined {
     return this.settings.sessionMaxAge === false ? undefined : authTime + this.settings.sessionMaxAge;
   }
 
@@ -276,7 +279,8 @@ export class SessionService {
     );
   }
 
-  private identityOf(claims: JwtClaims): string {
+  /** The identity of verified claims, as a string (a 401 for a non-string one under `verifySub: false`). */
+  identityOf(claims: JwtClaims): string {
     const identity = claims[this.settings.identityClaim];
     if (typeof identity === 'string' && identity.length > 0) return identity;
     // verifySub: false lets a number or an object through, but we mint string identities only: a 401, never a 500.

@@ -5,10 +5,13 @@ import type { CreateAccessTokenOptions } from '../tokens/token-options.interface
  *
  * @example
  * ```ts
- * await sessions.start(identity, { metadata: { userAgent: 'curl/8.5', ip: '203.0.113.7' } });
+ * await sessions.start(identity, { acr: 'pwd', amr: ['pwd'], metadata: { userAgent: 'curl/8.5', ip: '203.0.113.7' } });
  * ```
  */
-export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'additionalClaims' | 'additionalHeaders'> & {
+export type StartSessionOptions = Pick<
+  CreateAccessTokenOptions,
+  'fresh' | 'additionalClaims' | 'additionalHeaders' | 'acr' | 'amr'
+> & {
   /**
    * Short strings recorded with the session and returned by `listSessions` (user agent, IP address, device name):
    * never a secret. Truncate what the client sends before passing it. At most {@link MAX_METADATA_ENTRIES} entries, keys

@@ -53,7 +53,7 @@ export function assertIdentity(identity: unknown): asserts identity is string {
 export function buildClaims(
   settings: ClaimsBuilderSettings,
   { identity, type, fresh, ttl, iat }: TokenFacts,
-  { additionalClaims, baseClaims, sessionId, authTime, jti, notAfter, csrf }: CreateRefreshTokenOptions,
+  { additionalClaims, baseClaims, sessionId, authTime, acr, amr, jti, notAfter, csrf }: CreateRefreshTokenOptions,
   loadedClaims?: Record<string, unknown>,
 ): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
@@ -72,6 +72,8 @@ export function buildClaims(
     sid: sessionId ?? randomUUID(),
     auth_time: authTime ?? iat,
   });
+  if (acr !== undefined) claims.acr = authenticationContext(acr);
+  if (amr !== undefined) claims.amr = authenticationMethods(amr);
   // The double-submit value: a cookie-borne token is only honoured on an unsafe method beside a header carrying it.
   if (settings.csrfClaim) claims.csrf = csrf ?? randomUUID();
   if (ttl !== false) claims.exp = iat + ttl;
@@ -125,6 +127,24 @@ function addClaims(
     }
     claims[name] = value;
   }
+}
+
+/** `acr` as the claim: a short printable string, as it may be echoed into an RFC 9470 challenge. */
+function authenticationContext(acr: unknown): string {
+  if (typeof acr === 'string' && /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/.test(acr)) return acr;
+  throw new TypeError('nest-jwt-extended: acr must be a printable ASCII string without spaces or quotes');
+}
+
+/** `amr` as the claim: a list of short strings (RFC 8176's method names). */
+function authenticationMethods(amr: unknown): string[] {
+  if (
+    Array.isArray(amr) &&
+    amr.length <= 16 &&
+    amr.every((method) => typeof method === 'string' && method.length > 0 && method.length <= 64)
+  ) {
+    return [...(amr as string[])];
+  }
+  throw new TypeError('nest-jwt-extended: amr must be a list of at most 16 non-empty strings');
 }
 
 /** `fresh` as the claim: true or false as given, or the epoch second until which the token stays fresh. */

@@ -37,6 +37,10 @@ export interface JwtClaims {
   sid?: string;
   /** When the user logged in (epoch seconds); the session's absolute lifetime counts from it. */
   auth_time?: number;
+  /** How the user authenticated (authentication context class, RFC 9470): `pwd`, `mfa`, ... when the login said so. */
+  acr?: string;
+  /** The methods the user authenticated with (RFC 8176): `['pwd', 'otp']`, when the login said so. */
+  amr?: string[];
   /** The CSRF double-submit value, when cookies are a token location and CSRF protection is on. */
   csrf?: string;
   iss?: string;

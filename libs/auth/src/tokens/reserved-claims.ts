@@ -15,5 +15,7 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'aud',
   'sid',
   'auth_time',
+  'acr',
+  'amr',
   'csrf',
 ]);

@@ -5,7 +5,7 @@ import type { AnyTokenType } from './jwt-claims.interface.js';
 export interface CreateRefreshTokenOptions {
   /**
    * Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`, `sid`,
-   * `auth_time`, `csrf`) are refused.
+   * `auth_time`, `acr`, `amr`, `csrf`) are refused.
    */
   additionalClaims?: Record<string, unknown>;
   /** Extra JOSE header parameters. `alg` and `typ` are refused. */
@@ -19,6 +19,13 @@ export interface CreateRefreshTokenOptions {
   sessionId?: string;
   /** The login time (`auth_time`, epoch seconds) of the session; `sessionMaxAge` counts from it. Default: now. */
   authTime?: number;
+  /**
+   * How the user authenticated (`acr`, RFC 9470): `'pwd'`, `'mfa'`, ... Written when given; `SessionService` carries it
+   * from token to token of a session and never raises it (only `StepUpService.stepUp` does).
+   */
+  acr?: string;
+  /** The methods used (`amr`, RFC 8176): `['pwd', 'otp']`. Written when given, carried like {@link acr}. */
+  amr?: readonly string[];
   /** The token id. Default: a random uuid v4; rotation sets the one it reserved. */
   jti?: string;
   /** Never let the token outlive this epoch second (the session's absolute end). */
@@ -54,4 +61,10 @@ export interface VerifyTokenOptions {
   type?: AnyTokenType | readonly AnyTokenType[];
   /** Accept a token whose `exp` has passed (Flask-JWT-Extended's `decode_token(allow_expired=True)`). */
   allowExpired?: boolean;
+  /**
+   * Also ask the revocation store (authoritative, one bounded round trip) whether the token, its session or its user
+   * was revoked, as for a raw token judged outside a request: `token_revoked`, or 503 `revocation_unavailable`.
+   * `verifyTokenAsync` only. Default false.
+   */
+  checkRevocation?: boolean;
 }

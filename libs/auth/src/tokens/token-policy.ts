@@ -1,5 +1,6 @@
 import type { AnyTokenType, JwtClaims } from './jwt-claims.interface.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
+import type { StepUpRequirement } from '../step-up/step-up-requirement.js';
 
 /** What a route or a caller demands of a token beyond validity. */
 export interface TokenPolicy {
@@ -10,6 +11,11 @@ export interface TokenPolicy {
   readonly type: AnyTokenType | readonly AnyTokenType[];
   /** Demand a fresh access token. */
   readonly fresh?: boolean;
+  /**
+   * A route's `@RequireAuth()`: how recent (`maxAge`) or strong (`acr`) the authentication must be. Checked by the
+   * verification pipeline after revocation, never by the verifier alone.
+   */
+  readonly stepUp?: StepUpRequirement;
 }
 
 /** `fresh === true`, or a fresh-until epoch second that has not passed. */

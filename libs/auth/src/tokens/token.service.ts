@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import type { TokenSettings } from './token-settings.js';
 import type { JwtClaims } from './jwt-claims.interface.js';
@@ -9,6 +9,7 @@ import type {
   VerifyTokenOptions,
 } from './token-options.interface.js';
 import { TokenVerifier } from './token-verifier.js';
+import { TOKEN_REVOCATION_CHECK, type TokenRevocationCheck } from './token-revocation-check.js';
 import { encodeCompactJws } from '../jws/compact-jws.js';
 import { JWS_ALGORITHMS } from '../jws/jws-algorithm.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
@@ -35,6 +36,7 @@ export class TokenService {
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings,
     private readonly verifier: TokenVerifier,
+    @Optional() @Inject(TOKEN_REVOCATION_CHECK) private readonly revocationCheck?: TokenRevocationCheck,
   ) {}
 
   /**
@@ -166,6 +168,9 @@ export class TokenService {
     token: string,
     options: VerifyTokenOptions = {},
   ): JwtClaims & T {
+    if (options.checkRevocation === true) {
+      throw new TypeError('nest-jwt-extended: checkRevocation asks the revocation store; use verifyTokenAsync()');
+    }
     const verified = this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false);
     if (verified instanceof Promise) {
       verified.catch(() => undefined);
@@ -175,19 +180,25 @@ export class TokenService {
   }
 
   /**
-   * {@link verifyToken} for every configuration, a remote JWKS included (its keys may have to be fetched first).
+   * {@link verifyToken} for every configuration, a remote JWKS included (its keys may have to be fetched first). With
+   * `checkRevocation: true` the revocation store is asked too (`token_revoked`, or 503 `revocation_unavailable`).
    *
    * @example
    * ```ts
    * const claims = await tokens.verifyTokenAsync(raw, { type: 'access' });
+   * const live = await tokens.verifyTokenAsync(raw, { checkRevocation: true }); // a raw token outside a request
    * ```
    */
   async verifyTokenAsync<T extends object = Record<string, unknown>>(
     token: string,
     options: VerifyTokenOptions = {},
   ): Promise<JwtClaims & T> {
-    return (await this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false))
-      .claims as JwtClaims & T;
+    const verified = await this.verifier.verify(token, { type: options.type }, options.allowExpired ?? false);
+    if (options.checkRevocation === true) {
+      if (this.revocationCheck === undefined) throw new TypeError('nest-jwt-extended: no revocation store is set up');
+      await this.revocationCheck(verified);
+    }
+    return verified.claims as JwtClaims & T;
   }
 
   private customType(type: string): string {

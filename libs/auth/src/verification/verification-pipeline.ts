@@ -10,6 +10,9 @@ import { RevocationView } from '../revocation/revocation-view.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { TokenVerifier } from '../tokens/token-verifier.js';
+import { assertStepUp } from '../step-up/step-up-check.js';
+import type { StepUpRequirement } from '../step-up/step-up-requirement.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 import { checkClaims } from './claims-check.js';
 import type { TokenDemand } from './token-demand.js';
 import type { ClaimsVerifier, VerificationSettings } from './verification-settings.js';
@@ -85,8 +88,8 @@ export class VerificationPipeline {
           : this.verifier.verifyLookedUp(found.token, found.verified, demand.policy);
       const accepted =
         verified instanceof Promise
-          ? verified.then((token) => this.acceptVerified(token, found, request))
-          : this.acceptVerified(verified, found, request);
+          ? verified.then((token) => this.acceptVerified(token, found, request, demand.policy.stepUp))
+          : this.acceptVerified(verified, found, request, demand.policy.stepUp);
       return accepted instanceof Promise ? accepted.catch((error: unknown) => this.rethrow(error)) : accepted;
     } catch (error) {
       return this.rethrow(error);
@@ -121,25 +124,29 @@ export class VerificationPipeline {
     return refusal;
   }
 
-  // CSRF, then revocation (once: a pending check is continued, never asked again), then verifyClaims, then attach.
+  // CSRF, then revocation (once: a pending check is continued, never asked again), then step-up, verifyClaims, attach.
   private acceptVerified(
     verified: VerifiedToken,
     found: ExtractedToken,
     request: AttachableRequest,
+    stepUp: StepUpRequirement | undefined,
   ): VerifiedToken | Promise<VerifiedToken> {
     // Only a cookie-borne token on a checked method carries a CSRF value to compare.
     if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
     // After verification, so an expired or forged token is reported as such, not as revoked.
     const revoked = this.revocations.assertNotRevoked(verified);
-    if (revoked) return revoked.then(() => this.acceptUnrevoked(verified, found, request));
-    return this.acceptUnrevoked(verified, found, request);
+    if (revoked) return revoked.then(() => this.acceptUnrevoked(verified, found, request, stepUp));
+    return this.acceptUnrevoked(verified, found, request, stepUp);
   }
 
   private acceptUnrevoked(
     verified: VerifiedToken,
     found: ExtractedToken,
     request: AttachableRequest,
+    stepUp: StepUpRequirement | undefined,
   ): VerifiedToken | Promise<VerifiedToken> {
+    // After revocation: a revoked token is told so, never to step up. Undefined on every route without @RequireAuth().
+    if (stepUp !== undefined) assertStepUp(verified.claims, stepUp, epochSeconds());
     if (this.verifyClaims !== undefined) {
       const checking = checkClaims(this.verifyClaims, verified);
       if (checking) return checking.then(() => attach(verified, found, request));
