@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DemoProcess } from './support/demo-process.js';
 import { accessClaims, forge, now } from './support/forge.js';
 import { connectSocket, graphql } from './support/realtime.js';
+import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from './support/redis.js';
 import { ADAPTERS, startUpTimeout } from './support/test-env.js';
 import { bearer, claimsOf, login } from './support/tokens.js';
 
@@ -220,6 +221,61 @@ describe.each(ADAPTERS)('step-up (RFC 9470) on %s', (adapter) => {
       .get('/account/recent-auth')
       .set(bearer(authenticatedAgo(119)))
       .expect(200);
+  });
+});
+
+const describeRedis = await describeWithRedis();
+const rotationPrefix = uniquePrefix('step-up-rotation');
+
+describeRedis.each(ADAPTERS)('step-up with refresh-token rotation on Redis, %s', (adapter) => {
+  let a: DemoProcess;
+  let b: DemoProcess;
+
+  beforeAll(async () => {
+    const env = {
+      HTTP_ADAPTER: adapter,
+      DEMO_TOTP_SECRET: TOTP_SECRET,
+      JWT_ROTATE_REFRESH_TOKENS: 'true',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `${rotationPrefix}${adapter}:`,
+    };
+    [a, b] = await Promise.all([DemoProcess.start(env), DemoProcess.start(env)]);
+  }, startUpTimeout());
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await deleteKeys(rotationPrefix);
+  });
+
+  const otp = () => generate({ secret: TOTP_SECRET });
+
+  it('answers both tokens; the new refresh token rotates on another instance, the replaced one is a reuse', async () => {
+    const { access, refresh } = await login(request(a.url));
+    const stepped = (
+      await request(a.url)
+        .post('/step-up')
+        .set(bearer(access))
+        .send({ password: 'test', otp: await otp() })
+        .expect(200)
+    ).body;
+    expect(Object.keys(stepped).sort()).toEqual(['access_token', 'refresh_token']);
+    expect(claimsOf(stepped.refresh_token)).toMatchObject({ acr: 'mfa', sid: claimsOf(access).sid, type: 'refresh' });
+
+    const rotated = (await request(b.url).post('/refresh').set(bearer(stepped.refresh_token)).expect(200)).body;
+    expect(claimsOf(rotated.access_token)).toMatchObject({ acr: 'mfa', sid: claimsOf(access).sid });
+    expect(typeof rotated.refresh_token).toBe('string');
+
+    // The login's refresh token was replaced: presenting it is reuse, and the whole session ends.
+    const reused = await request(a.url).post('/refresh').set(bearer(refresh)).expect(401);
+    expect(reused.body.code).toBe('refresh_token_reused');
+    await request(b.url).post('/refresh').set(bearer(rotated.refresh_token)).expect(401);
+  });
+
+  it('refuses to step up a session that was logged out, with no token', async () => {
+    const { access } = await login(request(a.url));
+    await request(b.url).post('/logout').set(bearer(access)).expect(200);
+    const res = await request(a.url).post('/step-up').set(bearer(access)).send({ password: 'test' }).expect(401);
+    expect(res.body.code).toBe('token_revoked');
+    expect(res.body.access_token).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   MAX_LISTED_SESSIONS,
+  type RefreshTokenReplacement,
   type Revocation,
   type RevocationFeed,
   type RevocationQuery,
@@ -164,6 +165,19 @@ export class MemoryRevocationStore implements RevocationStore {
       request.recentFor,
     );
     return 'reused';
+  }
+
+  async replaceRefreshToken(request: RefreshTokenReplacement): Promise<'replaced' | 'revoked'> {
+    if ((this.sessions.get(request.sessionId) ?? 0) > Math.floor(request.now / 1000)) return 'revoked';
+    // '' is a session closed by a detected reuse: it stays closed.
+    if (this.rotations.get(request.sessionId)?.current === '') return 'revoked';
+    this.rotations.set(request.sessionId, {
+      current: request.nextJti,
+      previous: '',
+      rotatedAt: request.now,
+      expiresAt: request.sessionExpiresAt,
+    });
+    return 'replaced';
   }
 
   private storeEntry(revocation: Revocation, _recentFor: number): void {

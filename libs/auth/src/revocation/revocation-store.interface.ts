@@ -39,6 +39,18 @@ export type RotationOutcome =
   /** The session had already been revoked. */
   | 'revoked';
 
+/** Input of {@link RevocationStore.replaceRefreshToken}. */
+export interface RefreshTokenReplacement {
+  /** The session (family) id. */
+  sessionId: string;
+  /** The `jti` the session's new refresh token carries: from now on the only one a rotation accepts. */
+  nextJti: string;
+  /** Epoch seconds after which the session's state may be dropped. */
+  sessionExpiresAt: number;
+  /** Epoch milliseconds, the caller's clock. */
+  now: number;
+}
+
 /** Input of {@link RevocationStore.rotateRefreshToken}. */
 export interface RotationRequest {
   /** The session (family) id: the token's `sid`, or its own `jti` for a token minted without a session. */
@@ -127,6 +139,12 @@ export interface RevocationStore {
   listSessions(identity: string, limit: number): Promise<SessionRecord[]>;
   /** Consumes a refresh token of a session, atomically: concurrent calls with one token succeed once. */
   rotateRefreshToken(request: RotationRequest): Promise<RotationOutcome>;
+  /**
+   * Makes `nextJti` the session's one current refresh token, whatever was current, atomically (a step-up under
+   * rotation): the replaced token gets no grace, so presenting it again reads as reuse. `'revoked'` when the session is
+   * revoked or closed by a detected reuse. Optional: without it, a step-up under rotation mints no refresh token.
+   */
+  replaceRefreshToken?(request: RefreshTokenReplacement): Promise<'replaced' | 'revoked'>;
   /** Releases what the store opened itself (never a client it was given). */
   close?(): Promise<void>;
 }

@@ -611,6 +611,58 @@ function behavesAsRevocationStore(name: string, makeFixture: () => Promise<Store
         expect(count('reused') + count('revoked')).toBe(49);
       });
     });
+
+    describe('replaceRefreshToken', () => {
+      const replacement = (sessionId: string, nextJti: string, now = Date.now()) => ({
+        sessionId,
+        nextJti,
+        sessionExpiresAt: epochSeconds() + 3600,
+        now,
+      });
+
+      it('makes the new jti the only current one, of a rotated session or one never rotated', async () => {
+        const rotated = randomUUID();
+        await store.rotateRefreshToken(
+          rotation({ sessionId: rotated, presentedJti: 'a', nextJti: 'b', graceMs: 5000 }),
+        );
+        await expect(store.replaceRefreshToken!(replacement(rotated, 'up'))).resolves.toBe('replaced');
+        await expect(
+          peer.rotateRefreshToken(rotation({ sessionId: rotated, presentedJti: 'up', nextJti: 'c', graceMs: 5000 })),
+        ).resolves.toBe('rotated');
+
+        const fresh = randomUUID();
+        await expect(peer.replaceRefreshToken!(replacement(fresh, 'up'))).resolves.toBe('replaced');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: fresh, presentedJti: 'up', nextJti: 'x' })),
+        ).resolves.toBe('rotated');
+      });
+
+      it('gives the replaced jti no grace: presenting it again is a reuse', async () => {
+        const sid = randomUUID();
+        await store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'a', nextJti: 'b', graceMs: 5000 }));
+        await store.replaceRefreshToken!(replacement(sid, 'up'));
+        await expect(
+          peer.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'b', graceMs: 5000 })),
+        ).resolves.toBe('reused');
+        await expect(
+          store.rotateRefreshToken(rotation({ sessionId: sid, presentedJti: 'up', graceMs: 5000 })),
+        ).resolves.toBe('revoked');
+      });
+
+      it('leaves a revoked or reuse-closed session as it is', async () => {
+        const revoked = randomUUID();
+        await store.revoke(
+          { kind: 'session', id: revoked, expiresAt: epochSeconds() + 3600, revokedAt: epochSeconds() },
+          RECENT_FOR,
+        );
+        await expect(peer.replaceRefreshToken!(replacement(revoked, 'up'))).resolves.toBe('revoked');
+
+        const closed = randomUUID();
+        await store.rotateRefreshToken(rotation({ sessionId: closed, presentedJti: 'a', nextJti: 'b' }));
+        await store.rotateRefreshToken(rotation({ sessionId: closed, presentedJti: 'a' }));
+        await expect(store.replaceRefreshToken!(replacement(closed, 'up'))).resolves.toBe('revoked');
+      });
+    });
   });
 }
 

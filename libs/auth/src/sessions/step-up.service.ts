@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { SecurityEvents } from '../events/security-events.js';
+import { AuthError } from '../errors/auth-error.js';
+import { AuthErrorCode } from '../errors/auth-error-code.js';
+import { callStore } from '../revocation/call-store.js';
+import { RevocationStore } from '../revocation/revocation-store.interface.js';
+import { RevocationView } from '../revocation/revocation-view.js';
 import { sessionIdOf } from '../revocation/token-session.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -31,9 +37,11 @@ export interface StepUpOptions {
  * ending the session (logout, `revokeUser`) ends every token of it, the new ones included. The session's absolute
  * lifetime (`sessionMaxAge`) counts from the latest authentication.
  *
- * With `rotateRefreshTokens` on, only an access token is minted (`refreshToken` is undefined): the store knows which
- * refresh token of the session is current, and a second one minted beside it would read as a reused token and end the
- * session. The client keeps refreshing with its refresh token, at the level of the session's login.
+ * With `rotateRefreshTokens` on, the new refresh token replaces the session's current one in the store, atomically
+ * (`RevocationStore.replaceRefreshToken`): the client must keep the new pair, since presenting the replaced refresh
+ * token again reads as reuse and ends the session (no grace: the client asked for the new one). A custom store without
+ * that method gets an access token only (`refreshToken` undefined), and the client keeps refreshing at its login's
+ * level. A revoked session gets 401 `token_revoked`; an unreachable store 503 `revocation_unavailable`.
  *
  * The caller checks the credentials; this service never sees them.
  *
@@ -53,6 +61,8 @@ export class StepUpService {
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: SessionSettings,
     private readonly tokens: TokenService,
     private readonly sessions: SessionService,
+    @Inject(RevocationStore) private readonly store: RevocationStore,
+    private readonly view: RevocationView,
     @Optional() private readonly events?: SecurityEvents,
   ) {}
 
@@ -77,11 +87,35 @@ export class StepUpService {
       ...(options.amr !== undefined && { amr: options.amr }),
       baseClaims: this.sessions.carriedClaims(claims),
     };
+    const nextJti = randomUUID();
+    const mintsRefresh =
+      !this.settings.rotateRefreshTokens ||
+      (await this.replaceRefreshToken(sessionId, nextJti, common.notAfter ?? authTime + this.refreshLifetime()));
     const [accessToken, refreshToken] = await Promise.all([
       this.tokens.createAccessTokenAsync(identity, { ...common, fresh: true }),
-      this.settings.rotateRefreshTokens ? undefined : this.tokens.createRefreshTokenAsync(identity, common),
+      mintsRefresh ? this.tokens.createRefreshTokenAsync(identity, { ...common, jti: nextJti }) : undefined,
     ]);
     this.events?.emit({ type: 'step_up', identity, sessionId, tokenId: claims.jti });
     return refreshToken === undefined ? { accessToken, sessionId } : { accessToken, refreshToken, sessionId };
+  }
+
+  /** Under rotation, makes `nextJti` the session's current refresh token; false when the store cannot. */
+  private async replaceRefreshToken(sessionId: string, nextJti: string, sessionExpiresAt: number): Promise<boolean> {
+    const store = this.store;
+    if (store.replaceRefreshToken === undefined) return false;
+    const outcome = await callStore(
+      this.view,
+      () => store.replaceRefreshToken!({ sessionId, nextJti, sessionExpiresAt, now: Date.now() }),
+      this.settings.revocationTimeoutMs,
+      'replace refresh token',
+      'Session state is unavailable; try again shortly',
+    );
+    if (outcome === 'revoked') throw AuthError.invalid(AuthErrorCode.TokenRevoked, 'Token has been revoked');
+    return true;
+  }
+
+  private refreshLifetime(): number {
+    const { refreshTokenTtl, longestTokenLifetime } = this.settings;
+    return refreshTokenTtl === false ? longestTokenLifetime : refreshTokenTtl;
   }
 }

@@ -1,7 +1,14 @@
 import { once } from 'node:events';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { loadIoredis, type IoredisModule } from './ioredis-loader.js';
-import { REGISTER_SESSION, REVOKE_ENTRY, REVOKE_USER, ROTATE, TOUCH_SESSION } from './redis-revocation.scripts.js';
+import {
+  REGISTER_SESSION,
+  REPLACE_REFRESH,
+  REVOKE_ENTRY,
+  REVOKE_USER,
+  ROTATE,
+  TOUCH_SESSION,
+} from './redis-revocation.scripts.js';
 import { RedisOutageLog } from './redis-revocation.outage-log.js';
 import { followCluster, followRedis } from './redis-revocation.subscriber.js';
 import type { RevocationFeed, RotationOutcome } from '../revocation-store.interface.js';
@@ -33,6 +40,7 @@ export type ScriptedClient = (Redis | Cluster) & {
   njeRegisterSession(...args: Arg[]): Promise<number>;
   njeTouchSession(...args: Arg[]): Promise<number>;
   njeRotate(...args: Arg[]): Promise<RotationOutcome>;
+  njeReplaceRefresh(...args: Arg[]): Promise<'replaced' | 'revoked'>;
 };
 
 /**
@@ -135,6 +143,7 @@ export class RedisConnection {
     client.defineCommand('njeRegisterSession', { numberOfKeys: 2, lua: REGISTER_SESSION });
     client.defineCommand('njeTouchSession', { numberOfKeys: 1, lua: TOUCH_SESSION });
     client.defineCommand('njeRotate', { numberOfKeys: 3, lua: ROTATE });
+    client.defineCommand('njeReplaceRefresh', { numberOfKeys: 2, lua: REPLACE_REFRESH });
     return client as ScriptedClient;
   }
 }

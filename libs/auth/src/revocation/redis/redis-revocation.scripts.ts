@@ -131,3 +131,17 @@ append(KEYS[3], ARGV[3], ARGV[9], tonumber(ARGV[10]), { 'k', 's', 'i', member, '
 redis.call('PUBLISH', ARGV[7], ARGV[11])
 return 'reused'
 `;
+
+/**
+ * KEYS: rotation state, the shard's revoked sessions. ARGV: next jti, now (ms), session expiry, now (s), session member.
+ * A step-up's new refresh token becomes the only current one; a revoked or reuse-closed session stays as it is.
+ */
+export const REPLACE_REFRESH = `
+local nextJti, nowMs, expiresAt, now, member = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local revokedUntil = tonumber(redis.call('ZSCORE', KEYS[2], member) or '0')
+if revokedUntil > now then return 'revoked' end
+if redis.call('HGET', KEYS[1], 'cur') == '' then return 'revoked' end
+redis.call('HSET', KEYS[1], 'cur', nextJti, 'prev', '', 'at', nowMs)
+redis.call('EXPIREAT', KEYS[1], expiresAt)
+return 'replaced'
+`;

@@ -4,6 +4,7 @@ import {
   type ScriptedClient,
 } from './redis-revocation.connection.js';
 import {
+  type RefreshTokenReplacement,
   type Revocation,
   type RevocationFeed,
   type RevocationQuery,
@@ -192,6 +193,22 @@ export class RedisRevocationStore implements RevocationStore {
         message,
       ),
       'rotate',
+    );
+  }
+
+  async replaceRefreshToken(request: RefreshTokenReplacement): Promise<'replaced' | 'revoked'> {
+    const redis = await this.connection.commands();
+    return this.run(
+      redis.njeReplaceRefresh(
+        this.keys.rotation(request.sessionId),
+        this.keys.revokedSession(request.sessionId),
+        request.nextJti,
+        request.now,
+        request.sessionExpiresAt,
+        Math.floor(request.now / 1000),
+        encodeId(request.sessionId),
+      ),
+      'replace refresh token',
     );
   }
 
