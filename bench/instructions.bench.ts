@@ -55,10 +55,15 @@ async function send(url: string, route: Route, tokens: Tokens, count: number, ag
   for (let i = 0; i < count; i += 1) {
     await new Promise<void>((resolve, reject) => {
       const outgoing = request(`${url}${route.path}`, { method: route.method, headers, agent }, (response) => {
-        response.resume();
+        const ok = response.statusCode! >= 200 && response.statusCode! < 300;
+        let body = '';
+        // The body of a failure says which refusal it was (a code, never a token); a success's is not read.
+        if (ok) response.resume();
+        else response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () => {
-          if (response.statusCode! >= 200 && response.statusCode! < 300) resolve();
-          else reject(new Error(`${route.name} answered ${response.statusCode}`));
+          if (ok) resolve();
+          else
+            reject(new Error(`${route.name} answered ${response.statusCode} (request ${i + 1} of ${count}): ${body}`));
         });
       });
       outgoing.on('error', reject);

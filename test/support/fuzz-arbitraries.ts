@@ -43,6 +43,7 @@ export const LIBRARY_CODES = [
   'token_not_yet_valid',
   'wrong_token_type',
   'fresh_token_required',
+  'insufficient_user_authentication',
   'token_revoked',
   'refresh_token_reused',
   'revocation_unavailable',
