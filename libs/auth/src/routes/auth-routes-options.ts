@@ -4,13 +4,27 @@ import type { StartSessionOptions } from '../sessions/start-session-options.js';
 /** Injection token of `AuthRoutesModule`'s options. */
 export const AUTH_ROUTES_OPTIONS = Symbol('nest-jwt-extended:auth-routes-options');
 
-/** What the login route passes to the app's credentials check: the validated body. */
+/**
+ * What the login route passes to the app's credentials check: the validated body.
+ *
+ * @example
+ * ```ts
+ * const check = ({ username, password }: LoginCredentials) => users.verify(username, password);
+ * ```
+ */
 export interface LoginCredentials {
   readonly username: string;
   readonly password: string;
 }
 
-/** Where a login came from, as the request says (the client chooses both: display them, trust neither). */
+/**
+ * Where a login came from, as the request says (the client chooses both: display them, trust neither).
+ *
+ * @example
+ * ```ts
+ * const credentials: CredentialsCheck = (body, { ip }: LoginOrigin) => users.verify(body.username, body.password, ip);
+ * ```
+ */
 export interface LoginOrigin {
   readonly userAgent?: string;
   readonly ip?: string;
@@ -50,10 +64,24 @@ export interface AuthRoutesOptions {
   recordOrigin?: boolean;
 }
 
-/** The routes `AuthRoutesModule` mounts, by name. */
+/**
+ * The routes `AuthRoutesModule` mounts, by name.
+ *
+ * @example
+ * ```ts
+ * const left: AuthRouteName[] = ['sessions', 'revokeOthers'];
+ * ```
+ */
 export type AuthRouteName = 'login' | 'refresh' | 'logout' | 'logoutAll' | 'sessions' | 'revokeOthers';
 
-/** Each route's path under the module's `path`; `false` leaves the route out. */
+/**
+ * Each route's path under the module's `path`; `false` leaves the route out.
+ *
+ * @example
+ * ```ts
+ * const routes: AuthRoutePaths = { login: 'sign-in', sessions: false };
+ * ```
+ */
 export type AuthRoutePaths = Partial<Record<AuthRouteName, string | false>>;
 
 /** The default path of each route, under the module's `path` (default `auth`). */

@@ -29,7 +29,28 @@ export const {
   })
   .build();
 
-/** What `AuthRoutesModule.forRoot` takes: the options, plus `path` (default `auth`) and `routes`. */
+/**
+ * What `AuthRoutesModule.forRoot` takes: the options, plus `path` (default `auth`) and `routes`.
+ *
+ * @example
+ * ```ts
+ * const options: AuthRoutesForRootOptions = {
+ *   path: 'auth',
+ *   credentials: async ({ username, password }) => ((await users.check(username, password)) ? username : null),
+ * };
+ * ```
+ */
 export type AuthRoutesForRootOptions = typeof AUTH_ROUTES_OPTIONS_TYPE;
-/** What `AuthRoutesModule.forRootAsync` takes: `useFactory` + `inject` (or `useClass`), `imports`, `path`, `routes`. */
+/**
+ * What `AuthRoutesModule.forRootAsync` takes: `useFactory` + `inject` (or `useClass`), `imports`, `path`, `routes`.
+ *
+ * @example
+ * ```ts
+ * const options: AuthRoutesAsyncOptions = {
+ *   path: 'auth',
+ *   inject: [UsersService],
+ *   useFactory: (users: UsersService) => ({ credentials: (body) => users.identityFor(body.username, body.password) }),
+ * };
+ * ```
+ */
 export type AuthRoutesAsyncOptions = typeof AUTH_ROUTES_ASYNC_OPTIONS_TYPE;
