@@ -25,7 +25,8 @@ const LAYERS = [
   ['context', 'guards', 'decorators', 'sessions', 'strategies', 'introspection'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],
-  ['auth.module', 'index', 'redis', 'websockets', 'graphql'],
+  // openapi/ and routes/ (entry points of their own, over optional peers) read the guards' metadata and mount routes.
+  ['auth.module', 'index', 'redis', 'websockets', 'graphql', 'openapi', 'routes'],
 ];
 // A file in src/ itself names another top-level file or folder as './name'; a file in a folder, at any depth (so
 // sub-folders such as revocation/redis/ too), as '../name', '../../name', ... Each layer row is checked both ways.

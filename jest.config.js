@@ -11,6 +11,8 @@ export default {
     '^nest-jwt-extended$': '<rootDir>/libs/auth/src/index.ts',
     '^nest-jwt-extended/redis$': '<rootDir>/libs/auth/src/redis.ts',
     '^nest-jwt-extended/websockets$': '<rootDir>/libs/auth/src/websockets.ts',
+    '^nest-jwt-extended/openapi$': '<rootDir>/libs/auth/src/openapi.ts',
+    '^nest-jwt-extended/routes$': '<rootDir>/libs/auth/src/routes.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -71,13 +71,14 @@ async function scriptVisibleCookies(page: Page): Promise<string[]> {
     .sort();
 }
 
-/** Logs in through the page's form and waits until it shows the user. */
-async function logInThroughPage(page: Page, demoUrl: string): Promise<void> {
+/** Logs in through the page's form (ticking "remember me" when told) and waits until it shows the user. */
+async function logInThroughPage(page: Page, demoUrl: string, { remember = false } = {}): Promise<void> {
   await page.goto(`${demoUrl}/`);
   await waitForFirstCheck(page);
   const userSeq = await page.getAttribute('#user', 'data-seq');
   await page.fill('#username', 'test');
   await page.fill('#password', 'test');
+  if (remember) await page.check('#remember');
   const before = await page.getAttribute('#login-result', 'data-seq');
   await page.click('#login-button');
   await waitForSeqChange(page, 'login-result', before);
@@ -172,6 +173,33 @@ describe.each(ADAPTERS)('the demo page in Chromium, on %s', (adapter) => {
         code: 'token_revoked',
       });
       expect(consoleErrors.filter((text) => !/status of 401/.test(text))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each([false, true])('keeps session cookies unless "remember me" is ticked (ticked: %s)', async (remember) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const isLogin = (response: { url(): string }) => response.url() === `${demo.url}/web/login`;
+      const [response] = await Promise.all([
+        page.waitForResponse(isLogin),
+        logInThroughPage(page, demo.url, { remember }),
+      ]);
+      const lines = (await response.headersArray())
+        .filter((header) => header.name.toLowerCase() === 'set-cookie')
+        .map((header) => header.value);
+      const byName = new Map((await context.cookies(demo.url)).map((cookie) => [cookie.name, cookie]));
+      if (remember) {
+        // The refresh cookie lives as long as the refresh token (the demo's 30 days), so it outlives the browser.
+        expect(lines.find((line) => line.startsWith('refresh_token_cookie='))).toMatch(/; Max-Age=2592000;/);
+        expect(byName.get('refresh_token_cookie')!.expires).toBeGreaterThan(0);
+      } else {
+        // No Max-Age, no Expires: Chromium keeps them for this browser session only (expires -1).
+        expect(lines.join('\n')).not.toMatch(/Max-Age|Expires/);
+        for (const name of [...TOKEN_COOKIES, ...CSRF_COOKIES]) expect(byName.get(name)!.expires).toBe(-1);
+      }
     } finally {
       await context.close();
     }

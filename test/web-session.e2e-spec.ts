@@ -57,19 +57,63 @@ describe.each(ADAPTERS)('browser sessions on the demo (%s): the /web contract', 
     return new Jar().take(res.headers);
   }
 
-  it('logs in with four cookies: HttpOnly tokens, readable CSRF values, SameSite=Lax, no token in the body', async () => {
+  it('logs in with four session cookies: HttpOnly tokens, readable CSRF values, SameSite=Lax, no token in the body', async () => {
     const res = await http.post('/web/login').send(CREDENTIALS).expect(200);
     expect(res.body).toEqual({ login: true });
     const cookies = cookiesOf(res.headers);
     expect([...cookies.keys()]).toEqual(NAMES);
-    expect(cookies.get('access_token_cookie')!.line).toMatch(/; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/);
-    expect(cookies.get('refresh_token_cookie')!.line).toMatch(/; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax$/);
-    expect(cookies.get('csrf_access_token')!.line).toMatch(
-      /^csrf_access_token=[0-9a-f-]{36}; Max-Age=900; Path=\/; SameSite=Lax$/,
+    // Without "remember me": no Max-Age, no Expires, so the browser drops them when it closes.
+    expect(cookies.get('access_token_cookie')!.line).toMatch(
+      /^access_token_cookie=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax$/,
     );
-    expect(cookies.get('csrf_refresh_token')!.line).not.toMatch(/HttpOnly/);
+    expect(cookies.get('refresh_token_cookie')!.line).toMatch(
+      /^refresh_token_cookie=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
+    expect(cookies.get('csrf_access_token')!.line).toMatch(/^csrf_access_token=[0-9a-f-]{36}; Path=\/; SameSite=Lax$/);
+    expect(cookies.get('csrf_refresh_token')!.line).not.toMatch(/HttpOnly|Max-Age|Expires/);
     expect(JSON.stringify(res.body)).not.toContain(cookies.get('access_token_cookie')!.value.slice(0, 20));
   });
+
+  it('keeps the cookies for their tokens\' lifetimes with "remember": true, and on every refresh after', async () => {
+    const res = await http
+      .post('/web/login')
+      .send({ ...CREDENTIALS, remember: true })
+      .expect(200);
+    const cookies = cookiesOf(res.headers);
+    expect(cookies.get('access_token_cookie')!.line).toMatch(/; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookies.get('refresh_token_cookie')!.line).toMatch(/; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookies.get('csrf_refresh_token')!.line).toMatch(/; Max-Age=2592000; Path=\/; SameSite=Lax$/);
+    const jar = new Jar().take(res.headers);
+    const refreshed = await http
+      .post('/web/refresh')
+      .set('Cookie', jar.header())
+      .set('X-CSRF-TOKEN', jar.get('csrf_refresh_token'))
+      .expect(200);
+    expect(cookiesOf(refreshed.headers).get('access_token_cookie')!.line).toMatch(/; Max-Age=900; /);
+  });
+
+  it('keeps session cookies on a refresh of a session login', async () => {
+    const jar = await login();
+    const refreshed = await http
+      .post('/web/refresh')
+      .set('Cookie', jar.header())
+      .set('X-CSRF-TOKEN', jar.get('csrf_refresh_token'))
+      .expect(200);
+    const line = cookiesOf(refreshed.headers).get('access_token_cookie')!.line;
+    expect(line).not.toMatch(/Max-Age|Expires/);
+  });
+
+  it.each([['yes'], [1], ['true']])(
+    'refuses "remember": %j with 400 validation_failed and no cookie',
+    async (remember) => {
+      const res = await http
+        .post('/web/login')
+        .send({ ...CREDENTIALS, remember })
+        .expect(400);
+      expect(res.body).toMatchObject({ code: 'validation_failed' });
+      expect(res.headers['set-cookie']).toBeUndefined();
+    },
+  );
 
   it('marks every cookie Secure when JWT_COOKIE_SECURE is on', async () => {
     const res = await request(rotating.url).post('/web/login').send(CREDENTIALS).expect(200);

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthModule, IntrospectionController, JwtAuthGuard } from 'nest-jwt-extended';
+import { AuthRoutesModule } from 'nest-jwt-extended/routes';
+import { authRoutesOptions } from './auth/auth-routes.options.js';
 import { LogoutController } from './auth/logout.controller.js';
 import { SessionsController } from './auth/sessions.controller.js';
 import { TokenRefreshController } from './auth/token-refresh.controller.js';
@@ -30,6 +32,14 @@ import { AccountController } from './examples/account.controller.js';
       imports: [UsersModule],
       inject: [ConfigService, UserStore],
       useFactory: authOptionsFromEnv,
+    }),
+    // The library's ready-made routes at /auth/*, with the demo's credentials check; the controllers below are the
+    // worked example of the same routes written by hand.
+    AuthRoutesModule.forRootAsync({
+      path: 'auth',
+      imports: [UsersModule],
+      inject: [UserStore],
+      useFactory: authRoutesOptions,
     }),
   ],
   controllers: [

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { fastifyJsonBodyParser } from 'nest-jwt-extended';
 import { DemoModule } from './demo.module.js';
 import { answerClientErrorsAsJson } from './http/client-error.handler.js';
+import { serveOpenApiDocs } from './openapi/openapi-docs.js';
 
 /** The HTTP platforms the demo runs on. */
 export type HttpAdapterName = 'express' | 'fastify';
@@ -24,5 +25,6 @@ export async function createDemoApp(
   if (adapter === 'fastify')
     (app as NestFastifyApplication).useBodyParser('application/json', {}, fastifyJsonBodyParser);
   answerClientErrorsAsJson(app.getHttpServer());
+  serveOpenApiDocs(app);
   return app;
 }

@@ -76,6 +76,7 @@ export type { ExtractedToken } from './extractors/extracted-token.js';
 export { TokenLocation } from './decorators/token-location.decorator.js';
 export { CurrentTokenLocation } from './decorators/current-token-location.decorator.js';
 export { AuthCookies } from './cookies/auth-cookies.service.js';
+export type { AuthCookieLifetime } from './cookies/cookie-lifetime.js';
 export type { CookieResponse } from './cookies/set-cookie-header.js';
 export { ImplicitRefresh } from './sessions/implicit-refresh.js';
 export { FreshJwtGuard } from './guards/fresh-jwt.guard.js';

@@ -23,7 +23,12 @@ export class CredentialsLogin {
     private readonly sessions: SessionService,
   ) {}
 
-  async login({ username, password }: LoginDto, { userAgent, ip }: LoginOrigin): Promise<TokenPair> {
+  /** `claims`: extra claims for both tokens of the session (the web login's "remember me" choice). */
+  async login(
+    { username, password }: LoginDto,
+    { userAgent, ip }: LoginOrigin,
+    claims?: Record<string, unknown>,
+  ): Promise<TokenPair> {
     const identity = await this.users.verifyCredentials(username, password);
     if (identity === undefined) {
       throw new UnauthorizedException({
@@ -38,6 +43,7 @@ export class CredentialsLogin {
       // A password login: POST /step-up raises it to "mfa" with a TOTP code (RFC 9470).
       acr: 'pwd',
       amr: ['pwd'],
+      ...(claims && { additionalClaims: claims }),
       metadata: {
         ...(userAgent && { userAgent: userAgent.slice(0, MAX_METADATA_LENGTH) }),
         ...(ip && { ip: ip.slice(0, MAX_METADATA_LENGTH) }),

@@ -13,7 +13,10 @@ import {
 } from 'nest-jwt-extended';
 import { DemoValidationPipe } from '../http/validation.pipe.js';
 import { CredentialsLogin } from './credentials-login.service.js';
-import { LoginDto } from './login.dto.js';
+import { WebLoginDto } from './web-login.dto.js';
+
+/** The claim that carries the "remember me" choice from login to every refresh of the session. */
+const REMEMBER_CLAIM = 'remember';
 
 /**
  * The browser flavour of login, refresh and logout: tokens travel in HttpOnly cookies that scripts cannot read, and
@@ -29,17 +32,23 @@ export class WebSessionController {
     private readonly cookies: AuthCookies,
   ) {}
 
-  /** Credentials in; four cookies out: the access and refresh tokens (HttpOnly) and their CSRF values (readable). */
+  /**
+   * Credentials in; four cookies out: the access and refresh tokens (HttpOnly) and their CSRF values (readable). Session
+   * cookies, unless `remember: true`: then they last as long as their tokens (the refresh cookie, the refresh lifetime).
+   */
   @Public()
   @Post('login')
   @HttpCode(200)
   async login(
-    @Body(DemoValidationPipe) body: LoginDto,
+    @Body(DemoValidationPipe) { remember, ...body }: WebLoginDto,
     @Headers('user-agent') userAgent: string | undefined,
     @Ip() ip: string | undefined,
     @Res({ passthrough: true }) response: CookieResponse,
   ) {
-    this.cookies.setAuthCookies(response, await this.credentials.login(body, { userAgent, ip }));
+    // The choice rides in the tokens (claims are carried on refresh), so /web/refresh keeps the cookies' kind.
+    const claims = remember === true ? { [REMEMBER_CLAIM]: true } : undefined;
+    const tokens = await this.credentials.login(body, { userAgent, ip }, claims);
+    this.cookies.setAuthCookies(response, tokens, remember === true ? undefined : { session: true });
     return { login: true };
   }
 
@@ -52,7 +61,8 @@ export class WebSessionController {
   @Post('refresh')
   @HttpCode(200)
   async refresh(@CurrentClaims() claims: JwtClaims, @Res({ passthrough: true }) response: CookieResponse) {
-    this.cookies.setAuthCookies(response, await this.sessions.refresh(claims));
+    const lifetime = claims[REMEMBER_CLAIM] === true ? undefined : { session: true };
+    this.cookies.setAuthCookies(response, await this.sessions.refresh(claims), lifetime);
     return { refresh: true };
   }
 

@@ -31,6 +31,7 @@ export const WEB_PAGE_HTML = `<!doctype html>
       <form id="login-form">
         <label>Username <input id="username" name="username" autocomplete="username" required></label>
         <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+        <label><input id="remember" name="remember" type="checkbox"> Remember me (otherwise the cookies end with the browser)</label>
         <button id="login-button" type="submit">Log in</button>
       </form>
       <output id="login-result" data-seq="0"></output>

@@ -68,8 +68,10 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
   event.preventDefault();
   const username = document.getElementById('username').value;
   const password = document.getElementById('password').value;
+  // Unchecked, the field is left out: session cookies. Checked, the refresh cookie outlives the browser.
+  const remember = document.getElementById('remember').checked ? { remember: true } : {};
   document.getElementById('password').value = '';
-  await call('login-result', 'POST', '/web/login', {}, { username, password });
+  await call('login-result', 'POST', '/web/login', {}, Object.assign({ username, password }, remember));
   await whoAmI();
 });
 document.getElementById('whoami-button').addEventListener('click', whoAmI);

@@ -4,12 +4,14 @@ import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
 import type { ExtractionSettings } from '../extractors/extraction-settings.js';
 import { appendSetCookie, type CookieResponse } from './set-cookie-header.js';
+import { type AuthCookieLifetime, maxAgeOfCall } from './cookie-lifetime.js';
 
 /**
  * Sets and clears the token cookies and their CSRF cookies on an Express or Fastify response (Flask-JWT-Extended's
  * `set_access_cookies`, `set_refresh_cookies`, `unset_jwt_cookies`). Token cookies are `HttpOnly`; the CSRF cookies are
  * readable by the page's script, which sends their value back in the `X-CSRF-TOKEN` header. Names, paths and
- * attributes come from the module's `cookies` and `csrf` options.
+ * attributes come from the module's `cookies` and `csrf` options; each setter takes an optional lifetime for this call
+ * (`{ session: true }` or `{ maxAge }`), so one app can offer both a session login and a "remember me" one.
  *
  * @example
  * ```ts
@@ -27,35 +29,38 @@ import { appendSetCookie, type CookieResponse } from './set-cookie-header.js';
 export class AuthCookies {
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings) {}
 
-  /** Sets whichever of the access and refresh cookies `tokens` holds (a `TokenPair` from `SessionService`). */
-  setAuthCookies(response: CookieResponse, tokens: { accessToken?: string; refreshToken?: string }): void {
-    if (tokens.accessToken !== undefined) this.setAccessCookies(response, tokens.accessToken);
-    if (tokens.refreshToken !== undefined) this.setRefreshCookies(response, tokens.refreshToken);
+  /**
+   * Sets whichever of the access and refresh cookies `tokens` holds (a `TokenPair` from `SessionService`). `lifetime`
+   * applies to every cookie set by this call; without it, the module's `cookies.session` and `cookies.maxAge` decide.
+   */
+  setAuthCookies(
+    response: CookieResponse,
+    tokens: { accessToken?: string; refreshToken?: string },
+    lifetime?: AuthCookieLifetime,
+  ): void {
+    if (tokens.accessToken !== undefined) this.setAccessCookies(response, tokens.accessToken, lifetime);
+    if (tokens.refreshToken !== undefined) this.setRefreshCookies(response, tokens.refreshToken, lifetime);
   }
 
-  /** Sets the access-token cookie and, with CSRF in cookies, its CSRF cookie. */
-  setAccessCookies(response: CookieResponse, accessToken: string): void {
+  /** Sets the access-token cookie and, with CSRF in cookies, its CSRF cookie; `lifetime` as in `setAuthCookies`. */
+  setAccessCookies(response: CookieResponse, accessToken: string, lifetime?: AuthCookieLifetime): void {
     const { cookies, csrf } = this.settings;
     this.set(
       response,
       accessToken,
-      cookies.accessName,
-      cookies.accessPath,
-      csrf.accessCookieName,
-      csrf.accessCookiePath,
+      [cookies.accessName, cookies.accessPath, csrf.accessCookieName, csrf.accessCookiePath],
+      maxAgeOfCall(lifetime),
     );
   }
 
-  /** Sets the refresh-token cookie and, with CSRF in cookies, its CSRF cookie. */
-  setRefreshCookies(response: CookieResponse, refreshToken: string): void {
+  /** Sets the refresh-token cookie and, with CSRF in cookies, its CSRF cookie; `lifetime` as in `setAuthCookies`. */
+  setRefreshCookies(response: CookieResponse, refreshToken: string, lifetime?: AuthCookieLifetime): void {
     const { cookies, csrf } = this.settings;
     this.set(
       response,
       refreshToken,
-      cookies.refreshName,
-      cookies.refreshPath,
-      csrf.refreshCookieName,
-      csrf.refreshCookiePath,
+      [cookies.refreshName, cookies.refreshPath, csrf.refreshCookieName, csrf.refreshCookiePath],
+      maxAgeOfCall(lifetime),
     );
   }
 
@@ -79,16 +84,15 @@ export class AuthCookies {
     if (csrf.inCookies) this.clear(response, csrf.refreshCookieName, csrf.refreshCookiePath, false);
   }
 
+  // `ofCall`: a number of seconds, null for a session cookie, undefined to follow the module's options.
   private set(
     response: CookieResponse,
     token: string,
-    name: string,
-    path: string,
-    csrfName: string,
-    csrfPath: string,
+    [name, path, csrfName, csrfPath]: [string, string, string, string],
+    ofCall: number | null | undefined,
   ): void {
     const claims = payloadOf(token);
-    const maxAge = this.maxAgeFor(claims.exp);
+    const maxAge = ofCall === undefined ? this.maxAgeFor(claims.exp) : (ofCall ?? undefined);
     appendSetCookie(response, this.serialize({ name, value: token, path, httpOnly: true, maxAge }));
     const csrf = claims.csrf;
     if (this.settings.csrf.inCookies && typeof csrf === 'string') {
