@@ -82,7 +82,15 @@ export async function startBenchApp({
   const port = await sparePort();
   const [command, ...args] = [...wrapper, process.execPath, ...nodeFlags, MAIN];
   const child = spawn(command, args, {
-    env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: SECRET, PORT: String(port), ...env },
+    // A day-long access token: one login serves a whole run, however long a loaded machine makes it under valgrind.
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      JWT_SECRET_KEY: SECRET,
+      JWT_ACCESS_TOKEN_EXPIRES: '86400',
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
