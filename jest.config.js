@@ -11,6 +11,7 @@ export default {
     '^nest-jwt-extended$': '<rootDir>/libs/auth/src/index.ts',
     '^nest-jwt-extended/redis$': '<rootDir>/libs/auth/src/redis.ts',
     '^nest-jwt-extended/websockets$': '<rootDir>/libs/auth/src/websockets.ts',
+    '^nest-jwt-extended/testing$': '<rootDir>/libs/auth/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };
