@@ -13,7 +13,6 @@ const LAYERS = [
     'auth.constants',
     'auth.internal-constants',
     'auth-module-presence',
-    'testing',
   ],
   ['jws'],
   ['keys'],
@@ -25,8 +24,9 @@ const LAYERS = [
   ['context', 'guards', 'decorators', 'sessions', 'strategies', 'introspection'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],
-  // openapi/ and routes/ (entry points of their own, over optional peers) read the guards' metadata and mount routes.
-  ['auth.module', 'index', 'redis', 'websockets', 'graphql', 'openapi', 'routes'],
+  // openapi/ and routes/ (entry points of their own, over optional peers) read the guards' metadata and mount routes;
+  // testing/: the nest-jwt-extended/testing entry (AuthTestingModule), and thrownBy for the unit specs.
+  ['auth.module', 'index', 'redis', 'websockets', 'graphql', 'openapi', 'routes', 'testing'],
 ];
 // A file in src/ itself names another top-level file or folder as './name'; a file in a folder, at any depth (so
 // sub-folders such as revocation/redis/ too), as '../name', '../../name', ... Each layer row is checked both ways.
@@ -65,8 +65,20 @@ const layerRules = LAYERS.slice(0, -1).flatMap((names, level) => {
 });
 
 export default tseslint.config(
-  // examples/consumer is type-checked strictly by the consumer test, against the packed library.
-  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'bench/results/', 'examples/consumer/', '.doc-blocks/'] },
+  // examples/consumer, and the consumer apps' own tests (examples/*/test, outside their tsconfig.json), are
+  // type-checked strictly by the consumer test, against the packed library.
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '**/dist-test/',
+      'coverage/',
+      'bench/results/',
+      'examples/consumer/',
+      'examples/*/test/',
+      '.doc-blocks/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -13,6 +13,7 @@ export default {
     '^nest-jwt-extended/websockets$': '<rootDir>/libs/auth/src/websockets.ts',
     '^nest-jwt-extended/openapi$': '<rootDir>/libs/auth/src/openapi.ts',
     '^nest-jwt-extended/routes$': '<rootDir>/libs/auth/src/routes.ts',
+    '^nest-jwt-extended/testing$': '<rootDir>/libs/auth/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 30000,

@@ -24,10 +24,10 @@ const START_BUDGET_MS = 60_000;
 const PASSPORT_PACKAGES = ['@nestjs/passport', 'passport', 'passport-jwt'];
 const library = JSON.parse(readFileSync(join(root, 'libs/auth/package.json'), 'utf8'));
 
-/** Runs a command; on failure, the error carries what it printed. */
-function run(command, args, cwd) {
+/** Runs a command (in `env`, default this process's); on failure, the error carries what it printed. */
+function run(command, args, cwd, env = process.env) {
   return new Promise((done, fail) => {
-    execFile(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) fail(new Error(`${command} ${args.join(' ')} failed:\n${stdout}${stderr}`, { cause: error }));
       else done(stdout);
     });
@@ -99,6 +99,10 @@ it('packs README, LICENSE, CHANGELOG and the built entry points, without source 
   for (const entry of ['redis', 'websockets']) {
     assert.ok(files.includes(`package/dist/${entry}.d.ts`), `the tarball lacks dist/${entry}.d.ts`);
   }
+  for (const file of ['dist/testing/index.js', 'dist/testing/index.d.ts']) {
+    assert.ok(files.includes(`package/${file}`), `the tarball lacks ${file} (nest-jwt-extended/testing)`);
+  }
+  assert.ok(!files.includes('package/dist/testing/thrown-by.js'), 'the tarball ships a helper of the unit specs');
   assert.ok(!files.some((file) => file.endsWith('.map')), 'the tarball ships source maps without their sources');
 });
 
@@ -164,6 +168,16 @@ function consumerApp(name, extra = () => undefined) {
     context.server = await startApp(context.app);
   });
   after(() => context.server?.stop());
+
+  // The app's own tests (examples/NAME/test): AuthTestingModule from nest-jwt-extended/testing, its clock moved
+  // instead of waiting, run with no secret and no Redis in the environment.
+  it('passes its own tests, written with AuthTestingModule and its clock', async () => {
+    // Without NODE_TEST_CONTEXT, which this runner sets: the app's node --test would report to it, not print.
+    const { JWT_SECRET_KEY: _secret, REDIS_URL: _redis, NODE_TEST_CONTEXT: _context, ...env } = process.env;
+    const printed = await run('npm', ['test', '--silent'], context.app, env);
+    assert.match(printed, /^# fail 0$/m, printed);
+    assert.match(printed, /^# pass [1-9]\d*$/m, printed);
+  });
 
   it('logs in with 200 and a token pair', async () => {
     const { status, body } = await call('POST', '/login');

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, ModulesContainer } from '@nestjs/core';
 import { markAuthModulePresent } from './auth-module-presence.js';
-import { RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
+import { AUTH_TESTING_OPTIONS, RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
+import { AuthClock, nowOf } from './util/auth-clock.js';
+import type { AuthModuleOptions } from './options/auth-module-options.interface.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { AuthErrorResponder } from './errors/auth-error-responder.js';
@@ -55,21 +57,29 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
  */
 @Module({
   providers: [
-    { provide: RESOLVED_AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: resolveAuthOptions },
+    // AuthTestingModule (nest-jwt-extended/testing) provides AUTH_TESTING_OPTIONS globally to swap keys and store.
+    {
+      provide: RESOLVED_AUTH_OPTIONS,
+      inject: [AUTH_MODULE_OPTIONS, { token: AUTH_TESTING_OPTIONS, optional: true }],
+      useFactory: (options: AuthModuleOptions, testing?: (options: AuthModuleOptions) => AuthModuleOptions) =>
+        resolveAuthOptions(testing ? testing(options) : options),
+    },
     {
       provide: RevocationStore,
-      inject: [RESOLVED_AUTH_OPTIONS],
-      useFactory: (options: ResolvedAuthOptions) => options.revocationStore ?? new MemoryRevocationStore(),
+      inject: [RESOLVED_AUTH_OPTIONS, { token: AuthClock, optional: true }],
+      useFactory: (options: ResolvedAuthOptions, clock?: AuthClock) =>
+        options.revocationStore ?? new MemoryRevocationStore({ clock }),
     },
     // Shared by the verifier and the header extractor: one lookup per request, one bound (verifiedTokenCacheSize).
     {
       provide: VerifiedTokenCache,
-      inject: [RESOLVED_AUTH_OPTIONS],
-      useFactory: (options: ResolvedAuthOptions) =>
+      inject: [RESOLVED_AUTH_OPTIONS, { token: AuthClock, optional: true }],
+      useFactory: (options: ResolvedAuthOptions, clock?: AuthClock) =>
         new VerifiedTokenCache(
           options.verifiedTokenCacheSize,
           undefined,
           options.headerScheme === '' ? '' : `${options.headerScheme} `,
+          nowOf(clock),
         ),
     },
     // TokenService.verifyTokenAsync({ checkRevocation }) asks the store through the view, a layer above tokens/.

@@ -43,8 +43,9 @@ export {
   type SecurityEventType,
 } from './events/security-event.interface.js';
 export type { ClaimsLoader, HeadersLoader, TokenLoaderContext } from './tokens/token-loaders.js';
-export type { LoadUser } from './guards/guard-settings.js';
-export type { ClaimsRefusal, ClaimsVerifier } from './verification/verification-settings.js';
+export type { ClaimsRefusal, ClaimsVerifier, LoadUser, LoadUserOn } from './verification/verification-settings.js';
+export type { TokenRequest } from './request/token-request.js';
+export { AuthClock } from './util/auth-clock.js';
 export { UserLoader } from './guards/user-loader.interface.js';
 export { RequestVerifier, type VerifyRequestOptions } from './guards/request-verifier.js';
 export { VerificationPipeline } from './verification/verification-pipeline.js';

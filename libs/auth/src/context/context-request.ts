@@ -1,14 +1,19 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { HeaderTokenExtractor, RequestWithHeaders } from '../extractors/header-token.extractor.js';
 
-/** What a guard reads the token from and records the verified token on, in any transport. */
-export type ContextRequest = RequestWithHeaders & { user?: unknown };
+/**
+ * What a guard reads the token from and records the verified token on, in any transport; `ip` is the peer's address
+ * (the callbacks' `TokenRequest`).
+ */
+export type ContextRequest = RequestWithHeaders & { user?: unknown; ip?: string };
 
 /** A socket.io handshake, or what stands for one: the parts a token may come in. */
 export interface SocketHandshake {
   headers?: RequestWithHeaders['headers'];
   auth?: Record<string, unknown>;
   query?: Record<string, unknown>;
+  /** The peer's address (socket.io's `handshake.address`). */
+  address?: string;
 }
 
 type Extractor = Pick<HeaderTokenExtractor, 'headersCarrying' | 'hasTokenHeader'>;
@@ -61,6 +66,7 @@ export function socketRequest(
     token = nonEmptyString(handshake.query?.[queryParameter]);
   const request: ContextRequest = {
     headers: token === undefined ? headers : extractor.headersCarrying(token, headers),
+    ip: typeof handshake.address === 'string' ? handshake.address : undefined,
   };
   byConnection.set(socket, request);
   return request;
@@ -95,7 +101,7 @@ function graphqlRequestOf(context: unknown, extractor: Extractor | undefined): C
 /** graphql-ws' server context: set up by `connection_init`, it holds the `connectionParams` the client sent. */
 export interface GraphqlWsContext {
   connectionParams?: Readonly<Record<string, unknown>>;
-  extra?: { request?: { headers?: RequestWithHeaders['headers'] } };
+  extra?: { request?: { headers?: RequestWithHeaders['headers']; socket?: { remoteAddress?: string } } };
 }
 
 function isGraphqlWsContext(value: unknown): value is GraphqlWsContext {
@@ -129,6 +135,7 @@ function connectionRequestOf(
   const token = nonEmptyString(params.token);
   const request: ContextRequest = {
     headers: token === undefined ? headers : extractor.headersCarrying(token, headers),
+    ip: connection.extra?.request?.socket?.remoteAddress,
   };
   byConnection.set(connection, request);
   return request;

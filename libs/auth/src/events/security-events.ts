@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
+import { AuthClock, nowOf } from '../util/auth-clock.js';
 import type { EventSettings } from './event-settings.js';
 import { SECURITY_EVENT_PREFIX, type SecurityEvent } from './security-event.interface.js';
 
@@ -22,12 +23,16 @@ const EVENT_EMITTER_PACKAGE = '@nestjs/event-emitter';
 export class SecurityEvents implements OnApplicationBootstrap {
   private readonly logger = new Logger('SecurityEvents');
   private emitter?: Emitter;
+  private readonly now: () => number;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: EventSettings,
     private readonly moduleRef: ModuleRef,
     private readonly modules: ModulesContainer,
-  ) {}
+    @Optional() @Inject(AuthClock) clock?: AuthClock,
+  ) {
+    this.now = nowOf(clock);
+  }
 
   /** Whether anyone listens: callers skip building an event when no one does. */
   get listened(): boolean {
@@ -51,7 +56,7 @@ export class SecurityEvents implements OnApplicationBootstrap {
   /** Emits one event; a listener that throws is logged, never allowed to fail the request. */
   emit(event: Omit<SecurityEvent, 'at'>): void {
     if (!this.listened) return;
-    const complete: SecurityEvent = { ...event, at: epochSeconds() };
+    const complete: SecurityEvent = { ...event, at: epochSeconds(this.now) };
     try {
       this.settings.onEvent?.(complete);
       this.emitter?.emit(SECURITY_EVENT_PREFIX + complete.type, complete);

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
-import { AuthError } from '../errors/auth-error.js';
-import { AuthErrorCode } from '../errors/auth-error-code.js';
 import type { ExtractableRequest } from '../extractors/token-extractor.js';
 import type { TokenLocation } from '../request/token-location.js';
 import { verifiedTokenOfRequest } from '../request/verified-tokens.js';
 import type { AnyTokenType, VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import { VerificationPipeline } from '../verification/verification-pipeline.js';
+import { eagerlyLoadedUser, userNotFound } from '../verification/eager-user.js';
+import type { TokenRequest } from '../request/token-request.js';
 import type { GuardSettings } from './guard-settings.js';
 import type { UserLoader } from './user-loader.interface.js';
 
@@ -76,28 +76,27 @@ export class RequestVerifier {
   /**
    * The user of the request's verified token, loaded once per request by the {@link UserLoader} given (or the
    * `loadUser` option); `undefined` on an anonymous request. Rejects with 401 `user_not_found` when there is none.
+   * With `loadUserOn: 'every-request'`, the user the guard loaded, without loading again.
    */
   loadUser(request: object, loader?: UserLoader): Promise<unknown> {
     const verified = verifiedTokenOfRequest(request);
     if (verified === undefined) return Promise.resolve(undefined);
+    if (this.settings.loadUserOn === 'every-request') {
+      const loaded = eagerlyLoadedUser(request);
+      if (loaded !== undefined) return Promise.resolve(loaded.user);
+    }
     let user = this.users.get(request);
     if (user === undefined) {
-      user = this.findUser(verified, loader).then((found) => {
+      user = this.findUser(verified, request, loader).then((found) => {
         if (found !== NO_USER) return found;
-        throw this.pipeline.refusal(
-          new AuthError(AuthErrorCode.UserNotFound, 'User not found', 'invalid_token').about({
-            claims: verified.claims,
-            header: verified.header,
-            identity: verified.identity,
-          }),
-        );
+        throw this.pipeline.refusal(userNotFound(verified));
       });
       this.users.set(request, user);
     }
     return user;
   }
 
-  private async findUser(verified: VerifiedToken, loader?: UserLoader): Promise<unknown> {
+  private async findUser(verified: VerifiedToken, request: object, loader?: UserLoader): Promise<unknown> {
     const load = loader ?? this.settings.loadUser;
     if (load === undefined) {
       throw new Error(
@@ -106,8 +105,8 @@ export class RequestVerifier {
       );
     }
     const user = await (typeof load === 'function'
-      ? load(verified.identity, verified.claims)
-      : load.loadUser(verified.identity, verified.claims));
+      ? load(verified.identity, verified.claims, request as TokenRequest)
+      : load.loadUser(verified.identity, verified.claims, request as TokenRequest));
     return user === undefined || user === null ? NO_USER : user;
   }
 }

@@ -6,8 +6,8 @@ import type { TokenLifetime } from '../tokens/token-lifetime.js';
 import type { ClaimsLoader, HeadersLoader } from '../tokens/token-loaders.js';
 import type { AuthErrorFormat } from '../errors/auth-error-format.js';
 import type { SecurityEvent } from '../events/security-event.interface.js';
-import type { LoadUser } from '../guards/guard-settings.js';
-import type { ClaimsVerifier } from '../verification/verification-settings.js';
+import type { ClaimsVerifier, LoadUser, LoadUserOn } from '../verification/verification-settings.js';
+import type { TokenRequest } from '../request/token-request.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
@@ -132,8 +132,16 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * request waits up to `revocationTimeoutMs` for the feed instead. At most 3600. Default 30.
    */
   revocationMaxStaleness?: number | string;
-  /** Your own check, after the built-in ones (Flask-JWT-Extended's `token_in_blocklist_loader`). */
-  isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
+  /**
+   * Your own check, after the built-in ones (Flask-JWT-Extended's `token_in_blocklist_loader`). `request` is the
+   * request the token came with, on every transport; `undefined` where a token is judged outside a request.
+   *
+   * @example
+   * ```ts
+   * isTokenRevoked: (claims, _header, request) => denied.has(claims.jti) || blockedIps.has(request?.ip ?? ''),
+   * ```
+   */
+  isTokenRevoked?: (claims: JwtClaims, header: JwtHeader, request?: TokenRequest) => boolean | Promise<boolean>;
   /** Each refresh also returns a new refresh token and consumes the one presented. Default false. */
   rotateRefreshTokens?: boolean;
   /** With rotation: how long the immediately previous refresh token may still be presented (seconds or '30s'). Default 0. */
@@ -181,8 +189,9 @@ export interface AuthModuleOptions extends TokenClaimOptions {
   identityOf?: (user: never) => string;
   /**
    * Loads the user for `@CurrentUser()` (Flask-JWT-Extended's `user_lookup_loader`), once per request and only on
-   * routes that ask for it; `undefined` or `null` refuses with 401 `user_not_found`. A `UserLoader` provider in the
-   * controller's module takes precedence.
+   * routes that ask for it (or on every guarded request, with `loadUserOn: 'every-request'`); `undefined` or `null`
+   * refuses with 401 `user_not_found`. The last argument is the request the token came with. A `UserLoader`
+   * provider in the controller's module takes precedence for `@CurrentUser()`.
    *
    * @example
    * ```ts
@@ -190,6 +199,19 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * ```
    */
   loadUser?: LoadUser;
+  /**
+   * `'every-request'`: run `loadUser` on every guarded request (HTTP, GraphQL, socket handshake and messages,
+   * `verifyRequest`), after `verifyClaims`, so a deleted or disabled user is refused with 401 `user_not_found` at
+   * once; `@CurrentUser()` then gets the user loaded there, never loads again. Needs the `loadUser` option. Default
+   * `'current-user'`: only where `@CurrentUser()` asks.
+   *
+   * @example
+   * ```ts
+   * loadUser: (identity) => users.findActive(identity),
+   * loadUserOn: 'every-request',
+   * ```
+   */
+  loadUserOn?: LoadUserOn;
   /**
    * Checks the claims of every token a guard (or `verifyRequest`) accepts, after revocation (Flask-JWT-Extended's
    * `token_verification_loader`). `false` refuses with 401 `claims_verification_failed`; `{ code, message }` with

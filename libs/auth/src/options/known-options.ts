@@ -38,6 +38,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   additionalHeaders: true,
   identityOf: true,
   loadUser: true,
+  loadUserOn: true,
   verifyClaims: true,
   errorFormat: true,
   errorMessageKey: true,

@@ -10,6 +10,7 @@ import {
   type SessionRecord,
 } from './revocation-store.interface.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
+import { type AuthClock, nowOf } from '../util/auth-clock.js';
 
 interface SessionRotation {
   current: string;
@@ -34,9 +35,11 @@ interface RecentEntry {
  * @example
  * ```ts
  * AuthModule.forRoot({ secret, revocationStore: new MemoryRevocationStore() });
+ * new MemoryRevocationStore({ clock }); // entries expire by a test's clock (AuthTestingModule passes its own)
  * ```
  */
 export class MemoryRevocationStore implements RevocationStore {
+  private readonly now: () => number;
   /** Revoked jtis and sessions: id -> expiresAt. */
   private readonly tokens = new Map<string, number>();
   private readonly sessions = new Map<string, number>();
@@ -48,9 +51,14 @@ export class MemoryRevocationStore implements RevocationStore {
   private readonly feeds = new Set<RevocationFeed>();
   private prunedAt = 0;
 
+  /** @param options.clock the time entries expire by; `Date.now()` without one. */
+  constructor(options: { readonly clock?: AuthClock } = {}) {
+    this.now = nowOf(options.clock);
+  }
+
   async revoke(revocation: Revocation, recentFor: number): Promise<Revocation> {
     this.prune();
-    const revokedAt = revocation.revokedAt ?? epochSeconds();
+    const revokedAt = revocation.revokedAt ?? epochSeconds(this.now);
     let stored: Revocation;
     if (revocation.kind === 'user') {
       const existing = this.users.get(revocation.id);
@@ -72,7 +80,7 @@ export class MemoryRevocationStore implements RevocationStore {
   async *listRecent(since: number, pageSize: number): AsyncIterable<Revocation[]> {
     if (!(pageSize >= 1)) throw new RangeError('listRecent: pageSize must be at least 1');
     this.prune();
-    const now = epochSeconds();
+    const now = epochSeconds(this.now);
     let page: Revocation[] = [];
     for (const { revocation, until } of [...this.recent]) {
       if (until <= now || revocation.expiresAt <= now || revocation.revokedAt! < since) continue;
@@ -86,7 +94,7 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   async isRevoked(query: RevocationQuery): Promise<boolean> {
-    const now = epochSeconds();
+    const now = epochSeconds(this.now);
     if ((this.tokens.get(query.jti) ?? 0) > now) return true;
     if (query.sessionId !== undefined && (this.sessions.get(query.sessionId) ?? 0) > now) return true;
     const user = this.users.get(query.identity);
@@ -119,7 +127,7 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   async listSessions(identity: string, limit: number): Promise<SessionRecord[]> {
-    const now = epochSeconds();
+    const now = epochSeconds(this.now);
     const user = this.users.get(identity);
     const after = user !== undefined && user.expiresAt > now ? user.validAfter : 0;
     return [...(this.sessionsByUser.get(identity)?.values() ?? [])]
@@ -192,7 +200,7 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /** Ends the user's live sessions: each becomes a session revocation, listed on its own. */
   private endSessionsOf(identity: string, revokedAt: number, recentFor: number): string[] {
-    const now = epochSeconds();
+    const now = epochSeconds(this.now);
     const ended: string[] = [];
     for (const record of this.sessionsByUser.get(identity)?.values() ?? []) {
       if (record.expiresAt <= now) continue;
@@ -207,7 +215,7 @@ export class MemoryRevocationStore implements RevocationStore {
 
   // Entries die with the tokens they concern, so memory holds only what can still matter.
   private prune(): void {
-    const now = epochSeconds();
+    const now = epochSeconds(this.now);
     if (now === this.prunedAt) return; // at most once a second, so a burst of revocations stays O(1) each
     this.prunedAt = now;
     for (const entries of [this.tokens, this.sessions]) {

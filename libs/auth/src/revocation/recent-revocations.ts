@@ -27,8 +27,14 @@ export class RecentRevocations {
   private readonly sessions = new CompactJtiSet();
   private readonly users = new Map<string, UserCutoff>();
 
-  /** @param window `revocationWindow`, in seconds: how long after its revocation an entry can still matter. */
-  constructor(private readonly window: number) {}
+  /**
+   * @param window `revocationWindow`, in seconds: how long after its revocation an entry can still matter.
+   * @param now the clock (ms): the injected `AuthClock`'s, `Date.now` by default.
+   */
+  constructor(
+    private readonly window: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** How many entries are held. */
   get size(): number {
@@ -48,7 +54,7 @@ export class RecentRevocations {
 
   /** Keeps a revocation for as long as it can refuse a live access token; one already past that is not kept. */
   add(revocation: Revocation): void {
-    const now = epochSeconds();
+    const now = epochSeconds(this.now);
     const revokedAt = revocation.revokedAt ?? now;
     const until = Math.min(revocation.expiresAt, revokedAt + this.window);
     if (revocation.kind === 'token' && until > now) this.tokens.add(revocation.id, until);

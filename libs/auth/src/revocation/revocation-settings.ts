@@ -1,3 +1,4 @@
+import type { TokenRequest } from '../request/token-request.js';
 import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 
 /**
@@ -30,6 +31,13 @@ export interface RevocationSettings {
    * {@link revocationTimeoutMs} for the feed instead).
    */
   readonly revocationMaxStalenessMs: number;
-  /** The application's own check, asked after the built-in ones. */
-  readonly isTokenRevoked?: (claims: JwtClaims, header: JwtHeader) => boolean | Promise<boolean>;
+  /**
+   * The application's own check, asked after the built-in ones; `request` is the request the token came with
+   * (`undefined` outside one).
+   */
+  readonly isTokenRevoked?: (
+    claims: JwtClaims,
+    header: JwtHeader,
+    request?: TokenRequest,
+  ) => boolean | Promise<boolean>;
 }

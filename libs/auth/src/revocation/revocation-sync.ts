@@ -68,6 +68,8 @@ export class RevocationSync implements StoreHealth {
     private readonly settings: RevocationSettings,
     private readonly store: RevocationStore,
     private readonly sink: RevocationSink,
+    // The injected AuthClock's: a reload lists what was revoked within the window before its now.
+    private readonly now: () => number = Date.now,
   ) {
     this.window = settings.revocationWindow;
   }
@@ -185,7 +187,8 @@ export class RevocationSync implements StoreHealth {
     this.reloadAgain = false;
     try {
       await this.pageAbandonedBefore();
-      const pages = this.store.listRecent(epochSeconds() - this.window, RELOAD_PAGE_SIZE)[Symbol.asyncIterator]();
+      const since = epochSeconds(this.now) - this.window;
+      const pages = this.store.listRecent(since, RELOAD_PAGE_SIZE)[Symbol.asyncIterator]();
       try {
         for (;;) {
           const next = pages.next();

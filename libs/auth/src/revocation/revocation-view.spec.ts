@@ -388,12 +388,14 @@ describe('RevocationView', () => {
   });
 
   describe('isTokenRevoked callback', () => {
-    it('passes the claims and header and lets the token through when it answers false', async () => {
-      const isTokenRevoked = jest.fn((_claims: JwtClaims, _header: JwtHeader) => false);
+    it('passes the claims, header and request and lets the token through when it answers false', async () => {
+      const isTokenRevoked = jest.fn((_claims: JwtClaims, _header: JwtHeader, _request?: object) => false);
       const view = await startView(new FakeStore(), { isTokenRevoked });
       const checked = token();
-      await expect(Promise.resolve(view.assertNotRevoked(checked))).resolves.toBeUndefined();
-      expect(isTokenRevoked).toHaveBeenCalledWith(checked.claims, checked.header);
+      const request = { headers: { 'user-agent': 'spec' }, ip: '10.0.0.1' };
+      await expect(Promise.resolve(view.assertNotRevoked(checked, request))).resolves.toBeUndefined();
+      // The request the token came with, as the last argument.
+      expect(isTokenRevoked).toHaveBeenCalledWith(checked.claims, checked.header, request);
     });
 
     it('refuses with token_revoked when it answers true', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
@@ -10,6 +10,8 @@ import { RecentRevocations } from './recent-revocations.js';
 import { RevocationSync } from './revocation-sync.js';
 import { withTimeout } from './with-timeout.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
+import { AuthClock, nowOf } from '../util/auth-clock.js';
+import type { TokenRequest } from '../request/token-request.js';
 import { sessionIdOf } from './token-session.js';
 
 /** How often entries past their window are dropped. */
@@ -51,13 +53,17 @@ export class RevocationView implements RevocationFeed, StoreHealth, OnModuleInit
   private readonly listeners = new Set<RevocationListener>();
   private unsubscribe?: () => Promise<void>;
   private sweeper?: NodeJS.Timeout;
+  /** The clock (ms) revocation windows are judged by: `Date.now` unless an `AuthClock` is provided. */
+  readonly now: () => number;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: RevocationSettings,
     @Inject(RevocationStore) private readonly store: RevocationStore,
+    @Optional() @Inject(AuthClock) clock?: AuthClock,
   ) {
-    this.recent = new RecentRevocations(settings.revocationWindow);
-    this.sync = new RevocationSync(settings, store, this);
+    this.now = nowOf(clock);
+    this.recent = new RecentRevocations(settings.revocationWindow, this.now);
+    this.sync = new RevocationSync(settings, store, this, this.now);
     this.accessWindow = settings.accessWindow;
   }
 
@@ -88,11 +94,11 @@ export class RevocationView implements RevocationFeed, StoreHealth, OnModuleInit
   /**
    * Throws `token_revoked`, or `revocation_unavailable` when the revocation state cannot be trusted in time.
    * Synchronous for a token that lives no longer than the access window; a promise for the others (store check), while
-   * the view catches up, or with an `isTokenRevoked` callback.
+   * the view catches up, or with an `isTokenRevoked` callback, which is given `request`.
    */
-  assertNotRevoked(token: VerifiedToken): void | Promise<void> {
-    if (!this.sync.inSync) return this.checkOutOfSync(token);
-    return this.check(token);
+  assertNotRevoked(token: VerifiedToken, request?: TokenRequest): void | Promise<void> {
+    if (!this.sync.inSync) return this.checkOutOfSync(token, request);
+    return this.check(token, request);
   }
 
   /**
@@ -167,7 +173,7 @@ export class RevocationView implements RevocationFeed, StoreHealth, OnModuleInit
   }
 
   /** Drops every entry whose window is over at `now` (epoch seconds); runs every minute. */
-  sweep(now = epochSeconds()): void {
+  sweep(now = epochSeconds(this.now)): void {
     this.recent.sweep(now);
   }
 
@@ -185,39 +191,39 @@ export class RevocationView implements RevocationFeed, StoreHealth, OnModuleInit
    * The decision, once the view can answer: refused when the view holds a revocation of the token; then, for a token
    * that may outlive the view's window, the store's answer; then the `isTokenRevoked` callback, if any.
    */
-  private check(token: VerifiedToken): void | Promise<void> {
+  private check(token: VerifiedToken, request?: TokenRequest): void | Promise<void> {
     if (this.isRevoked(token)) throw revoked();
     // Written so that a token without exp or iat (NaN) counts as long-lived.
-    if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token);
-    if (this.settings.isTokenRevoked) return this.askCallback(token);
+    if (!(token.claims.exp - token.claims.iat <= this.accessWindow)) return this.askStore(token, request);
+    if (this.settings.isTokenRevoked) return this.askCallback(token, request);
   }
 
   /** The view is out of sync: the last view answers, the check waits (bounded) for it, or 503 at once. */
-  private checkOutOfSync(token: VerifiedToken): void | Promise<void> {
+  private checkOutOfSync(token: VerifiedToken, request?: TokenRequest): void | Promise<void> {
     switch (this.sync.outOfSync()) {
       case 'last-view':
-        return this.check(token);
+        return this.check(token, request);
       case 'wait':
-        return this.checkWhenInSync(token);
+        return this.checkWhenInSync(token, request);
       case 'refuse':
         throw this.unavailable();
     }
   }
 
-  private async checkWhenInSync(token: VerifiedToken): Promise<void> {
+  private async checkWhenInSync(token: VerifiedToken, request?: TokenRequest): Promise<void> {
     await this.sync.whenInSync(this.settings.revocationTimeoutMs);
     if (!this.sync.inSync) throw this.unavailable();
-    await this.check(token);
+    await this.check(token, request);
   }
 
   /** The store's answer for a token that may outlive the view's window: one round trip, bounded. */
-  private async askStore(token: VerifiedToken): Promise<void> {
+  private async askStore(token: VerifiedToken, request?: TokenRequest): Promise<void> {
     const { claims, identity } = token;
     let answer: boolean;
     if (this.storeDown) {
       // Only the reload probes a store known down: no request waits on it, none piles up on it.
       if (!this.settings.revocationFailOpen) throw this.unavailable();
-      if (this.settings.isTokenRevoked) await this.askCallback(token);
+      if (this.settings.isTokenRevoked) await this.askCallback(token, request);
       return;
     }
     try {
@@ -231,14 +237,14 @@ export class RevocationView implements RevocationFeed, StoreHealth, OnModuleInit
       answer = false;
     }
     if (answer) throw revoked();
-    if (this.settings.isTokenRevoked) await this.askCallback(token);
+    if (this.settings.isTokenRevoked) await this.askCallback(token, request);
   }
 
-  private async askCallback({ claims, header }: VerifiedToken): Promise<void> {
+  private async askCallback({ claims, header }: VerifiedToken, request?: TokenRequest): Promise<void> {
     let answer: boolean;
     try {
       answer = await withTimeout(
-        Promise.resolve(this.settings.isTokenRevoked!(claims, header)),
+        Promise.resolve(this.settings.isTokenRevoked!(claims, header, request)),
         this.settings.revocationTimeoutMs,
         'isTokenRevoked',
       );

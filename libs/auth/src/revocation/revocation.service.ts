@@ -77,13 +77,18 @@ export class RevocationService {
    * ```
    */
   async revokeUser(identity: string): Promise<void> {
-    await this.save({ kind: 'user', id: identity, expiresAt: this.latestExpiry(), validAfter: epochSeconds() });
+    await this.save({
+      kind: 'user',
+      id: identity,
+      expiresAt: this.latestExpiry(),
+      validAfter: epochSeconds(this.view.now),
+    });
     this.events?.emit({ type: 'user_revoked', identity });
   }
 
   // The last moment a token issued up to now can be valid: its entry is useless after that.
   private latestExpiry(): number {
-    return epochSeconds() + this.settings.longestTokenLifetime;
+    return epochSeconds(this.view.now) + this.settings.longestTokenLifetime;
   }
 
   private async save(revocation: Revocation): Promise<void> {

@@ -84,7 +84,7 @@ export class SessionService {
     assertMetadata(metadata);
     const identity = this.tokens.identityOf(user);
     const sessionId = randomUUID();
-    const authTime = epochSeconds();
+    const authTime = epochSeconds(this.view.now);
     const notAfter = this.sessionEnd(authTime);
     const [refreshToken, accessToken] = await Promise.all([
       this.tokens.createRefreshTokenAsync(user, { ...tokenOptions, sessionId, authTime, notAfter }),
@@ -128,7 +128,7 @@ export class SessionService {
       return { accessToken, sessionId };
     }
     const nextJti = randomUUID();
-    const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds());
+    const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds(this.view.now));
     const outcome = await this.call(
       () =>
         this.store.rotateRefreshToken({
@@ -137,14 +137,14 @@ export class SessionService {
           nextJti,
           graceMs: this.settings.refreshTokenGraceMs,
           sessionExpiresAt,
-          now: Date.now(),
+          now: this.view.now(),
           recentFor: this.settings.revocationWindow,
         }),
       'rotate',
     );
     if (outcome === 'reused') {
       // The store has revoked the session; enforce it here before its feed echoes it back.
-      this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt, revokedAt: epochSeconds() });
+      this.view.revoked({ kind: 'session', id: sessionId, expiresAt: sessionExpiresAt }); // revoked now, by its clock
       this.events?.emit({
         type: 'refresh_token_reused',
         identity,
@@ -243,7 +243,7 @@ export class SessionService {
     if (this.view.storeDown) return; // known down: not worth a wait, nor a request piled up on it
     try {
       await withTimeout(
-        this.store.touchSession(identity, sessionId, epochSeconds()),
+        this.store.touchSession(identity, sessionId, epochSeconds(this.view.now)),
         this.settings.revocationTimeoutMs,
         'Revocation store (touch session)',
       );

@@ -11,6 +11,7 @@ import { sessionIdOf } from '../revocation/token-session.js';
 import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { TokenService } from '../tokens/token.service.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
+import { AuthClock, nowOf } from '../util/auth-clock.js';
 import { SessionService } from './session.service.js';
 import type { SessionSettings } from './session-settings.js';
 import type { TokenPair } from './token-pair.interface.js';
@@ -57,6 +58,8 @@ export interface StepUpOptions {
  */
 @Injectable()
 export class StepUpService {
+  private readonly now: () => number;
+
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: SessionSettings,
     private readonly tokens: TokenService,
@@ -64,7 +67,10 @@ export class StepUpService {
     @Inject(RevocationStore) private readonly store: RevocationStore,
     private readonly view: RevocationView,
     @Optional() private readonly events?: SecurityEvents,
-  ) {}
+    @Optional() @Inject(AuthClock) clock?: AuthClock,
+  ) {
+    this.now = nowOf(clock);
+  }
 
   /**
    * New tokens for the session of verified `claims` (an access token, as the guard puts them on the request), after a
@@ -78,7 +84,7 @@ export class StepUpService {
   async stepUp(claims: JwtClaims, options: StepUpOptions = {}): Promise<TokenPair> {
     const identity = this.sessions.identityOf(claims);
     const sessionId = sessionIdOf(claims);
-    const authTime = epochSeconds();
+    const authTime = epochSeconds(this.now);
     const common = {
       sessionId,
       authTime,

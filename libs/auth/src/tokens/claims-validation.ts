@@ -51,6 +51,7 @@ export function validateClaimsSet(
   claims: Record<string, unknown>,
   rules: ClaimRules,
   allowExpired: boolean,
+  now = epochSeconds(),
 ): VerifiedToken {
   // Exact comparison: a string in the set, never a prefix, another case or an array holding it.
   if (rules.issuers !== undefined && !(typeof claims.iss === 'string' && rules.issuers.has(claims.iss))) {
@@ -65,9 +66,9 @@ export function validateClaimsSet(
   assertTimeClaim(claims.exp, 'exp');
   if (claims.nbf !== undefined) assertTimeClaim(claims.nbf, 'nbf');
   // Expiry first: an expired token is reported as expired, whatever else is wrong with its claims.
-  assertTimes(claims as JwtClaims, rules.leeway, allowExpired);
+  assertTimes(claims as JwtClaims, rules.leeway, allowExpired, now);
   assertTimeClaim(claims.iat, 'iat');
-  if (claims.iat > epochSeconds() + rules.leeway) {
+  if (claims.iat > now + rules.leeway) {
     throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
   }
   if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > MAX_JTI_LENGTH) {
@@ -121,9 +122,16 @@ function isIdentityValue(value: unknown): boolean {
   return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'object' && value !== null);
 }
 
-/** `exp` (unless allowed to have passed) and `nbf`, with the configured leeway; re-checked on every cache hit. */
-export function assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, leeway: number, allowExpired = false): void {
-  const now = epochSeconds();
+/**
+ * `exp` (unless allowed to have passed) and `nbf`, with the configured leeway, at `now` (epoch seconds, the injected
+ * clock's); re-checked on every cache hit.
+ */
+export function assertTimes(
+  claims: Pick<JwtClaims, 'exp' | 'nbf'>,
+  leeway: number,
+  allowExpired = false,
+  now = epochSeconds(),
+): void {
   if (!allowExpired && now >= claims.exp + leeway) {
     // The claims go with the error (never to the client by default): an errorFormat may want them, as Flask's
     // expired_token_loader gets them.
@@ -134,13 +142,16 @@ export function assertTimes(claims: Pick<JwtClaims, 'exp' | 'nbf'>, leeway: numb
   }
 }
 
-/** Type, then freshness: an expired token has already been refused, so it wins over a wrong type. */
-export function assertPolicy(claims: JwtClaims, policy: Partial<TokenPolicy>): void {
+/**
+ * Type, then freshness at `now` (epoch seconds; read only for a fresh-only policy when not given): an expired token
+ * has already been refused, so it wins over a wrong type.
+ */
+export function assertPolicy(claims: JwtClaims, policy: Partial<TokenPolicy>, now?: number): void {
   // A list of types is looked at only when the single-type comparison fails: the common case costs what it did.
   if (policy.type !== undefined && claims.type !== policy.type && !acceptsType(policy.type, claims.type)) {
     throw AuthError.invalid(AuthErrorCode.WrongTokenType, wrongTypeMessage(policy.type)).about({ claims });
   }
-  if (policy.fresh && !isFresh(claims.fresh, epochSeconds())) {
+  if (policy.fresh && !isFresh(claims.fresh, now ?? epochSeconds())) {
     throw new AuthError(
       AuthErrorCode.FreshTokenRequired,
       'Fresh token required',

@@ -13,6 +13,8 @@ import type { TokenPolicy } from './token-policy.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 import { assertTokenSize } from './token-size.js';
 import { assertPolicy, assertTimes, claimRulesOf, validateClaimsSet, type ClaimRules } from './claims-validation.js';
+import { AuthClock, nowOf } from '../util/auth-clock.js';
+import { epochSeconds } from '../util/epoch-seconds.js';
 
 /** Distinct headers remembered: an app signs with a handful (one per kid), and only verified tokens add to it. */
 const MAX_KNOWN_HEADERS = 32;
@@ -33,14 +35,18 @@ export class TokenVerifier {
   private readonly claimRules: ClaimRules;
   // Headers of verified tokens, frozen: most tokens share one, so it is decoded and checked once.
   private readonly knownHeaders = new Map<string, Record<string, unknown>>();
+  /** The clock (ms) time claims are judged by, and tokens minted with: `Date.now` itself unless one is provided. */
+  readonly now: () => number;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: TokenSettings,
     // Shared with the header extractor, which looks a token up once for both (a spec may leave it out).
     @Optional() cache?: VerifiedTokenCache,
+    @Optional() @Inject(AuthClock) clock?: AuthClock,
   ) {
     this.keys = new KeySet(settings.verificationKeys, settings.jwks && new RemoteKeySet(settings.jwks));
-    this.cache = cache ?? new VerifiedTokenCache(settings.verifiedTokenCacheSize);
+    this.now = nowOf(clock);
+    this.cache = cache ?? new VerifiedTokenCache(settings.verifiedTokenCacheSize, undefined, undefined, this.now);
     this.claimRules = claimRulesOf(settings);
   }
 
@@ -68,8 +74,9 @@ export class TokenVerifier {
     allowExpired = false,
   ): VerifiedToken | Promise<VerifiedToken> {
     if (cached !== null) {
-      assertTimes(cached.claims, this.settings.leeway, allowExpired);
-      assertPolicy(cached.claims, policy);
+      const now = epochSeconds(this.now);
+      assertTimes(cached.claims, this.settings.leeway, allowExpired, now);
+      assertPolicy(cached.claims, policy, now);
       return cached;
     }
     const jws = decodeCompactJws(token, this.knownHeaders);
@@ -88,11 +95,20 @@ export class TokenVerifier {
   ): VerifiedToken {
     if (!verifyJwsSignature(jws, JWS_ALGORITHMS[key.algorithm], key.key))
       throw invalidToken('Signature verification failed');
-    const verified = validateClaimsSet(jws.header, jws.payload, this.claimRules, allowExpired);
-    this.cache.set(token, verified, key.trustedUntilMs);
+    const now = epochSeconds(this.now);
+    const verified = validateClaimsSet(jws.header, jws.payload, this.claimRules, allowExpired, now);
+    this.cache.set(token, verified, this.onClock(key.trustedUntilMs));
     if (this.knownHeaders.size < MAX_KNOWN_HEADERS) this.knownHeaders.set(jws.headerSegment, Object.freeze(jws.header));
-    assertPolicy(verified.claims, policy);
+    assertPolicy(verified.claims, policy, now);
     return verified;
+  }
+
+  // A remote key's trust is counted in real time from its fetch; the cache reads the injected clock, so the time left
+  // is carried over to it (the same value when no clock is provided).
+  private onClock(trustedUntilMs: number | undefined): number | undefined {
+    return trustedUntilMs === undefined || this.now === Date.now
+      ? trustedUntilMs
+      : trustedUntilMs - Date.now() + this.now();
   }
 
   /** Whether this exact token was verified and is still remembered: it is well formed (its claims may have lapsed since). */

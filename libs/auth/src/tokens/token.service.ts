@@ -281,7 +281,7 @@ export class TokenService {
     }
     const claims = buildClaims(
       this.settings,
-      { identity, type, fresh, ttl, iat: epochSeconds() },
+      { identity, type, fresh, ttl, iat: epochSeconds(this.verifier.now) },
       options,
       loadedClaims,
     );

@@ -67,11 +67,13 @@ export class VerifiedTokenCache {
    * @param maxTokenLength a longer token is never cached.
    * @param frame what precedes a token in the header that usually carries it (`Bearer `), so that
    *   {@link getFramed} finds it from the header value without cutting the token out.
+   * @param now the clock (ms) a remote key's trust is judged by: the injected `AuthClock`'s, `Date.now` by default.
    */
   constructor(
     private readonly maxEntries: number,
     private readonly maxTokenLength = 2048,
     readonly frame = '',
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The verification of this exact token, if it is held and still trusted. */
@@ -79,7 +81,7 @@ export class VerifiedTokenCache {
     if (this.entries.size === 0) return undefined;
     const entry = this.entries.get(keyOf(token));
     if (entry === undefined || entry.check !== checkOf(token) || entry.token !== token) return undefined;
-    return trusted(entry)?.verified;
+    return this.trusted(entry)?.verified;
   }
 
   /**
@@ -91,7 +93,7 @@ export class VerifiedTokenCache {
     if (this.entries.size === 0) return undefined;
     const entry = this.entries.get(keyOf(text));
     if (entry === undefined || entry.check !== checkOf(text) || entry.framed !== text) return undefined;
-    return trusted(entry);
+    return this.trusted(entry);
   }
 
   /** Holds `verified` for `token`; a token verified by a remote key is trusted until `trustedUntilMs`. */
@@ -115,9 +117,9 @@ export class VerifiedTokenCache {
   get size(): number {
     return this.entries.size;
   }
-}
 
-// A token verified by a remote JWKS key is verified again once that key's trust has lapsed (it may be gone).
-function trusted(entry: VerifiedTokenEntry): VerifiedTokenEntry | undefined {
-  return entry.trustedUntilMs !== undefined && Date.now() > entry.trustedUntilMs ? undefined : entry;
+  // A token verified by a remote JWKS key is verified again once that key's trust has lapsed (it may be gone).
+  private trusted(entry: VerifiedTokenEntry): VerifiedTokenEntry | undefined {
+    return entry.trustedUntilMs !== undefined && this.now() > entry.trustedUntilMs ? undefined : entry;
+  }
 }

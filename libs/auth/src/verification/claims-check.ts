@@ -1,11 +1,15 @@
 import { AuthError } from '../errors/auth-error.js';
 import { AuthErrorCode } from '../errors/auth-error-code.js';
+import type { TokenRequest } from '../request/token-request.js';
 import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { ClaimsRefusal, ClaimsVerifier } from './verification-settings.js';
 
-/** Runs `verify` (the `verifyClaims` option) on a verified token; a promise only while an async check runs. */
-export function checkClaims(verify: ClaimsVerifier, verified: VerifiedToken): void | Promise<void> {
-  const outcome = verify(verified.claims, verified.header);
+/**
+ * Runs `verify` (the `verifyClaims` option) on a verified token and the request it came with; a promise only while
+ * an async check runs.
+ */
+export function checkClaims(verify: ClaimsVerifier, verified: VerifiedToken, request: object): void | Promise<void> {
+  const outcome = verify(verified.claims, verified.header, request as TokenRequest);
   if (outcome instanceof Promise) return outcome.then((answer) => judgeClaims(answer, verified));
   judgeClaims(outcome, verified);
 }

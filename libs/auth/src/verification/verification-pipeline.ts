@@ -14,14 +14,16 @@ import { assertStepUp } from '../step-up/step-up-check.js';
 import type { StepUpRequirement } from '../step-up/step-up-requirement.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
 import { checkClaims } from './claims-check.js';
+import { loadUserEagerly } from './eager-user.js';
 import type { TokenDemand } from './token-demand.js';
-import type { ClaimsVerifier, VerificationSettings } from './verification-settings.js';
+import type { ClaimsVerifier, LoadUser, VerificationSettings } from './verification-settings.js';
 
 /** A request as the pipeline leaves it: the verified claims as `user`, as passport would. */
 type AttachableRequest = ExtractableRequest & { user?: unknown };
 
 /**
- * The one path from a request to a verified token: extract → verify → CSRF → revocation → `verifyClaims` → attach,
+ * The one path from a request to a verified token: extract → verify → CSRF → revocation → `verifyClaims` → user
+ * (with `loadUserOn: 'every-request'`) → attach,
  * and a `refused` security event for any refusal. The guards (HTTP and GraphQL), the passport strategies,
  * `RequestVerifier.verifyRequest` and the socket handshake all call {@link verify}; a check added here holds on every
  * transport. It answers synchronously when every step does (local keys, revocation view in sync, a sync or no
@@ -44,6 +46,9 @@ type AttachableRequest = ExtractableRequest & { user?: unknown };
 export class VerificationPipeline {
   // Looked at once: without `verifyClaims` the accepting path does no more than it did before the option existed.
   private readonly verifyClaims: ClaimsVerifier | undefined;
+  // The loader, only with loadUserOn: 'every-request'; and one flag for both steps, the one field the common path reads.
+  private readonly eagerLoadUser: LoadUser | undefined;
+  private readonly checksAfterRevocation: boolean;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) settings: VerificationSettings,
@@ -53,6 +58,8 @@ export class VerificationPipeline {
     @Optional() private readonly events?: SecurityEvents,
   ) {
     this.verifyClaims = settings.verifyClaims;
+    this.eagerLoadUser = settings.loadUserOn === 'every-request' ? settings.loadUser : undefined;
+    this.checksAfterRevocation = this.verifyClaims !== undefined || this.eagerLoadUser !== undefined;
   }
 
   /** Whether a `verifyClaims` check is configured. */
@@ -134,7 +141,7 @@ export class VerificationPipeline {
     // Only a cookie-borne token on a checked method carries a CSRF value to compare.
     if (found.csrf !== undefined) this.extractor.assertCsrf(found, verified.claims);
     // After verification, so an expired or forged token is reported as such, not as revoked.
-    const revoked = this.revocations.assertNotRevoked(verified);
+    const revoked = this.revocations.assertNotRevoked(verified, request);
     if (revoked) return revoked.then(() => this.acceptUnrevoked(verified, found, request, stepUp));
     return this.acceptUnrevoked(verified, found, request, stepUp);
   }
@@ -146,10 +153,32 @@ export class VerificationPipeline {
     stepUp: StepUpRequirement | undefined,
   ): VerifiedToken | Promise<VerifiedToken> {
     // After revocation: a revoked token is told so, never to step up. Undefined on every route without @RequireAuth().
-    if (stepUp !== undefined) assertStepUp(verified.claims, stepUp, epochSeconds());
+    if (stepUp !== undefined) assertStepUp(verified.claims, stepUp, epochSeconds(this.verifier.now));
+    if (this.checksAfterRevocation) return this.acceptChecked(verified, found, request);
+    return attach(verified, found, request);
+  }
+
+  // verifyClaims, then the eager user load (loadUserOn: 'every-request'); both are given the request.
+  private acceptChecked(
+    verified: VerifiedToken,
+    found: ExtractedToken,
+    request: AttachableRequest,
+  ): VerifiedToken | Promise<VerifiedToken> {
     if (this.verifyClaims !== undefined) {
-      const checking = checkClaims(this.verifyClaims, verified);
-      if (checking) return checking.then(() => attach(verified, found, request));
+      const checking = checkClaims(this.verifyClaims, verified, request);
+      if (checking) return checking.then(() => this.acceptUser(verified, found, request));
+    }
+    return this.acceptUser(verified, found, request);
+  }
+
+  private acceptUser(
+    verified: VerifiedToken,
+    found: ExtractedToken,
+    request: AttachableRequest,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    if (this.eagerLoadUser !== undefined) {
+      const loading = loadUserEagerly(this.eagerLoadUser, verified, request);
+      if (loading) return loading.then(() => attach(verified, found, request));
     }
     return attach(verified, found, request);
   }

@@ -53,6 +53,8 @@ export interface WsClientLike {
 export interface UpgradeRequestLike {
   headers: SocketHandshake['headers'];
   url?: string;
+  /** Node's socket of the upgrade request: its `remoteAddress` is the callbacks' `request.ip`. */
+  socket?: { remoteAddress?: string };
 }
 
 /** graphql-ws' server context as `onConnect` receives it, with the `ws` socket under `extra` (its `ws` adapter). */
@@ -133,7 +135,11 @@ export class SocketAuthenticator implements OnModuleDestroy {
    * when enabled) and watches it; closes it (4401, or 1013) and answers `false` when it is refused.
    */
   async accept(client: WsClientLike, request: UpgradeRequestLike, options: SocketAuthOptions = {}): Promise<boolean> {
-    const handshake: SocketHandshake = { headers: request.headers, query: queryOf(request.url) };
+    const handshake: SocketHandshake = {
+      headers: request.headers,
+      query: queryOf(request.url),
+      address: request.socket?.remoteAddress,
+    };
     return this.acceptWs(client, () => this.authenticate(client, handshake, options));
   }
 
