@@ -18,7 +18,8 @@ const LAYERS = [
   ['jws'],
   ['keys'],
   ['tokens', 'request', 'events'],
-  ['revocation', 'extractors', 'cookies'],
+  // dpop/ checks proofs and keeps the replay cache beside the revocation store (its Redis connection included).
+  ['revocation', 'extractors', 'cookies', 'dpop'],
   // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.
   ['verification'],
   ['context', 'guards', 'decorators', 'sessions', 'strategies'],

@@ -28,6 +28,9 @@ import { RevocationView } from './revocation/revocation-view.js';
 import { RevocationService } from './revocation/revocation.service.js';
 import { SessionService } from './sessions/session.service.js';
 import { VerificationPipeline } from './verification/verification-pipeline.js';
+import { DpopService } from './dpop/dpop.service.js';
+import { DpopReplayStore } from './dpop/dpop-replay-store.interface.js';
+import { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
 import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
 
 /**
@@ -57,6 +60,14 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
       inject: [RESOLVED_AUTH_OPTIONS],
       useFactory: (options: ResolvedAuthOptions) => options.revocationStore ?? new MemoryRevocationStore(),
     },
+    // Built only with DPoP on; with it off no proof is read, so no cache is needed.
+    {
+      provide: DpopReplayStore,
+      inject: [RESOLVED_AUTH_OPTIONS],
+      useFactory: (options: ResolvedAuthOptions) =>
+        options.dpop?.replayStore ?? new MemoryDpopReplayStore(options.dpop?.replayCacheSize),
+    },
+    DpopService,
     // Shared by the verifier and the header extractor: one lookup per request, one bound (verifiedTokenCacheSize).
     {
       provide: VerifiedTokenCache,
@@ -94,6 +105,8 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
   ],
   exports: [
     AuthErrorResponder,
+    DpopService,
+    DpopReplayStore,
     RequestVerifier,
     VerificationPipeline,
     AccessOrRefreshJwtGuard,

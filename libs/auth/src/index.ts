@@ -15,6 +15,7 @@ export type {
   AuthModuleOptions,
   CookieOptions,
   CsrfOptions,
+  DpopOptions,
   HmacAlgorithm,
   RemoteJwksOptions,
   TokenClaimOptions,
@@ -87,6 +88,7 @@ export { OptionalAuth } from './decorators/optional-auth.decorator.js';
 export { SessionService } from './sessions/session.service.js';
 export type { StartSessionOptions } from './sessions/start-session-options.js';
 export type { TokenPair } from './sessions/token-pair.interface.js';
+export type { SessionTokenType } from './sessions/dpop-binding.js';
 export { RevocationService } from './revocation/revocation.service.js';
 export {
   MAX_LISTED_SESSIONS,
@@ -101,3 +103,9 @@ export {
 } from './revocation/revocation-store.interface.js';
 export { sessionIdOf } from './revocation/token-session.js';
 export { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
+export { DpopService } from './dpop/dpop.service.js';
+export { DpopReplayStore } from './dpop/dpop-replay-store.interface.js';
+export { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
+export { jwkThumbprint } from './dpop/jwk-thumbprint.js';
+export type { DpopAlgorithm } from './dpop/dpop-algorithm.js';
+export type { DpopRequest } from './dpop/dpop-request-target.js';

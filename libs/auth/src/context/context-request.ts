@@ -2,13 +2,15 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { HeaderTokenExtractor, RequestWithHeaders } from '../extractors/header-token.extractor.js';
 
 /** What a guard reads the token from and records the verified token on, in any transport. */
-export type ContextRequest = RequestWithHeaders & { user?: unknown };
+export type ContextRequest = RequestWithHeaders & { user?: unknown; method?: string; url?: string };
 
 /** A socket.io handshake, or what stands for one: the parts a token may come in. */
 export interface SocketHandshake {
   headers?: RequestWithHeaders['headers'];
   auth?: Record<string, unknown>;
   query?: Record<string, unknown>;
+  /** The URL of the upgrade (or socket.io's first) request: what a DPoP proof of the handshake names as `htu`. */
+  url?: string;
 }
 
 type Extractor = Pick<HeaderTokenExtractor, 'headersCarrying' | 'hasTokenHeader'>;
@@ -61,6 +63,9 @@ export function socketRequest(
     token = nonEmptyString(handshake.query?.[queryParameter]);
   const request: ContextRequest = {
     headers: token === undefined ? headers : extractor.headersCarrying(token, headers),
+    // A handshake is a GET: its DPoP proof names that method and the handshake's URL.
+    method: 'GET',
+    ...(typeof handshake.url === 'string' && { url: handshake.url }),
   };
   byConnection.set(socket, request);
   return request;

@@ -11,11 +11,13 @@ import type { ClaimsVerifier } from '../verification/verification-settings.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
+import type { DpopOptions } from './dpop-options.interface.js';
 
 // The nested `cookies` and `csrf` options and the claim options, in files of their own: re-exported, so that this
 // file stays the one the options are imported from.
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 export type { TokenClaimOptions } from './token-claim-options.interface.js';
+export type { DpopOptions } from './dpop-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -276,4 +278,8 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * ```
    */
   implicitRefresh?: boolean | { within?: TokenLifetime };
+  /**
+   * DPoP (RFC 9449, [DPoP](../../docs/dpop.md)): tokens bound to a key the client proves on every request. Default off.
+   */
+  dpop?: boolean | DpopOptions;
 }

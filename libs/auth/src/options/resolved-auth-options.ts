@@ -8,9 +8,11 @@ import type { SessionSettings } from '../sessions/session-settings.js';
 import type { ErrorSettings } from '../errors/error-settings.js';
 import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
+import type { DpopSettings } from '../dpop/dpop-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './resolve-browser-options.js';
+import { resolveDpopOptions } from './resolve-dpop-options.js';
 import { resolveHookOptions } from './resolve-hook-options.js';
 import { resolveKeyOptions } from './resolve-key-options.js';
 import { resolveRevocationOptions } from './resolve-revocation-options.js';
@@ -30,7 +32,8 @@ export interface ResolvedAuthOptions
     ExtractionSettings,
     ErrorSettings,
     EventSettings,
-    GuardSettings {
+    GuardSettings,
+    DpopSettings {
   /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
   /** Undefined here: the module provides the default store. */
@@ -67,5 +70,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   }
   // No hooks; errors answered as Nest answers them.
   const hooks = resolveHookOptions(options, { headerName: browser.headerName, identityClaim: tokens.identityClaim });
-  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks };
+  // DPoP off; with `dpop: true`, proofs of ES256, Ed25519, EdDSA, PS256 or RS256, at most 60 s old, in memory.
+  const dpop = resolveDpopOptions(options, browser.headerScheme);
+  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks, ...dpop };
 }

@@ -8,7 +8,10 @@ import type { CreateAccessTokenOptions } from '../tokens/token-options.interface
  * await sessions.start(identity, { metadata: { userAgent: 'curl/8.5', ip: '203.0.113.7' } });
  * ```
  */
-export type StartSessionOptions = Pick<CreateAccessTokenOptions, 'fresh' | 'additionalClaims' | 'additionalHeaders'> & {
+export type StartSessionOptions = Pick<
+  CreateAccessTokenOptions,
+  'fresh' | 'additionalClaims' | 'additionalHeaders' | 'dpopJkt'
+> & {
   /**
    * Short strings recorded with the session and returned by `listSessions` (user agent, IP address, device name):
    * never a secret. Truncate what the client sends before passing it. At most {@link MAX_METADATA_ENTRIES} entries, keys

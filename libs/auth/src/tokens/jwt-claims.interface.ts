@@ -39,6 +39,8 @@ export interface JwtClaims {
   auth_time?: number;
   /** The CSRF double-submit value, when cookies are a token location and CSRF protection is on. */
   csrf?: string;
+  /** The confirmation (RFC 7800): `jkt`, the thumbprint of the DPoP key the token is bound to (RFC 9449). */
+  cnf?: { jkt: string };
   iss?: string;
   aud?: string | string[];
   [claim: string]: unknown;

@@ -16,4 +16,5 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'sid',
   'auth_time',
   'csrf',
+  'cnf',
 ]);

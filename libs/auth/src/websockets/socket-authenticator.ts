@@ -133,7 +133,7 @@ export class SocketAuthenticator implements OnModuleDestroy {
    * when enabled) and watches it; closes it (4401, or 1013) and answers `false` when it is refused.
    */
   async accept(client: WsClientLike, request: UpgradeRequestLike, options: SocketAuthOptions = {}): Promise<boolean> {
-    const handshake: SocketHandshake = { headers: request.headers, query: queryOf(request.url) };
+    const handshake: SocketHandshake = { headers: request.headers, query: queryOf(request.url), url: request.url };
     return this.acceptWs(client, () => this.authenticate(client, handshake, options));
   }
 
@@ -201,10 +201,8 @@ export class SocketAuthenticator implements OnModuleDestroy {
     const demand: TokenDemand = {
       policy: options.policy ?? ACCESS,
       optional: options.optional,
-      find: (handshake) => {
-        const token = this.extractor.extract(handshake);
-        return token === undefined ? undefined : { token, location: 'headers' };
-      },
+      // The header extractor's own answer: it says whether the token came as `DPoP <token>`.
+      find: (handshake) => this.extractor.find(handshake),
       missingMessage: () => 'Missing authorization token',
     };
     return this.pipeline.verify(request, demand);
