@@ -23,7 +23,7 @@ export class CredentialsLogin {
     private readonly sessions: SessionService,
   ) {}
 
-  async login({ username, password }: LoginDto, { userAgent, ip }: LoginOrigin): Promise<TokenPair> {
+  async login({ username, password }: LoginDto, { userAgent, ip }: LoginOrigin, dpopJkt?: string): Promise<TokenPair> {
     const identity = await this.users.verifyCredentials(username, password);
     if (identity === undefined) {
       throw new UnauthorizedException({
@@ -35,6 +35,8 @@ export class CredentialsLogin {
     }
     return this.sessions.start(identity, {
       fresh: true,
+      // Bound to the client's DPoP key when the login carried a proof (POST /login only; cookies stay bearer).
+      dpopJkt,
       metadata: {
         ...(userAgent && { userAgent: userAgent.slice(0, MAX_METADATA_LENGTH) }),
         ...(ip && { ip: ip.slice(0, MAX_METADATA_LENGTH) }),

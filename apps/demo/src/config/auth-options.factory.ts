@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type ConfigService } from '@nestjs/config';
 import { type AuthModuleOptions, MemoryRevocationStore, type TokenLocation } from 'nest-jwt-extended';
 import type { UserStore } from '../users/user-store.service.js';
-import { RedisRevocationStore } from 'nest-jwt-extended/redis';
+import { RedisDpopReplayStore, RedisRevocationStore } from 'nest-jwt-extended/redis';
 import type { DemoEnv } from './demo-env.js';
 import { keyOptionsFromEnv } from './key-options.factory.js';
 
@@ -38,7 +38,34 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: 
     // @CurrentUser() (GET /me): the user of the token's identity, or 401 user_not_found.
     loadUser: (identity) => users.findUser(identity),
     errorFormat: config.get('JWT_ERROR_FORMAT', { infer: true }) === 'flask' ? 'flask-jwt-extended' : 'default',
+    dpop: dpopOptionsFromEnv(config, redisUrl, timeoutMs),
     // Events name users and sessions, never tokens: safe to log as they are.
     onEvent: (event) => securityLog.log(JSON.stringify(event)),
+  };
+}
+
+/**
+ * DPoP from the environment: on (optional) unless DPOP=off. With REDIS_URL, used proofs are remembered in Redis, so a
+ * proof accepted by one instance is refused by every other.
+ */
+function dpopOptionsFromEnv(
+  config: ConfigService<DemoEnv, true>,
+  redisUrl: string | undefined,
+  timeoutMs: number,
+): AuthModuleOptions['dpop'] {
+  const mode = config.get('DPOP', { infer: true });
+  if (mode === 'off') return false;
+  const origin = config.get('DPOP_ORIGIN', { infer: true });
+  return {
+    required: mode === 'required',
+    ...(origin && { origin }),
+    ...(config.get('DPOP_NONCE', { infer: true }) && { nonce: true }),
+    ...(redisUrl && {
+      replayStore: new RedisDpopReplayStore({
+        url: redisUrl,
+        keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+        commandTimeoutMs: timeoutMs,
+      }),
+    }),
   };
 }
