@@ -51,6 +51,12 @@ export const LIBRARY_CODES = [
   'csrf_token_mismatch',
   'user_not_found',
   'claims_verification_failed',
+  'invalid_dpop_proof',
+  'dpop_binding_mismatch',
+  'dpop_scheme_required',
+  'dpop_required',
+  'use_dpop_nonce',
+  'dpop_replay_unavailable',
 ] as const;
 
 /**
