@@ -4,6 +4,14 @@ import type { RequestWithHeaders } from '../extractors/header-token.extractor.js
  * The parts of a request that say which URL it was sent to: Express' `originalUrl`, `protocol` and `host` (which
  * follow its `trust proxy` setting), Fastify's `url`, `protocol` and `host` (which follow `trustProxy`), or a bare Node
  * request's `url`, its `Host` header and its socket.
+ *
+ * @example
+ * ```ts
+ * @Post('login')
+ * async login(@Req() request: DpopRequest) {
+ *   return this.sessions.start('alice', { dpopJkt: await this.dpop.keyOf(request) });
+ * }
+ * ```
  */
 export interface DpopRequest extends RequestWithHeaders {
   method?: string;

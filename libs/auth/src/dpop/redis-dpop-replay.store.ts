@@ -5,7 +5,14 @@ import {
 import { withTimeout } from '../revocation/with-timeout.js';
 import type { DpopReplayStore } from './dpop-replay-store.interface.js';
 
-/** Options of {@link RedisDpopReplayStore}: where Redis is, as for `RedisRevocationStore`. */
+/**
+ * Options of {@link RedisDpopReplayStore}: where Redis is, as for `RedisRevocationStore`.
+ *
+ * @example
+ * ```ts
+ * const options: RedisDpopReplayStoreOptions = { url: 'redis://127.0.0.1:6379', keyPrefix: 'api:' };
+ * ```
+ */
 export type RedisDpopReplayStoreOptions = RedisRevocationStoreConnection & {
   /** Prefix of every key (`<prefix>dpop:<id>`). Default `nest-jwt-extended:`, as the revocation store's. */
   keyPrefix?: string;
