@@ -18,7 +18,8 @@ const LAYERS = [
   ['keys'],
   // step-up/: the requirement @RequireAuth() writes and its check, beside the token policy that carries it.
   ['tokens', 'request', 'events', 'step-up'],
-  ['revocation', 'extractors', 'cookies'],
+  // dpop/ checks proofs and keeps the replay cache beside the revocation store (its Redis connection included).
+  ['revocation', 'extractors', 'cookies', 'dpop'],
   // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.
   ['verification'],
   ['context', 'guards', 'decorators', 'sessions', 'strategies', 'introspection'],

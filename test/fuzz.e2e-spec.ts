@@ -95,9 +95,17 @@ const CHALLENGE_ERRORS: Record<string, ReadonlyArray<string | undefined>> = {
   fresh_token_required: ['insufficient_user_authentication'],
   csrf_token_missing: [undefined],
   csrf_token_mismatch: [undefined],
+  invalid_dpop_proof: ['invalid_dpop_proof'],
+  dpop_binding_mismatch: ['invalid_token'],
+  dpop_scheme_required: ['invalid_token'],
+  dpop_required: ['invalid_request'],
+  use_dpop_nonce: ['use_dpop_nonce'],
 };
 
-const CHALLENGE = /^Bearer(?: error="([a-z_]+)", error_description="[^"\\]*")?$/;
+// A Bearer challenge (RFC 6750), or a DPoP one (RFC 9449 section 7.1, always with the accepted `algs`) for a request
+// that used the DPoP scheme.
+const CHALLENGE =
+  /^(?:Bearer(?: error="([a-z_]+)", error_description="[^"\\]*")?|DPoP(?: error="([a-z_]+)", error_description="[^"\\]*",)? algs="[A-Za-z0-9 ]+")$/;
 
 const preview = (value: string | undefined, max = 300): string =>
   value === undefined
@@ -204,7 +212,8 @@ function verify(answer: Answer, { request, outcomes, secrets, refusalSecrets = [
   if (expectedErrors !== undefined) {
     const match = CHALLENGE.exec(challenge ?? '');
     if (match === null) fail('the refusal has no well-formed WWW-Authenticate challenge');
-    if (!expectedErrors.includes(match![1])) fail(`the challenge's error does not go with ${String(body.code)}`);
+    if (!expectedErrors.includes(match![1] ?? match![2]))
+      fail(`the challenge's error does not go with ${String(body.code)}`);
   }
 
   const strings = stringsIn(body);

@@ -52,6 +52,12 @@ export const LIBRARY_CODES = [
   'csrf_token_mismatch',
   'user_not_found',
   'claims_verification_failed',
+  'invalid_dpop_proof',
+  'dpop_binding_mismatch',
+  'dpop_scheme_required',
+  'dpop_required',
+  'use_dpop_nonce',
+  'dpop_replay_unavailable',
 ] as const;
 
 /**
@@ -713,7 +719,7 @@ export const rawBodyText: fc.Arbitrary<string> = fc.oneof(
 
 /** What the guards get out of an Authorization header. */
 export type Extracted =
-  { kind: 'none' } | { kind: 'other-scheme' } | { kind: 'bad-header' } | { kind: 'token'; token: string };
+  { kind: 'none' } | { kind: 'other-scheme' } | { kind: 'bad-header' } | { kind: 'token'; token: string; dpop?: true };
 
 /**
  * How the demo reads an Authorization header (README, "Refusals"): Node trims spaces and tabs around the value;
@@ -727,10 +733,12 @@ export function extractAsServer(value: string | undefined): Extracted {
   const trimmed = received.trimStart();
   const space = trimmed.search(/\s/);
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
-  if (scheme.toLowerCase() !== 'bearer') return { kind: 'other-scheme' };
+  // The demo has DPoP on: `DPoP <token>` is a token too (RFC 9449 section 7.1).
+  const dpop = scheme.toLowerCase() === 'dpop';
+  if (scheme.toLowerCase() !== 'bearer' && !dpop) return { kind: 'other-scheme' };
   const token = space === -1 ? '' : trimmed.slice(space).trim();
   if (token === '' || /\s/.test(token)) return { kind: 'bad-header' };
-  return { kind: 'token', token };
+  return dpop ? { kind: 'token', token, dpop } : { kind: 'token', token };
 }
 
 /** What a 2xx body must be. */
@@ -780,6 +788,14 @@ export function guardOutcome(route: GuardedRoute, extracted: Extracted, tokens: 
     case 'bad-header':
       return refusal('invalid_authorization_header');
     case 'token':
+      // The demo's tokens are bearer tokens here (no proof at login): sent as DPoP, they are bound to no key.
+      if (extracted.dpop && (extracted.token === tokens.access || extracted.token === tokens.refresh)) {
+        return extracted.token === tokens.refresh && route.policy !== 'refresh'
+          ? refusal('wrong_token_type')
+          : extracted.token === tokens.access && route.policy === 'refresh'
+            ? refusal('wrong_token_type')
+            : refusal('dpop_binding_mismatch');
+      }
       if (extracted.token === tokens.access) {
         if (route.policy === 'refresh') return refusal('wrong_token_type');
         // GET /protected shows the roles claim the demo's claims loader adds; POST /protected-fresh does not.

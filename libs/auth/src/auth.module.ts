@@ -34,6 +34,9 @@ import { IntrospectionService } from './introspection/introspection.service.js';
 import { TOKEN_REVOCATION_CHECK } from './tokens/token-revocation-check.js';
 import type { VerifiedToken } from './tokens/jwt-claims.interface.js';
 import { VerificationPipeline } from './verification/verification-pipeline.js';
+import { DpopService } from './dpop/dpop.service.js';
+import { DpopReplayStore } from './dpop/dpop-replay-store.interface.js';
+import { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
 import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
 
 /**
@@ -70,6 +73,14 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
       useFactory: (options: ResolvedAuthOptions, clock?: AuthClock) =>
         options.revocationStore ?? new MemoryRevocationStore({ clock }),
     },
+    // Built only with DPoP on; with it off no proof is read, so no cache is needed.
+    {
+      provide: DpopReplayStore,
+      inject: [RESOLVED_AUTH_OPTIONS],
+      useFactory: (options: ResolvedAuthOptions) =>
+        options.dpop?.replayStore ?? new MemoryDpopReplayStore(options.dpop?.replayCacheSize),
+    },
+    DpopService,
     // Shared by the verifier and the header extractor: one lookup per request, one bound (verifiedTokenCacheSize).
     {
       provide: VerifiedTokenCache,
@@ -116,6 +127,8 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
   ],
   exports: [
     AuthErrorResponder,
+    DpopService,
+    DpopReplayStore,
     RequestVerifier,
     VerificationPipeline,
     AccessOrRefreshJwtGuard,

@@ -16,6 +16,7 @@ export type {
   AuthModuleOptions,
   CookieOptions,
   CsrfOptions,
+  DpopOptions,
   HmacAlgorithm,
   RemoteJwksOptions,
   TokenClaimOptions,
@@ -97,6 +98,7 @@ export type { IntrospectionClient } from './introspection/introspection-settings
 export type { ActiveTokenIntrospection, IntrospectionResponse } from './introspection/introspection-response.js';
 export type { StartSessionOptions } from './sessions/start-session-options.js';
 export type { TokenPair } from './sessions/token-pair.interface.js';
+export type { SessionTokenType } from './sessions/dpop-binding.js';
 export { RevocationService } from './revocation/revocation.service.js';
 export {
   MAX_LISTED_SESSIONS,
@@ -111,3 +113,9 @@ export {
 } from './revocation/revocation-store.interface.js';
 export { sessionIdOf } from './revocation/token-session.js';
 export { MemoryRevocationStore } from './revocation/memory-revocation.store.js';
+export { DpopService } from './dpop/dpop.service.js';
+export { DpopReplayStore } from './dpop/dpop-replay-store.interface.js';
+export { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
+export { jwkThumbprint } from './dpop/jwk-thumbprint.js';
+export type { DpopAlgorithm } from './dpop/dpop-algorithm.js';
+export type { DpopRequest } from './dpop/dpop-request-target.js';

@@ -8,3 +8,4 @@ export {
   type RedisRevocationStoreOptions,
   type RedisSentinelOptions,
 } from './revocation/redis/redis-revocation.store.js';
+export { RedisDpopReplayStore, type RedisDpopReplayStoreOptions } from './dpop/redis-dpop-replay.store.js';

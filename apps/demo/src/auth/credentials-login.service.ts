@@ -23,11 +23,14 @@ export class CredentialsLogin {
     private readonly sessions: SessionService,
   ) {}
 
-  /** `claims`: extra claims for both tokens of the session (the web login's "remember me" choice). */
+  /**
+   * `claims`: extra claims for both tokens of the session (the web login's "remember me" choice); `dpopJkt`: the
+   * client's DPoP key, when the login carried a proof.
+   */
   async login(
     { username, password }: LoginDto,
     { userAgent, ip }: LoginOrigin,
-    claims?: Record<string, unknown>,
+    { claims, dpopJkt }: { claims?: Record<string, unknown>; dpopJkt?: string } = {},
   ): Promise<TokenPair> {
     const identity = await this.users.verifyCredentials(username, password);
     if (identity === undefined) {
@@ -44,6 +47,8 @@ export class CredentialsLogin {
       acr: 'pwd',
       amr: ['pwd'],
       ...(claims && { additionalClaims: claims }),
+      // Bound to the client's DPoP key when the login carried a proof (POST /login only; cookies stay bearer).
+      dpopJkt,
       metadata: {
         ...(userAgent && { userAgent: userAgent.slice(0, MAX_METADATA_LENGTH) }),
         ...(ip && { ip: ip.slice(0, MAX_METADATA_LENGTH) }),

@@ -14,9 +14,12 @@ export class TokenRefreshController {
   @Post('refresh')
   @HttpCode(200)
   async refresh(@CurrentClaims() claims: JwtClaims) {
-    const { accessToken, refreshToken } = await this.sessions.refresh(claims);
-    return refreshToken === undefined
-      ? { access_token: accessToken }
-      : { access_token: accessToken, refresh_token: refreshToken };
+    // A bound refresh token came with a proof of its key (the guard checked it); the new tokens keep that binding.
+    const { accessToken, refreshToken, tokenType } = await this.sessions.refresh(claims);
+    return {
+      access_token: accessToken,
+      ...(refreshToken !== undefined && { refresh_token: refreshToken }),
+      ...(tokenType === 'DPoP' && { token_type: tokenType }),
+    };
   }
 }

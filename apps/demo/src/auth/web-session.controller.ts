@@ -47,7 +47,7 @@ export class WebSessionController {
   ) {
     // The choice rides in the tokens (claims are carried on refresh), so /web/refresh keeps the cookies' kind.
     const claims = remember === true ? { [REMEMBER_CLAIM]: true } : undefined;
-    const tokens = await this.credentials.login(body, { userAgent, ip }, claims);
+    const tokens = await this.credentials.login(body, { userAgent, ip }, { claims });
     this.cookies.setAuthCookies(response, tokens, remember === true ? undefined : { session: true });
     return { login: true };
   }

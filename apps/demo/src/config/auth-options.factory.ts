@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type ConfigService } from '@nestjs/config';
 import { type AuthModuleOptions, MemoryRevocationStore, type TokenLocation } from 'nest-jwt-extended';
 import type { UserStore } from '../users/user-store.service.js';
-import { RedisRevocationStore } from 'nest-jwt-extended/redis';
+import { RedisDpopReplayStore, RedisRevocationStore } from 'nest-jwt-extended/redis';
 import { type DemoEnv, parseIntrospectionClients } from './demo-env.js';
 import { keyOptionsFromEnv } from './key-options.factory.js';
 
@@ -41,7 +41,34 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: 
     errorFormat: config.get('JWT_ERROR_FORMAT', { infer: true }) === 'flask' ? 'flask-jwt-extended' : 'default',
     // POST /introspect (RFC 7662) for the clients listed; without any, every introspection request is 401.
     ...(introspectionClients && { introspection: { clients: parseIntrospectionClients(introspectionClients) } }),
+    dpop: dpopOptionsFromEnv(config, redisUrl, timeoutMs),
     // Events name users and sessions, never tokens: safe to log as they are.
     onEvent: (event) => securityLog.log(JSON.stringify(event)),
+  };
+}
+
+/**
+ * DPoP from the environment: on (optional) unless DPOP=off. With REDIS_URL, used proofs are remembered in Redis, so a
+ * proof accepted by one instance is refused by every other.
+ */
+function dpopOptionsFromEnv(
+  config: ConfigService<DemoEnv, true>,
+  redisUrl: string | undefined,
+  timeoutMs: number,
+): AuthModuleOptions['dpop'] {
+  const mode = config.get('DPOP', { infer: true });
+  if (mode === 'off') return false;
+  const origin = config.get('DPOP_ORIGIN', { infer: true });
+  return {
+    required: mode === 'required',
+    ...(origin && { origin }),
+    ...(config.get('DPOP_NONCE', { infer: true }) && { nonce: true }),
+    ...(redisUrl && {
+      replayStore: new RedisDpopReplayStore({
+        url: redisUrl,
+        keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+        commandTimeoutMs: timeoutMs,
+      }),
+    }),
   };
 }

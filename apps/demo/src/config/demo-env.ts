@@ -132,6 +132,22 @@ export class DemoEnv {
   @IsIn(['default', 'flask'])
   JWT_ERROR_FORMAT: 'default' | 'flask' = 'default';
 
+  /**
+   * DPoP (RFC 9449): `optional` (default) binds the tokens of a login or refresh that carries a `DPoP` proof and leaves
+   * the others bearer tokens; `required` refuses logins without a proof and unbound tokens; `off` reads no proof.
+   */
+  @IsIn(['off', 'optional', 'required'])
+  DPOP: 'off' | 'optional' | 'required' = 'optional';
+
+  /** The origin clients call the demo at (`https://api.example.com`) when it runs behind a proxy: `htu` is checked on it. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#]+$/, { message: 'DPOP_ORIGIN must be an origin such as https://api.example.com' })
+  DPOP_ORIGIN?: string;
+
+  /** Server nonces for DPoP proofs (`use_dpop_nonce`, `DPoP-Nonce`). */
+  @IsBoolean()
+  DPOP_NONCE: boolean = false;
+
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
   @IsOptional()
   @IsString()
@@ -192,6 +208,7 @@ const OPTIONAL_VARIABLES = [
   'JWT_IMPLICIT_REFRESH_SECONDS',
   'DEMO_TOTP_SECRET',
   'INTROSPECTION_CLIENTS',
+  'DPOP_ORIGIN',
 ];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
@@ -203,7 +220,7 @@ export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
       .map((key) => [key, raw[key]]),
   );
   // Implicit conversion would read the string 'false' as true.
-  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE']) {
+  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE', 'DPOP_NONCE']) {
     const value = known[flag];
     if (typeof value === 'string') known[flag] = { true: true, false: false }[value] ?? value;
   }

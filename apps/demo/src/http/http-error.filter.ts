@@ -35,6 +35,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     // A catch-all filter runs instead of the library's AuthErrorFilter, so it sends the challenge itself.
     if (exception instanceof AuthError && exception.getStatus() === 401) {
       this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', exception.challenge);
+      if (exception.dpopNonce !== undefined)
+        this.adapterHost.httpAdapter.setHeader(response, 'DPoP-Nonce', exception.dpopNonce);
     }
     // ... and answers refusals in the configured errorFormat (JWT_ERROR_FORMAT=flask: Flask-JWT-Extended's).
     const { status, body } =

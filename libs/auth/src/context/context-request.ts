@@ -3,9 +3,9 @@ import type { HeaderTokenExtractor, RequestWithHeaders } from '../extractors/hea
 
 /**
  * What a guard reads the token from and records the verified token on, in any transport; `ip` is the peer's address
- * (the callbacks' `TokenRequest`).
+ * (the callbacks' `TokenRequest`), `method` and `url` what a DPoP proof of a handshake names.
  */
-export type ContextRequest = RequestWithHeaders & { user?: unknown; ip?: string };
+export type ContextRequest = RequestWithHeaders & { user?: unknown; ip?: string; method?: string; url?: string };
 
 /** A socket.io handshake, or what stands for one: the parts a token may come in. */
 export interface SocketHandshake {
@@ -14,6 +14,8 @@ export interface SocketHandshake {
   query?: Record<string, unknown>;
   /** The peer's address (socket.io's `handshake.address`). */
   address?: string;
+  /** The URL of the upgrade (or socket.io's first) request: what a DPoP proof of the handshake names as `htu`. */
+  url?: string;
 }
 
 type Extractor = Pick<HeaderTokenExtractor, 'headersCarrying' | 'hasTokenHeader'>;
@@ -67,6 +69,9 @@ export function socketRequest(
   const request: ContextRequest = {
     headers: token === undefined ? headers : extractor.headersCarrying(token, headers),
     ip: typeof handshake.address === 'string' ? handshake.address : undefined,
+    // A handshake is a GET: its DPoP proof names that method and the handshake's URL.
+    method: 'GET',
+    ...(typeof handshake.url === 'string' && { url: handshake.url }),
   };
   byConnection.set(socket, request);
   return request;

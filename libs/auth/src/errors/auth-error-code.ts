@@ -44,6 +44,18 @@ export const AuthErrorCode = {
   UserNotFound: 'user_not_found',
   /** The `verifyClaims` option refused the token's claims. */
   ClaimsVerificationFailed: 'claims_verification_failed',
+  /** The `DPoP` proof is missing, malformed, badly signed, for another request, too old, replayed or without `ath`. */
+  InvalidDpopProof: 'invalid_dpop_proof',
+  /** The token is bound to another key than the proof's, or a token sent with the `DPoP` scheme is bound to none. */
+  DpopBindingMismatch: 'dpop_binding_mismatch',
+  /** A DPoP-bound access token came with the `Bearer` scheme (or from a cookie, query or body). */
+  DpopSchemeRequired: 'dpop_scheme_required',
+  /** The `dpop.required` option is on and the request carries no DPoP proof, or an unbound token. */
+  DpopRequired: 'dpop_required',
+  /** The proof lacks the server's current nonce: retry with the `DPoP-Nonce` header value of this answer. */
+  UseDpopNonce: 'use_dpop_nonce',
+  /** The DPoP replay cache could not be reached in time; answered with 503, never with a guess. */
+  DpopReplayUnavailable: 'dpop_replay_unavailable',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

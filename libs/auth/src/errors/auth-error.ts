@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AuthErrorCode } from './auth-error-code.js';
 import { renderBearerChallenge, type BearerChallengeError, type StepUpChallenge } from './bearer-challenge.js';
+import { renderDpopChallenge, type DpopChallengeError } from './dpop-challenge.js';
 
 /** The JSON body of every refusal. */
 export interface AuthErrorBody {
@@ -43,6 +44,8 @@ export class AuthError extends HttpException {
   readonly retryAfter?: number;
   /** The refused token's claims, header and identity when it was genuine (see {@link RefusedTokenDetails}). */
   token?: RefusedTokenDetails;
+  /** For a `use_dpop_nonce` refusal: the nonce to retry with, sent as the `DPoP-Nonce` header (RFC 9449 section 8). */
+  dpopNonce?: string;
 
   constructor(
     /** The stable machine code (one of {@link AuthErrorCode}, or an application's own from `verifyClaims`). */
@@ -64,6 +67,16 @@ export class AuthError extends HttpException {
   /** Records what is known of the refused token (its claims, header, identity); returns the error, to throw. */
   about(token: RefusedTokenDetails): this {
     this.token = token;
+    return this;
+  }
+
+  /**
+   * Challenges with the DPoP scheme instead of Bearer (RFC 9449 section 7.1), naming the accepted `algs`: for a
+   * refusal of a request that used DPoP, or of a DPoP-bound token. Returns the error, to throw.
+   */
+  challengeDpop(error: DpopChallengeError | undefined, algs: readonly string[]): this {
+    // The challenge is read-only to users; only a refusal being built changes its scheme.
+    (this as { challenge: string }).challenge = renderDpopChallenge(error, this.message, algs);
     return this;
   }
 

@@ -17,4 +17,6 @@ export interface ExtractedToken {
    * Absent when the finder did not look (verification looks then). Carried so that a request looks the cache up once.
    */
   readonly verified?: VerifiedToken | null;
+  /** True when the header carried the token with the `DPoP` scheme (RFC 9449 section 7.1), not the configured one. */
+  readonly dpop?: boolean;
 }

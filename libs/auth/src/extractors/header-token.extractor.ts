@@ -6,8 +6,11 @@ import { assertTokenSize } from '../tokens/token-size.js';
 import { VerifiedTokenCache } from '../tokens/verified-token.cache.js';
 import type { ExtractedToken } from './extracted-token.js';
 import type { ExtractionSettings } from './extraction-settings.js';
+import type { DpopSettings } from '../dpop/dpop-settings.js';
 
 const WHITESPACE = /\s/;
+/** `DPoP <token>`: the scheme of a DPoP-bound token (RFC 9449 section 7.1), in any case, as schemes are matched. */
+const DPOP_SCHEME = /^\s*dpop(?:\s|$)/i;
 
 /** The part of a request the extractor reads: Express and Fastify both expose lower-cased `headers`. */
 export interface RequestWithHeaders {
@@ -31,9 +34,11 @@ export class HeaderTokenExtractor {
   // verification in the ExtractedToken, so a request looks the cache up once.
   private readonly cache: VerifiedTokenCache;
   private readonly framedCache: boolean;
+  // Decided at start-up: with DPoP off, `DPoP <token>` is another scheme, refused as before.
+  private readonly acceptsDpop: boolean;
 
   constructor(
-    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings,
+    @Inject(RESOLVED_AUTH_OPTIONS) private readonly settings: ExtractionSettings & DpopSettings,
     @Optional() cache?: VerifiedTokenCache,
   ) {
     this.header = settings.headerName.toLowerCase();
@@ -41,6 +46,7 @@ export class HeaderTokenExtractor {
     this.canonicalPrefix = settings.headerScheme ? `${settings.headerScheme} ` : '';
     this.cache = cache ?? new VerifiedTokenCache(0, undefined, this.canonicalPrefix);
     this.framedCache = this.cache.frame === this.canonicalPrefix;
+    this.acceptsDpop = settings.dpop !== undefined && this.scheme !== '' && this.scheme !== 'dpop';
     this.expected = `Expected '${settings.headerName}: ${settings.headerScheme ? `${settings.headerScheme} ` : ''}<JWT>'`;
   }
 
@@ -81,6 +87,8 @@ export class HeaderTokenExtractor {
         return { token, location: 'headers', verified: this.framedCache ? null : undefined };
       }
     }
+    // After the canonical Bearer form, so that a bearer token's path is what it was before DPoP.
+    if (this.acceptsDpop && DPOP_SCHEME.test(value)) return this.dpopToken(value);
     const token = this.scheme === '' ? value.trim() : this.afterScheme(value, otherSchemes);
     // Another scheme (`Basic ...`) carries no token of ours: with other locations to try, it is not an error.
     if (token === undefined) return undefined;
@@ -103,6 +111,17 @@ export class HeaderTokenExtractor {
   hasTokenHeader(headers: RequestWithHeaders['headers']): boolean {
     const value = headers[this.header];
     return value !== undefined && value !== '';
+  }
+
+  private dpopToken(value: string): ExtractedToken {
+    const token = value.trim().slice(4).trim();
+    if (token.length === 0 || WHITESPACE.test(token)) {
+      throw this.badHeader(
+        `Bad ${this.settings.headerName} header. Expected '${this.settings.headerName}: DPoP <JWT>'`,
+      );
+    }
+    assertTokenSize(token, this.settings.maxTokenLength);
+    return { token, location: 'headers', dpop: true };
   }
 
   private afterScheme(value: string, otherSchemes: 'refuse' | 'ignore'): string | undefined {

@@ -12,11 +12,13 @@ import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
 import type { IntrospectionClient } from '../introspection/introspection-settings.js';
+import type { DpopOptions } from './dpop-options.interface.js';
 
 // The nested `cookies` and `csrf` options and the claim options, in files of their own: re-exported, so that this
 // file stays the one the options are imported from.
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 export type { TokenClaimOptions } from './token-claim-options.interface.js';
+export type { DpopOptions } from './dpop-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -309,4 +311,8 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * ```
    */
   introspection?: { clients: readonly IntrospectionClient[] };
+  /**
+   * DPoP (RFC 9449, [DPoP](../../docs/dpop.md)): tokens bound to a key the client proves on every request. Default off.
+   */
+  dpop?: boolean | DpopOptions;
 }

@@ -51,6 +51,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   json: true,
   implicitRefresh: true,
   introspection: true,
+  dpop: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */

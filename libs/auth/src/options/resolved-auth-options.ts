@@ -9,9 +9,11 @@ import type { ErrorSettings } from '../errors/error-settings.js';
 import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
 import type { IntrospectionSettings } from '../introspection/introspection-settings.js';
+import type { DpopSettings } from '../dpop/dpop-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './resolve-browser-options.js';
+import { resolveDpopOptions } from './resolve-dpop-options.js';
 import { resolveHookOptions } from './resolve-hook-options.js';
 import { resolveIntrospectionOptions } from './resolve-introspection-options.js';
 import { resolveKeyOptions } from './resolve-key-options.js';
@@ -33,7 +35,8 @@ export interface ResolvedAuthOptions
     ErrorSettings,
     EventSettings,
     GuardSettings,
-    IntrospectionSettings {
+    IntrospectionSettings,
+    DpopSettings {
   /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
   /** Undefined here: the module provides the default store. */
@@ -72,5 +75,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const hooks = resolveHookOptions(options, { headerName: browser.headerName, identityClaim: tokens.identityClaim });
   // No introspection client: every introspection request 401.
   const introspection = resolveIntrospectionOptions(options);
-  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks, ...introspection };
+  // DPoP off; with `dpop: true`, proofs of ES256, Ed25519, EdDSA, PS256 or RS256, at most 60 s old, in memory.
+  const dpop = resolveDpopOptions(options, browser.headerScheme);
+  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks, ...introspection, ...dpop };
 }

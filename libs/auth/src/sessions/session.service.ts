@@ -16,6 +16,7 @@ import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { TokenService } from '../tokens/token.service.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import type { TokenPair } from './token-pair.interface.js';
+import { boundKeyOf, tokenTypeOf } from './dpop-binding.js';
 import { assertMetadata, type StartSessionOptions } from './start-session-options.js';
 import { sessionAuthenticationOf } from './session-authentication.js';
 
@@ -100,7 +101,7 @@ export class SessionService {
     };
     await this.call(() => this.store.registerSession(session), 'register session');
     this.events?.emit({ type: 'login', identity, sessionId });
-    return { accessToken, refreshToken, sessionId };
+    return { accessToken, refreshToken, sessionId, tokenType: tokenTypeOf(options.dpopJkt) };
   }
 
   /**
@@ -120,12 +121,14 @@ export class SessionService {
     // auth_time, acr and amr as the refresh token has them: a refresh never raises the session's authentication.
     const authentication = sessionAuthenticationOf(claims);
     const notAfter = this.sessionEnd(authentication.authTime);
-    const common = { sessionId, ...authentication, notAfter, baseClaims: this.carriedClaims(claims) };
+    const dpopJkt = boundKeyOf(claims);
+    const common = { sessionId, ...authentication, notAfter, baseClaims: this.carriedClaims(claims), dpopJkt };
+    const tokenType = tokenTypeOf(dpopJkt);
     if (!this.settings.rotateRefreshTokens) {
       await this.touch(identity, sessionId);
       const accessToken = await this.tokens.createAccessTokenAsync(identity, { ...common, fresh: false });
       this.events?.emit({ type: 'refresh', identity, sessionId, tokenId: claims.jti });
-      return { accessToken, sessionId };
+      return { accessToken, sessionId, tokenType };
     }
     const nextJti = randomUUID();
     const sessionExpiresAt = notAfter ?? this.refreshExpiry(epochSeconds(this.view.now));
@@ -167,7 +170,7 @@ export class SessionService {
       this.tokens.createRefreshTokenAsync(identity, { ...common, jti: nextJti }),
     ]);
     this.events?.emit({ type: 'rotation', identity, sessionId, tokenId: claims.jti });
-    return { accessToken, refreshToken, sessionId };
+    return { accessToken, refreshToken, sessionId, tokenType };
   }
 
   /**
@@ -191,6 +194,7 @@ export class SessionService {
       notAfter: this.sessionEnd(authentication.authTime),
       baseClaims: this.carriedClaims(claims),
       ...(typeof claims.csrf === 'string' && { csrf: claims.csrf }),
+      dpopJkt: boundKeyOf(claims),
     });
   }
 

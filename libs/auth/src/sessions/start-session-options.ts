@@ -10,7 +10,7 @@ import type { CreateAccessTokenOptions } from '../tokens/token-options.interface
  */
 export type StartSessionOptions = Pick<
   CreateAccessTokenOptions,
-  'fresh' | 'additionalClaims' | 'additionalHeaders' | 'acr' | 'amr'
+  'fresh' | 'additionalClaims' | 'additionalHeaders' | 'acr' | 'amr' | 'dpopJkt'
 > & {
   /**
    * Short strings recorded with the session and returned by `listSessions` (user agent, IP address, device name):

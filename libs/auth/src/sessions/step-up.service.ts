@@ -12,6 +12,7 @@ import type { JwtClaims } from '../tokens/jwt-claims.interface.js';
 import { TokenService } from '../tokens/token.service.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
 import { AuthClock, nowOf } from '../util/auth-clock.js';
+import { boundKeyOf, tokenTypeOf } from './dpop-binding.js';
 import { SessionService } from './session.service.js';
 import type { SessionSettings } from './session-settings.js';
 import type { TokenPair } from './token-pair.interface.js';
@@ -92,6 +93,8 @@ export class StepUpService {
       ...(options.acr !== undefined && { acr: options.acr }),
       ...(options.amr !== undefined && { amr: options.amr }),
       baseClaims: this.sessions.carriedClaims(claims),
+      // A session bound to a DPoP key stays bound: the guard has checked a proof of that key on this request.
+      dpopJkt: boundKeyOf(claims),
     };
     const nextJti = randomUUID();
     const mintsRefresh =
@@ -102,7 +105,10 @@ export class StepUpService {
       mintsRefresh ? this.tokens.createRefreshTokenAsync(identity, { ...common, jti: nextJti }) : undefined,
     ]);
     this.events?.emit({ type: 'step_up', identity, sessionId, tokenId: claims.jti });
-    return refreshToken === undefined ? { accessToken, sessionId } : { accessToken, refreshToken, sessionId };
+    const tokenType = tokenTypeOf(common.dpopJkt);
+    return refreshToken === undefined
+      ? { accessToken, sessionId, tokenType }
+      : { accessToken, refreshToken, sessionId, tokenType };
   }
 
   /** Under rotation, makes `nextJti` the session's current refresh token; false when the store cannot. */
@@ -111,7 +117,7 @@ export class StepUpService {
     if (store.replaceRefreshToken === undefined) return false;
     const outcome = await callStore(
       this.view,
-      () => store.replaceRefreshToken!({ sessionId, nextJti, sessionExpiresAt, now: Date.now() }),
+      () => store.replaceRefreshToken!({ sessionId, nextJti, sessionExpiresAt, now: this.now() }),
       this.settings.revocationTimeoutMs,
       'replace refresh token',
       'Session state is unavailable; try again shortly',

@@ -1,3 +1,5 @@
+import type { SessionTokenType } from './dpop-binding.js';
+
 /**
  * What `SessionService` returns. The demo answers `{ access_token, refresh_token }` from it.
  *
@@ -12,4 +14,6 @@ export interface TokenPair {
   refreshToken?: string;
   /** The `sid` of the session the tokens belong to. */
   sessionId: string;
+  /** `DPoP` when the tokens are bound to a DPoP key (send them as `Authorization: DPoP`), else `Bearer`. */
+  tokenType: SessionTokenType;
 }

@@ -24,6 +24,9 @@ export interface TokenFacts {
   readonly iat: number;
 }
 
+/** A SHA-256 JWK thumbprint, base64url without padding. */
+const JKT = /^[A-Za-z0-9_-]{43}$/;
+
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'x5c']);
 
 /** The lifetime of one token: the caller's `expiresIn` when given, else the configured lifetime. */
@@ -53,7 +56,18 @@ export function assertIdentity(identity: unknown): asserts identity is string {
 export function buildClaims(
   settings: ClaimsBuilderSettings,
   { identity, type, fresh, ttl, iat }: TokenFacts,
-  { additionalClaims, baseClaims, sessionId, authTime, acr, amr, jti, notAfter, csrf }: CreateRefreshTokenOptions,
+  {
+    additionalClaims,
+    baseClaims,
+    sessionId,
+    authTime,
+    acr,
+    amr,
+    jti,
+    notAfter,
+    csrf,
+    dpopJkt,
+  }: CreateRefreshTokenOptions,
   loadedClaims?: Record<string, unknown>,
 ): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
@@ -76,6 +90,14 @@ export function buildClaims(
   if (amr !== undefined) claims.amr = authenticationMethods(amr);
   // The double-submit value: a cookie-borne token is only honoured on an unsafe method beside a header carrying it.
   if (settings.csrfClaim) claims.csrf = csrf ?? randomUUID();
+  // The DPoP binding (RFC 9449 section 6.1): only a proof of this key makes the token usable.
+  if (dpopJkt !== undefined) {
+    if (typeof dpopJkt !== 'string' || !JKT.test(dpopJkt))
+      throw new TypeError(
+        'nest-jwt-extended: dpopJkt must be an RFC 7638 SHA-256 thumbprint (43 base64url characters)',
+      );
+    claims.cnf = { jkt: dpopJkt };
+  }
   if (ttl !== false) claims.exp = iat + ttl;
   if (notAfter !== undefined) claims.exp = Math.min((claims.exp as number | undefined) ?? notAfter, notAfter);
   if (settings.issuer !== undefined) claims.iss = settings.issuer;

@@ -43,6 +43,8 @@ export interface JwtClaims {
   amr?: string[];
   /** The CSRF double-submit value, when cookies are a token location and CSRF protection is on. */
   csrf?: string;
+  /** The confirmation (RFC 7800): `jkt`, the thumbprint of the DPoP key the token is bound to (RFC 9449). */
+  cnf?: { jkt: string };
   iss?: string;
   aud?: string | string[];
   [claim: string]: unknown;

@@ -18,4 +18,5 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'acr',
   'amr',
   'csrf',
+  'cnf',
 ]);

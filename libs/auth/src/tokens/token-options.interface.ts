@@ -5,7 +5,7 @@ import type { AnyTokenType } from './jwt-claims.interface.js';
 export interface CreateRefreshTokenOptions {
   /**
    * Your own claims. Reserved claims (`sub`/identity, `iat`, `nbf`, `exp`, `jti`, `type`, `fresh`, `iss`, `aud`, `sid`,
-   * `auth_time`, `acr`, `amr`, `csrf`) are refused.
+   * `auth_time`, `acr`, `amr`, `csrf`, `cnf`) are refused.
    */
   additionalClaims?: Record<string, unknown>;
   /** Extra JOSE header parameters. `alg` and `typ` are refused. */
@@ -41,6 +41,12 @@ export interface CreateRefreshTokenOptions {
    * their way with the old CSRF header still pass.
    */
   csrf?: string;
+  /**
+   * Binds the token to a DPoP key: the key's RFC 7638 thumbprint, written as `cnf.jkt` (RFC 9449 section 6.1). A guard
+   * then accepts the token only with a proof of that key. `DpopService.keyOf(request)` gives it; `SessionService` sets
+   * it for you on refresh.
+   */
+  dpopJkt?: string;
 }
 
 /** Per-call options of `TokenService.createToken` (a token of one of your `tokenTypes`). */

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError, toAuthError } from '../errors/auth-error.js';
+import { DpopService } from '../dpop/dpop.service.js';
+import type { DpopRequest } from '../dpop/dpop-request-target.js';
+import { AuthErrorCode } from '../errors/auth-error-code.js';
 import { SecurityEvents } from '../events/security-events.js';
 import type { ExtractedToken } from '../extractors/extracted-token.js';
 import { type ExtractableRequest, TokenExtractor } from '../extractors/token-extractor.js';
@@ -19,11 +22,11 @@ import type { TokenDemand } from './token-demand.js';
 import type { ClaimsVerifier, LoadUser, VerificationSettings } from './verification-settings.js';
 
 /** A request as the pipeline leaves it: the verified claims as `user`, as passport would. */
-type AttachableRequest = ExtractableRequest & { user?: unknown };
+type AttachableRequest = ExtractableRequest & DpopRequest & { user?: unknown };
 
 /**
- * The one path from a request to a verified token: extract → verify → CSRF → revocation → `verifyClaims` → user
- * (with `loadUserOn: 'every-request'`) → attach,
+ * The one path from a request to a verified token: extract → verify → CSRF → revocation → DPoP proof → `verifyClaims`
+ * → user (with `loadUserOn: 'every-request'`) → attach,
  * and a `refused` security event for any refusal. The guards (HTTP and GraphQL), the passport strategies,
  * `RequestVerifier.verifyRequest` and the socket handshake all call {@link verify}; a check added here holds on every
  * transport. It answers synchronously when every step does (local keys, revocation view in sync, a sync or no
@@ -49,6 +52,8 @@ export class VerificationPipeline {
   // The loader, only with loadUserOn: 'every-request'; and one flag for both steps, the one field the common path reads.
   private readonly eagerLoadUser: LoadUser | undefined;
   private readonly checksAfterRevocation: boolean;
+  // Looked at once: with DPoP off and not required, an unbound bearer token costs one look for `cnf` and no more.
+  private readonly dpopRequired: boolean;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) settings: VerificationSettings,
@@ -56,10 +61,12 @@ export class VerificationPipeline {
     private readonly verifier: TokenVerifier,
     private readonly revocations: RevocationView,
     @Optional() private readonly events?: SecurityEvents,
+    @Optional() private readonly dpop?: DpopService,
   ) {
     this.verifyClaims = settings.verifyClaims;
     this.eagerLoadUser = settings.loadUserOn === 'every-request' ? settings.loadUser : undefined;
     this.checksAfterRevocation = this.verifyClaims !== undefined || this.eagerLoadUser !== undefined;
+    this.dpopRequired = dpop?.required === true;
   }
 
   /** Whether a `verifyClaims` check is configured. */
@@ -76,8 +83,9 @@ export class VerificationPipeline {
     request: ExtractableRequest,
     demand: TokenDemand,
   ): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
+    let found: ExtractedToken | undefined;
     try {
-      const found = demand.find
+      found = demand.find
         ? demand.find(request, demand.locations)
         : this.extractor.extract(request, extractionType(demand.policy), demand.locations);
       if (found === undefined) {
@@ -89,17 +97,20 @@ export class VerificationPipeline {
         );
       }
       // The header extractor looked the token up in the verified-token cache already: its answer is carried here.
+      const extracted = found;
       const verified =
         found.verified === undefined
           ? this.verifier.verify(found.token, demand.policy)
           : this.verifier.verifyLookedUp(found.token, found.verified, demand.policy);
       const accepted =
         verified instanceof Promise
-          ? verified.then((token) => this.acceptVerified(token, found, request, demand.policy.stepUp))
-          : this.acceptVerified(verified, found, request, demand.policy.stepUp);
-      return accepted instanceof Promise ? accepted.catch((error: unknown) => this.rethrow(error)) : accepted;
+          ? verified.then((token) => this.acceptVerified(token, extracted, request, demand.policy.stepUp))
+          : this.acceptVerified(verified, extracted, request, demand.policy.stepUp);
+      return accepted instanceof Promise
+        ? accepted.catch((error: unknown) => this.rethrow(error, extracted))
+        : accepted;
     } catch (error) {
-      return this.rethrow(error);
+      return this.rethrow(error, found);
     }
   }
 
@@ -154,6 +165,19 @@ export class VerificationPipeline {
   ): VerifiedToken | Promise<VerifiedToken> {
     // After revocation: a revoked token is told so, never to step up. Undefined on every route without @RequireAuth().
     if (stepUp !== undefined) assertStepUp(verified.claims, stepUp, epochSeconds(this.verifier.now));
+    // A bound token, a token sent as DPoP, or DPoP required: the proof is checked here, once, for every transport.
+    if (verified.claims.cnf !== undefined || found.dpop === true || this.dpopRequired) {
+      const proving = this.proof(request, found, verified);
+      if (proving) return proving.then(() => this.acceptProven(verified, found, request));
+    }
+    return this.acceptProven(verified, found, request);
+  }
+
+  private acceptProven(
+    verified: VerifiedToken,
+    found: ExtractedToken,
+    request: AttachableRequest,
+  ): VerifiedToken | Promise<VerifiedToken> {
     if (this.checksAfterRevocation) return this.acceptChecked(verified, found, request);
     return attach(verified, found, request);
   }
@@ -171,6 +195,16 @@ export class VerificationPipeline {
     return this.acceptUser(verified, found, request);
   }
 
+  private proof(request: AttachableRequest, found: ExtractedToken, verified: VerifiedToken): void | Promise<void> {
+    if (this.dpop === undefined) {
+      // Without the module's DpopService (a pipeline built by hand), a bound token cannot be checked: refused.
+      if (verified.claims.cnf !== undefined)
+        throw new AuthError(AuthErrorCode.DpopBindingMismatch, 'Token is bound to a DPoP key', 'invalid_token');
+      return;
+    }
+    return this.dpop.checkToken(request, found, verified);
+  }
+
   private acceptUser(
     verified: VerifiedToken,
     found: ExtractedToken,
@@ -183,8 +217,10 @@ export class VerificationPipeline {
     return attach(verified, found, request);
   }
 
-  private rethrow(error: unknown): never {
-    throw this.refusal(error);
+  private rethrow(error: unknown, found: ExtractedToken | undefined): never {
+    const refusal = this.refusal(error);
+    // A client that sent DPoP is answered in its scheme, whatever the refusal (RFC 9449 section 7.1).
+    throw found?.dpop === true && this.dpop !== undefined ? this.dpop.rechallenge(refusal) : refusal;
   }
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { calculateThumbprint, generateKeyPair, generateProof } from 'dpop';
 import { AuthModule } from '../auth.module.js';
 import { RevocationService } from '../revocation/revocation.service.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -54,9 +55,9 @@ class FakeServer implements SocketIoServerLike {
 describe('SocketAuthenticator', () => {
   let app: INestApplicationContext | undefined;
 
-  async function start() {
+  async function start(dpop = false) {
     const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot({ secret: 's'.repeat(32) })],
+      imports: [AuthModule.forRoot({ secret: 's'.repeat(32), dpop })],
       providers: [SocketAuthenticator],
     }).compile();
     app = await moduleRef.init();
@@ -70,6 +71,27 @@ describe('SocketAuthenticator', () => {
   afterEach(async () => {
     await app?.close();
     app = undefined;
+  });
+
+  describe('DPoP at the handshake', () => {
+    it('accepts a bound token with a proof of its upgrade request (GET, its URL), once', async () => {
+      const { sockets, tokens } = await start(true);
+      const keys = await generateKeyPair('ES256', { extractable: true });
+      const token = tokens.createAccessToken('alice', { dpopJkt: await calculateThumbprint(keys.publicKey) });
+      const proof = await generateProof(keys, 'http://chat.example/ws', 'GET', undefined, token);
+      const upgrade = (dpop: string) => ({
+        headers: { host: 'chat.example', authorization: `DPoP ${token}`, dpop },
+        url: '/ws?room=1',
+      });
+      await expect(sockets.accept(new FakeWsClient(), upgrade(proof))).resolves.toBe(true);
+      const replayed = new FakeWsClient();
+      await expect(sockets.accept(replayed, upgrade(proof))).resolves.toBe(false);
+      expect(replayed.closed).toEqual({ code: WS_CLOSE_UNAUTHORIZED, reason: 'invalid_dpop_proof' });
+      const elsewhere = new FakeWsClient();
+      const wrongUrl = await generateProof(keys, 'http://chat.example/other', 'GET', undefined, token);
+      await expect(sockets.accept(elsewhere, upgrade(wrongUrl))).resolves.toBe(false);
+      expect(elsewhere.closed?.reason).toBe('invalid_dpop_proof');
+    });
   });
 
   describe('plain ws', () => {

@@ -139,6 +139,7 @@ export class SocketAuthenticator implements OnModuleDestroy {
       headers: request.headers,
       query: queryOf(request.url),
       address: request.socket?.remoteAddress,
+      url: request.url,
     };
     return this.acceptWs(client, () => this.authenticate(client, handshake, options));
   }
@@ -207,10 +208,8 @@ export class SocketAuthenticator implements OnModuleDestroy {
     const demand: TokenDemand = {
       policy: options.policy ?? ACCESS,
       optional: options.optional,
-      find: (handshake) => {
-        const token = this.extractor.extract(handshake);
-        return token === undefined ? undefined : { token, location: 'headers' };
-      },
+      // The header extractor's own answer: it says whether the token came as `DPoP <token>`.
+      find: (handshake) => this.extractor.find(handshake),
       missingMessage: () => 'Missing authorization token',
     };
     return this.pipeline.verify(request, demand);
