@@ -17,7 +17,8 @@ const LAYERS = [
   ],
   ['jws'],
   ['keys'],
-  ['tokens', 'request', 'events'],
+  // throttling/ counts login attempts (its Redis store is built by revocation/redis on the revocation connection).
+  ['tokens', 'request', 'events', 'throttling'],
   ['revocation', 'extractors', 'cookies'],
   // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.
   ['verification'],

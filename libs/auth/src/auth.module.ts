@@ -29,6 +29,10 @@ import { RevocationService } from './revocation/revocation.service.js';
 import { SessionService } from './sessions/session.service.js';
 import { VerificationPipeline } from './verification/verification-pipeline.js';
 import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
+import { hasLoginAttemptStore, LoginAttemptStore } from './throttling/login-attempt-store.interface.js';
+import { LoginThrottle } from './throttling/login-throttle.service.js';
+import { MemoryLoginAttemptStore } from './throttling/memory-login-attempt.store.js';
+import { ThrottleLoginInterceptor } from './throttling/throttle-login.interceptor.js';
 
 /**
  * Access, refresh and fresh JWTs for a Nest app. Import it once; the guards, decorators and `TokenService`
@@ -56,6 +60,14 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
       provide: RevocationStore,
       inject: [RESOLVED_AUTH_OPTIONS],
       useFactory: (options: ResolvedAuthOptions) => options.revocationStore ?? new MemoryRevocationStore(),
+    },
+    // Login attempts are counted where revocations live: in Redis every instance counts together.
+    {
+      provide: LoginAttemptStore,
+      inject: [RESOLVED_AUTH_OPTIONS, RevocationStore],
+      useFactory: (options: ResolvedAuthOptions, revocations: RevocationStore) =>
+        options.loginThrottle.store ??
+        (hasLoginAttemptStore(revocations) ? revocations.loginAttemptStore() : new MemoryLoginAttemptStore()),
     },
     // Shared by the verifier and the header extractor: one lookup per request, one bound (verifiedTokenCacheSize).
     {
@@ -91,8 +103,13 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     FreshJwtGuard,
     RefreshJwtGuard,
     AccessOrRefreshJwtGuard,
+    LoginThrottle,
+    ThrottleLoginInterceptor,
   ],
   exports: [
+    LoginAttemptStore,
+    LoginThrottle,
+    ThrottleLoginInterceptor,
     AuthErrorResponder,
     RequestVerifier,
     VerificationPipeline,

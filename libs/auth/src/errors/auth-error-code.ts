@@ -39,6 +39,16 @@ export const AuthErrorCode = {
   UserNotFound: 'user_not_found',
   /** The `verifyClaims` option refused the token's claims. */
   ClaimsVerificationFailed: 'claims_verification_failed',
+  /**
+   * Too many failed logins for this username, or from this client address, within the window (`loginThrottle`):
+   * answered with 429 and `Retry-After`, before any password is hashed.
+   */
+  TooManyAttempts: 'too_many_attempts',
+  /**
+   * A cookie-borne token on an unsafe method came from another site: an `Origin` that is neither the request's own
+   * host nor one of `csrf.trustedOrigins`, or `Sec-Fetch-Site: cross-site` (403).
+   */
+  UntrustedOrigin: 'untrusted_origin',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

@@ -45,12 +45,10 @@ export class AuthErrorFilter extends BaseExceptionFilter {
   }
 }
 
-/** The headers of a refusal: the challenge of a 401, the `Retry-After` of a 503. */
+/** The headers of a refusal: the challenge of a 401, the `Retry-After` of a 503 or a 429. */
 export function setAuthErrorHeaders(response: unknown, error: AuthError): void {
-  const status = error.getStatus();
-  if (status === HttpStatus.UNAUTHORIZED) setHeader(response, 'WWW-Authenticate', error.challenge);
-  else if (status === HttpStatus.SERVICE_UNAVAILABLE && error.retryAfter !== undefined)
-    setHeader(response, 'Retry-After', String(error.retryAfter));
+  if (error.getStatus() === HttpStatus.UNAUTHORIZED) setHeader(response, 'WWW-Authenticate', error.challenge);
+  else if (error.retryAfter !== undefined) setHeader(response, 'Retry-After', String(error.retryAfter));
 }
 
 /** Express' res.header and Fastify's reply.header share this signature; raw Node responses have setHeader. */

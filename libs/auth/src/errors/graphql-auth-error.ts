@@ -4,7 +4,10 @@ import { AuthErrorCode } from './auth-error-code.js';
 
 /** The `extensions` of a GraphQL refusal: Apollo's code for clients in general, ours for clients of this library. */
 export interface GraphQLAuthErrorExtensions {
-  /** `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh; `SERVICE_UNAVAILABLE` for a 503. */
+  /**
+   * `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh, or a cross-site cookie request (403);
+   * `SERVICE_UNAVAILABLE` for a 503.
+   */
   code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
   /** The library's {@link AuthErrorCode} (or your `verifyClaims` code), as in the `code` of an HTTP refusal. */
   authCode: AuthErrorCode | (string & {});
@@ -39,5 +42,7 @@ export class GraphQLAuthError extends IntrinsicException {
 
 function graphQLCodeOf(error: AuthError): GraphQLAuthErrorExtensions['code'] {
   if (error.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) return 'SERVICE_UNAVAILABLE';
-  return error.code === AuthErrorCode.FreshTokenRequired ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+  return error.code === AuthErrorCode.FreshTokenRequired || error.getStatus() === HttpStatus.FORBIDDEN
+    ? 'FORBIDDEN'
+    : 'UNAUTHENTICATED';
 }

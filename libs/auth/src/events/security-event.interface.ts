@@ -1,7 +1,9 @@
 /**
  * The kinds of security event: a session started (`login`), an access token refreshed (`refresh`), a refresh token
  * rotated (`rotation`), a consumed refresh token presented again (`refresh_token_reused`: theft is assumed and the
- * session is revoked), a token, session or user revoked, and a request refused (`refused`, with its `code`).
+ * session is revoked), a token, session or user revoked, a request refused (`refused`, with its `code`), a failed
+ * login (`login_failed`) and a login attempt refused by the throttle (`login_throttled`), both with the username and
+ * the client address.
  */
 export type SecurityEventType =
   | 'login'
@@ -11,7 +13,9 @@ export type SecurityEventType =
   | 'token_revoked'
   | 'session_revoked'
   | 'user_revoked'
-  | 'refused';
+  | 'refused'
+  | 'login_failed'
+  | 'login_throttled';
 
 /**
  * One security event, for an audit log or an alert. It names who and which session, never a token, a secret or a
@@ -37,6 +41,12 @@ export interface SecurityEvent {
   readonly code?: string;
   /** For `refused`: the HTTP status of the refusal, before any `errorFormat`. */
   readonly status?: number;
+  /** For `login_failed` and `login_throttled`: the username tried (at most 256 characters), never the password. */
+  readonly username?: string;
+  /** For `login_failed` and `login_throttled`: the client address, as the app's request reports it. */
+  readonly address?: string;
+  /** For `login_throttled`: seconds until an attempt may pass again, as sent in `Retry-After`. */
+  readonly retryAfter?: number;
 }
 
 /** The `@nestjs/event-emitter` event name of each type: `auth.login`, `auth.refused`, ... */

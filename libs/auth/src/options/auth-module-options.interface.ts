@@ -10,12 +10,14 @@ import type { LoadUser } from '../guards/guard-settings.js';
 import type { ClaimsVerifier } from '../verification/verification-settings.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
+import type { LoginThrottleOptions } from './login-throttle-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
 
 // The nested `cookies` and `csrf` options and the claim options, in files of their own: re-exported, so that this
 // file stays the one the options are imported from.
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 export type { TokenClaimOptions } from './token-claim-options.interface.js';
+export type { LoginThrottleOptions } from './login-throttle-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -276,4 +278,14 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * ```
    */
   implicitRefresh?: boolean | { within?: TokenLifetime };
+  /**
+   * Limits of `@ThrottleLogin()` and `LoginThrottle`: failed logins per username and per client address, and how
+   * lockouts grow. Default 5 per username and 100 per address in 15 minutes.
+   *
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ secret, loginThrottle: { maxFailures: 10, window: '30m' } });
+   * ```
+   */
+  loginThrottle?: LoginThrottleOptions;
 }

@@ -49,6 +49,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   queryString: true,
   json: true,
   implicitRefresh: true,
+  loginThrottle: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */

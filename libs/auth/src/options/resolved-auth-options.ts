@@ -8,6 +8,7 @@ import type { SessionSettings } from '../sessions/session-settings.js';
 import type { ErrorSettings } from '../errors/error-settings.js';
 import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
+import type { ThrottleSettings } from '../throttling/throttle-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './resolve-browser-options.js';
@@ -15,6 +16,7 @@ import { resolveHookOptions } from './resolve-hook-options.js';
 import { resolveKeyOptions } from './resolve-key-options.js';
 import { resolveRevocationOptions } from './resolve-revocation-options.js';
 import { resolveSessionOptions } from './resolve-session-options.js';
+import { resolveThrottleOptions } from './resolve-throttle-options.js';
 import { resolveTokenOptions } from './resolve-token-options.js';
 
 /**
@@ -30,7 +32,8 @@ export interface ResolvedAuthOptions
     ExtractionSettings,
     ErrorSettings,
     EventSettings,
-    GuardSettings {
+    GuardSettings,
+    ThrottleSettings {
   /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
   /** Undefined here: the module provides the default store. */
@@ -67,5 +70,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   }
   // No hooks; errors answered as Nest answers them.
   const hooks = resolveHookOptions(options, { headerName: browser.headerName, identityClaim: tokens.identityClaim });
-  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks };
+  // 5 failed logins per username and 100 per address in 15 minutes; lockouts doubling up to 24 hours.
+  const throttle = resolveThrottleOptions(options);
+  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks, ...throttle };
 }
