@@ -15,6 +15,7 @@ import type { TokenDemand } from '../verification/token-demand.js';
 import { extractionType, VerificationPipeline } from '../verification/verification-pipeline.js';
 import { contextRequestOf } from '../context/context-request.js';
 import { refusalOutsideHttp } from '../context/context-refusal.js';
+import { OperationDecisions } from '../context/operation-decisions.js';
 
 // @nestjs/common keeps this key in its constants file, which its exports map does not expose.
 const GUARDS_METADATA = '__guards__';
@@ -77,6 +78,10 @@ export abstract class JwtGuard implements CanActivate {
   // Bound: one entry per route handler (and per controller sharing an inherited one), fixed once the app has started.
   private readonly decisions = new Map<object, RouteDecision>();
   private readonly inheritedDecisions = new WeakMap<object, Map<object, RouteDecision>>();
+  // Routes that demand the same share one demand object, so a GraphQL operation decides it once for all its fields.
+  // Bound: one per distinct (optional, locations) among the routes.
+  private readonly demands = new Map<string, TokenDemand>();
+  private readonly operations = new OperationDecisions();
   // The hooks a subclass overrides, bound once for the pipeline (a request allocates nothing for them); left out where
   // not overridden, so the pipeline calls the extractor itself and the common request makes no extra call.
   private readonly find?: TokenDemand['find'];
@@ -112,10 +117,18 @@ export abstract class JwtGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.decide(context);
     if (route.standsAside) return true;
+    // Every field and alias of a GraphQL operation asks: decided once per operation.
+    if (context.getType<string>() === 'graphql') {
+      return this.operations.decide(context.getArgByIndex(2), route.demand, () => this.activate(context, route.demand));
+    }
+    return this.activate(context, route.demand);
+  }
+
+  private activate(context: ExecutionContext, demand: TokenDemand): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     let verified: VerifiedToken | undefined | Promise<VerifiedToken | undefined>;
     try {
-      verified = this.pipeline.verify(request, route.demand);
+      verified = this.pipeline.verify(request, demand);
     } catch (error) {
       throw this.refuse(error as AuthError, context);
     }
@@ -228,20 +241,18 @@ export abstract class JwtGuard implements CanActivate {
     if (byHandler === undefined) this.inheritedDecisions.set(controller, (byHandler = new Map()));
     let decision = byHandler.get(handler);
     if (decision === undefined) {
-      decision = {
+      const optional = this.isOptional(context);
+      const locations = this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
+        handler,
         controller,
-        standsAside: this.standsAside(context),
-        demand: {
-          policy: this.policy,
-          optional: this.isOptional(context),
-          locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
-            handler,
-            controller,
-          ]),
-          find: this.find,
-          missingMessage: this.missingMessage,
-        },
-      };
+      ]);
+      const key = `${optional}|${locations?.join(',') ?? '*'}`;
+      let demand = this.demands.get(key);
+      if (demand === undefined) {
+        demand = { policy: this.policy, optional, locations, find: this.find, missingMessage: this.missingMessage };
+        this.demands.set(key, demand);
+      }
+      decision = { controller, standsAside: this.standsAside(context), demand };
       byHandler.set(handler, decision);
     }
     this.decisions.set(handler, decision);
