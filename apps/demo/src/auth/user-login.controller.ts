@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
-import { Public } from 'nest-jwt-extended';
+import { Public, ThrottleLogin } from 'nest-jwt-extended';
 import { DemoValidationPipe } from '../http/validation.pipe.js';
 import { CredentialsLogin } from './credentials-login.service.js';
 import { LoginDto } from './login.dto.js';
@@ -10,6 +10,8 @@ export class UserLoginController {
   constructor(private readonly credentials: CredentialsLogin) {}
 
   @Public()
+  // 429 too_many_attempts before the password is hashed: 5 failures per username, 100 per address, in 15 minutes.
+  @ThrottleLogin()
   @Post('login')
   @HttpCode(200)
   // Validation is bound to the body that needs it, not registered globally: Nest runs every global pipe on every

@@ -9,6 +9,7 @@ import {
   RefreshJwtGuard,
   RevocationService,
   SessionService,
+  ThrottleLogin,
   TokenLocation,
 } from 'nest-jwt-extended';
 import { DemoValidationPipe } from '../http/validation.pipe.js';
@@ -31,6 +32,8 @@ export class WebSessionController {
 
   /** Credentials in; four cookies out: the access and refresh tokens (HttpOnly) and their CSRF values (readable). */
   @Public()
+  // 429 too_many_attempts before the password is hashed: 5 failures per username, 100 per address, in 15 minutes.
+  @ThrottleLogin()
   @Post('login')
   @HttpCode(200)
   async login(

@@ -132,6 +132,35 @@ export class DemoEnv {
   @IsIn(['default', 'flask'])
   JWT_ERROR_FORMAT: 'default' | 'flask' = 'default';
 
+  /** `production` turns GraphQL introspection off. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** GraphQL's document limits (token, alias, depth and cost caps); `false` only to measure the library without them. */
+  @IsBoolean()
+  GRAPHQL_LIMITS: boolean = true;
+
+  /** Failed logins per username within JWT_LOGIN_WINDOW_SECONDS before 429 (loginThrottle.maxFailures). */
+  @IsInt()
+  @Min(1)
+  JWT_LOGIN_MAX_FAILURES: number = 5;
+
+  /** Login attempts per client address within the window, any username (loginThrottle.maxFailuresPerAddress). */
+  @IsInt()
+  @Min(1)
+  JWT_LOGIN_MAX_FAILURES_PER_ADDRESS: number = 100;
+
+  /** The login throttle's window and first lockout, in seconds (loginThrottle.window). */
+  @IsInt()
+  @Min(1)
+  JWT_LOGIN_WINDOW_SECONDS: number = 15 * 60;
+
+  /** Origins trusted for cookie-authenticated unsafe requests besides the demo's own (csrf.trustedOrigins), comma list. */
+  @IsOptional()
+  @IsString()
+  JWT_TRUSTED_ORIGINS?: string;
+
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
   @IsOptional()
   @IsString()
@@ -147,6 +176,8 @@ const OPTIONAL_VARIABLES = [
   'DEMO_USERS',
   'REDIS_URL',
   'JWT_IMPLICIT_REFRESH_SECONDS',
+  'NODE_ENV',
+  'JWT_TRUSTED_ORIGINS',
 ];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
@@ -158,7 +189,7 @@ export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
       .map((key) => [key, raw[key]]),
   );
   // Implicit conversion would read the string 'false' as true.
-  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE']) {
+  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE', 'GRAPHQL_LIMITS']) {
     const value = known[flag];
     if (typeof value === 'string') known[flag] = { true: true, false: false }[value] ?? value;
   }
