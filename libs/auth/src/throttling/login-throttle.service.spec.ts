@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AuthModule } from '../auth.module.js';
@@ -63,6 +63,10 @@ describe('LoginThrottle', () => {
     expect((await refusalOf(throttle, 'ALICE'))?.code).toBe('too_many_attempts');
     // Another username from the same address has its own counter.
     expect(await refusalOf(throttle, 'bob')).toBeUndefined();
+    // Locked out for the rest of the window: the next attempts are refused with what is left of it.
+    const again = await refusalOf(throttle, 'alice');
+    expect(again?.retryAfter).toBeGreaterThanOrEqual(899);
+    expect(again?.retryAfter).toBeLessThanOrEqual(900);
   });
 
   it('forgets a username’s failures on success', async () => {
@@ -85,6 +89,8 @@ describe('LoginThrottle', () => {
 
   it('doubles each new lockout of a username, up to maxLockout', async () => {
     let now = 1_000_000;
+    // The store and the throttle's own memory of lockouts read one clock.
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
     const store = new MemoryLoginAttemptStore(100, () => now);
     const { throttle } = await start({ loginThrottle: { maxFailures: 1, window: 60, maxLockout: 150, store } });
     const lockouts: Array<number | undefined> = [];
@@ -94,6 +100,7 @@ describe('LoginThrottle', () => {
       now += 200_000; // past any lockout
     }
     expect(lockouts).toEqual([60, 120, 150]);
+    clock.mockRestore();
   });
 
   it('refuses with 503 revocation_unavailable when the store is down, or lets logins through with revocationFailOpen', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { RESOLVED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import { AuthError } from '../errors/auth-error.js';
 import { SecurityEvents } from '../events/security-events.js';
@@ -11,6 +11,8 @@ import type { LoginThrottleSettings, ThrottleSettings } from './throttle-setting
 const LOCKOUT_MEMORY_SECONDS = 24 * 60 * 60;
 /** The longest username an event carries; keys hold a hash of it, whatever its length. */
 const MAX_EVENT_USERNAME = 256;
+/** The most lockouts this instance remembers to refuse without asking the store (oldest dropped first). */
+const MAX_KNOWN_LOCKOUTS = 10_000;
 
 /**
  * Throttles password logins (the app owns the credentials, the library the counters): {@link check} before the
@@ -38,9 +40,12 @@ const MAX_EVENT_USERNAME = 256;
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly logger = new Logger('LoginThrottle');
   private readonly settings: LoginThrottleSettings;
   private readonly failOpen: boolean;
+  // Usernames this instance saw locked out, by key, with the epoch ms the lockout ends: an attacker hammering one
+  // username is then refused without a store round trip (other instances learn it from the store's count). Bound:
+  // MAX_KNOWN_LOCKOUTS entries, the oldest dropped first.
+  private readonly lockedUntil = new Map<string, number>();
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) settings: ThrottleSettings,
@@ -65,9 +70,9 @@ export class LoginThrottle {
     let retryAfter: number | undefined;
     try {
       retryAfter = await this.countAttempt(username, address);
-    } catch (error) {
+    } catch {
+      // Not logged here: the store tells an outage once (RedisRevocationStore), not once per login.
       if (this.failOpen) return;
-      this.logger.warn(`Login attempts could not be counted: ${error instanceof Error ? error.message : 'error'}`);
       throw AuthError.unavailable('Login attempts cannot be counted right now');
     }
     if (retryAfter === undefined) return;
@@ -86,6 +91,7 @@ export class LoginThrottle {
    * (an office, a NAT) who sign in do not use up its ceiling. Best effort: a store that cannot be reached is ignored.
    */
   async recordSuccess(username: string | undefined, address: string | undefined): Promise<void> {
+    if (username !== undefined) this.lockedUntil.delete(this.usernameKey(username));
     await Promise.all([
       username === undefined ? undefined : this.store.delete(this.usernameKey(username)),
       address === undefined ? undefined : this.store.decrement(this.addressKey(address)),
@@ -112,20 +118,33 @@ export class LoginThrottle {
    */
   private async countAttempt(username: string | undefined, address: string | undefined): Promise<number | undefined> {
     const { windowSeconds, maxFailures, maxFailuresPerAddress } = this.settings;
+    const key = username === undefined ? undefined : this.usernameKey(username);
+    const locked = key === undefined ? undefined : this.lockedUntil.get(key);
+    if (locked !== undefined) {
+      const msLeft = locked - Date.now();
+      if (msLeft > 0) return secondsLeft({ count: maxFailures + 1, msLeft });
+      this.lockedUntil.delete(key!);
+    }
     if (address !== undefined) {
       const byAddress = await this.store.increment(this.addressKey(address), windowSeconds);
       if (byAddress.count > maxFailuresPerAddress) return secondsLeft(byAddress);
     }
-    if (username === undefined) return undefined;
-    const key = this.usernameKey(username);
+    if (key === undefined) return undefined;
     const byUsername = await this.store.increment(key, windowSeconds);
     if (byUsername.count <= maxFailures) return undefined;
     // The first refused attempt starts the lockout; later ones wait for it to end.
-    if (byUsername.count > maxFailures + 1) return secondsLeft(byUsername);
+    if (byUsername.count > maxFailures + 1) return this.locked(key, byUsername.msLeft);
     const lockouts = await this.store.increment(`l${key}`, LOCKOUT_MEMORY_SECONDS);
     const seconds = Math.min(windowSeconds * 2 ** Math.min(lockouts.count - 1, 30), this.settings.maxLockoutSeconds);
     await this.store.hold(key, byUsername.count, seconds);
-    return seconds;
+    return this.locked(key, seconds * 1000);
+  }
+
+  /** Remembers a lockout of `key` ending in `msLeft`, and answers its seconds. */
+  private locked(key: string, msLeft: number): number {
+    if (this.lockedUntil.size >= MAX_KNOWN_LOCKOUTS) this.lockedUntil.delete(this.lockedUntil.keys().next().value!);
+    this.lockedUntil.set(key, Date.now() + msLeft);
+    return secondsLeft({ count: 0, msLeft });
   }
 
   private emit(

@@ -40,6 +40,8 @@ export class ThrottleLoginInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<LoginRequest>();
     const username = this.usernameOf(request);
+    // A body without a username guesses no password: the handler refuses it without hashing anything.
+    if (username === undefined) return next.handle();
     const address = this.addressOf(request);
     return from(this.throttle.check(username, address)).pipe(
       switchMap(() => next.handle()),
@@ -52,7 +54,7 @@ export class ThrottleLoginInterceptor implements NestInterceptor {
     );
   }
 
-  /** The username tried: the body's `usernameField` when it is a string; otherwise only the address is counted. */
+  /** The username tried: the body's `usernameField` when it is a string; otherwise the attempt is not counted. */
   protected usernameOf(request: LoginRequest): string | undefined {
     const body = request.body;
     if (typeof body !== 'object' || body === null) return undefined;
