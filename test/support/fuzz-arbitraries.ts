@@ -51,6 +51,8 @@ export const LIBRARY_CODES = [
   'csrf_token_mismatch',
   'user_not_found',
   'claims_verification_failed',
+  'too_many_attempts',
+  'untrusted_origin',
 ] as const;
 
 /**

@@ -3,6 +3,7 @@ import type { ConfigService } from '@nestjs/config';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import type { GraphQLError, ValidationContext } from 'graphql';
 import type { GraphqlWsConnectionLike, SocketAuthenticator } from 'nest-jwt-extended/websockets';
 import type { DemoEnv } from '../config/demo-env.js';
 
@@ -12,6 +13,15 @@ import type { DemoEnv } from '../config/demo-env.js';
  * the parser after 2,000 tokens, before any resolver or guard runs.
  */
 export const GRAPHQL_LIMITS = { maxTokens: 2000, maxAliases: 15, maxDepth: 8, maxCost: 5000 } as const;
+
+/**
+ * A rejection reported as a validation error (400 GRAPHQL_VALIDATION_FAILED): graphql-armor's rules throw by default,
+ * which Apollo answers as a 500 internal error.
+ */
+const REPORTED = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
 
 /**
  * GraphQL at POST /graphql, code first, with subscriptions over graphql-ws on the same path. A graphql-ws connection
@@ -32,9 +42,9 @@ export function graphqlOptions(sockets: SocketAuthenticator, config: ConfigServi
     ...(limited && {
       parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
       validationRules: [
-        maxAliasesRule({ n: GRAPHQL_LIMITS.maxAliases }),
-        maxDepthRule({ n: GRAPHQL_LIMITS.maxDepth }),
-        costLimitRule({ maxCost: GRAPHQL_LIMITS.maxCost }),
+        maxAliasesRule({ n: GRAPHQL_LIMITS.maxAliases, ...REPORTED }),
+        maxDepthRule({ n: GRAPHQL_LIMITS.maxDepth, ...REPORTED }),
+        costLimitRule({ maxCost: GRAPHQL_LIMITS.maxCost, ...REPORTED }),
       ],
     }),
     // The schema is no one's business in production; Apollo's default turns it off there too, said here explicitly.
