@@ -16,8 +16,9 @@ const LAYERS = [
   ],
   ['jws'],
   ['keys'],
-  // step-up/: the requirement @RequireAuth() writes and its check, beside the token policy that carries it.
-  ['tokens', 'request', 'events', 'step-up'],
+  // step-up/: the requirement @RequireAuth() writes and its check, beside the token policy that carries it;
+  // throttling/ counts login attempts (its Redis store is built by revocation/redis on the revocation connection).
+  ['tokens', 'request', 'events', 'step-up', 'throttling'],
   // dpop/ checks proofs and keeps the replay cache beside the revocation store (its Redis connection included).
   ['revocation', 'extractors', 'cookies', 'dpop'],
   // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.

@@ -41,7 +41,7 @@ export function versions(packages: readonly string[]): string {
   return [`Node ${process.version}`, ...packages.map((name) => `${name} ${packageVersion(name)}`)].join(', ');
 }
 
-const ENV_PATTERN = /^(BENCH_|VERIFY_|INSTR_|SCALE_|REDIS_URL$)/;
+const ENV_PATTERN = /^(BENCH_|VERIFY_|INSTR_|SCALE_|ABUSE_|REDIS_URL$)/;
 
 /**
  * The exact command: the bench's environment variables as this process saw them, then `node <script>`; and the npm

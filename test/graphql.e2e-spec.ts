@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { DemoProcess } from './support/demo-process.js';
 import { demoEnv } from './support/demo-pool.js';
-import { graphql, openGraphqlWs, refusedTokens, subscribeOnce } from './support/realtime.js';
+import { graphql, graphqlWsRefusal, openGraphqlWs, refusedTokens, subscribeOnce } from './support/realtime.js';
 import { ADAPTERS, EVENT_BUDGET_MS, startUpTimeout } from './support/test-env.js';
 import { bearer, login } from './support/tokens.js';
 
@@ -103,6 +103,43 @@ describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
     expect(res.headers['www-authenticate']).toBeUndefined();
   });
 
+  describe('document limits (graphql-armor rules, the parser token cap)', () => {
+    /** A query of `count` aliases of the guarded `me` field. */
+    const aliases = (count: number) =>
+      `{${Array.from({ length: count }, (_, i) => `x${i.toString(36)}:me{fresh}`).join(' ')}}`;
+
+    it('refuses 6,000 aliases without a token before any resolver runs, and 16 aliases with a token', async () => {
+      const flood = await graphql(demo.url, aliases(6000));
+      expect(flood.status).toBe(400);
+      expect(flood.errors?.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(JSON.stringify(flood)).not.toContain('authCode');
+      const { fresh } = await tokens();
+      const many = await graphql(demo.url, aliases(16), `Bearer ${fresh}`);
+      expect(many.status).toBe(400);
+      expect(many.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(many.data ?? null).toBeNull();
+      const few = await graphql(demo.url, aliases(15), `Bearer ${fresh}`);
+      expect(Object.keys((few as { data?: object }).data ?? {})).toHaveLength(15);
+    });
+
+    it(
+      'answers introspection outside production, and not with NODE_ENV=production',
+      async () => {
+        const query = '{ __schema { queryType { name } } }';
+        expect((await graphql(demo.url, query)).errors).toBeUndefined();
+        const production = await DemoProcess.start(demoEnv(adapter, { NODE_ENV: 'production' }));
+        try {
+          const refused = await graphql(production.url, query);
+          expect(refused.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+          expect(JSON.stringify(refused)).not.toContain('queryType');
+        } finally {
+          await production.stop();
+        }
+      },
+      startUpTimeout(),
+    );
+  });
+
   describe('subscriptions over graphql-ws', () => {
     it('takes the token from connectionParams (token, or Authorization)', async () => {
       const { fresh, stale } = await tokens();
@@ -136,20 +173,21 @@ describe.each(ADAPTERS)('GraphQL on %s', (adapter) => {
       }
     });
 
-    it('refuses with the same codes', async () => {
+    it('closes a connection without a good token at once, before connection_ack: 4401 and the library code', async () => {
       const { refresh } = await tokens();
       const cases: Array<[string, Record<string, unknown>]> = [
         ['authorization_required', {}],
-        ['authorization_required', { Authorization: 'Basic abc' }],
+        // As a socket.io handshake reads it: another scheme in the one header a connection has is a bad header.
+        ['invalid_authorization_header', { Authorization: 'Basic abc' }],
         ['invalid_authorization_header', { Authorization: 'Bearer a b' }],
         ['wrong_token_type', { token: refresh }],
         ...Object.entries(refusedTokens()).map(([code, token]): [string, Record<string, unknown>] => [code, { token }]),
       ];
       for (const [authCode, params] of cases) {
-        const result = await subscribeOnce(demo.url, SUBSCRIPTION, params);
-        expect([authCode, result.errors?.map((error) => error.extensions)]).toEqual([
+        // Bounded by EVENT_BUDGET_MS; "at once" is that it never got connection_ack: refused in onConnect.
+        expect([authCode, await graphqlWsRefusal(demo.url, params, EVENT_BUDGET_MS)]).toEqual([
           authCode,
-          [{ code: 'UNAUTHENTICATED', authCode }],
+          { code: 4401, reason: authCode, acknowledged: false },
         ]);
       }
     });

@@ -58,6 +58,8 @@ export const LIBRARY_CODES = [
   'dpop_required',
   'use_dpop_nonce',
   'dpop_replay_unavailable',
+  'too_many_attempts',
+  'untrusted_origin',
 ] as const;
 
 /**

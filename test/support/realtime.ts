@@ -115,6 +115,44 @@ export async function openGraphqlWs(
   };
 }
 
+/** How a graphql-ws connection ended that the server refused: its close, and whether it was acknowledged first. */
+export interface GraphqlWsRefusal {
+  code: number;
+  reason: string;
+  acknowledged: boolean;
+}
+
+/**
+ * Opens a raw graphql-ws connection (`graphql-transport-ws`), sends `connection_init` with `payload` and waits for the
+ * server to close it; rejects if it is still open after `timeoutMs` (a bound on the wait, not a measure of speed).
+ */
+export function graphqlWsRefusal(
+  url: string,
+  payload: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<GraphqlWsRefusal> {
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+  let acknowledged = false;
+  return new Promise<GraphqlWsRefusal>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error(`still open after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload })));
+    socket.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString()) as { type?: string }).type === 'connection_ack') acknowledged = true;
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString(), acknowledged });
+    });
+    socket.on('error', (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
 /** The outcome of a socket.io handshake. */
 export type Handshake = { socket: Socket } | { error: Error & { data?: unknown } };
 

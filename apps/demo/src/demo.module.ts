@@ -1,5 +1,6 @@
 import { ApolloDriver } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { GraphQLModule } from '@nestjs/graphql';
 import { SocketAuthenticator } from 'nest-jwt-extended/websockets';
 import { AppModule } from './app.module.js';
@@ -19,7 +20,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     GraphQLModule.forRootAsync({
       driver: ApolloDriver,
       imports: [RealtimeModule],
-      inject: [SocketAuthenticator],
+      inject: [SocketAuthenticator, ConfigService],
       useFactory: graphqlOptions,
     }),
   ],

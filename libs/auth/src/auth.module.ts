@@ -38,6 +38,10 @@ import { DpopService } from './dpop/dpop.service.js';
 import { DpopReplayStore } from './dpop/dpop-replay-store.interface.js';
 import { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
 import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
+import { hasLoginAttemptStore, LoginAttemptStore } from './throttling/login-attempt-store.interface.js';
+import { LoginThrottle } from './throttling/login-throttle.service.js';
+import { MemoryLoginAttemptStore } from './throttling/memory-login-attempt.store.js';
+import { ThrottleLoginInterceptor } from './throttling/throttle-login.interceptor.js';
 
 /**
  * Access, refresh and fresh JWTs for a Nest app. Import it once; the guards, decorators and `TokenService`
@@ -81,6 +85,14 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
         options.dpop?.replayStore ?? new MemoryDpopReplayStore(options.dpop?.replayCacheSize),
     },
     DpopService,
+    // Login attempts are counted where revocations live: in Redis every instance counts together.
+    {
+      provide: LoginAttemptStore,
+      inject: [RESOLVED_AUTH_OPTIONS, RevocationStore],
+      useFactory: (options: ResolvedAuthOptions, revocations: RevocationStore) =>
+        options.loginThrottle.store ??
+        (hasLoginAttemptStore(revocations) ? revocations.loginAttemptStore() : new MemoryLoginAttemptStore()),
+    },
     // Shared by the verifier and the header extractor: one lookup per request, one bound (verifiedTokenCacheSize).
     {
       provide: VerifiedTokenCache,
@@ -124,8 +136,13 @@ import type { ResolvedAuthOptions } from './options/resolved-auth-options.js';
     FreshJwtGuard,
     RefreshJwtGuard,
     AccessOrRefreshJwtGuard,
+    LoginThrottle,
+    ThrottleLoginInterceptor,
   ],
   exports: [
+    LoginAttemptStore,
+    LoginThrottle,
+    ThrottleLoginInterceptor,
     AuthErrorResponder,
     DpopService,
     DpopReplayStore,

@@ -18,6 +18,7 @@ export type {
   CsrfOptions,
   DpopOptions,
   HmacAlgorithm,
+  LoginThrottleOptions,
   RemoteJwksOptions,
   TokenClaimOptions,
   VerificationKeyOptions,
@@ -27,7 +28,7 @@ export type { JwtAlgorithm } from './jws/jws-algorithm.js';
 export type { KeyInput } from './keys/key-input.js';
 export { JwksService, type JsonWebKeySet } from './tokens/jwks.service.js';
 export { InvalidAuthOptionError } from './errors/invalid-auth-option.error.js';
-export { AuthError, type AuthErrorBody } from './errors/auth-error.js';
+export { AuthError, type AuthErrorBody, type RefusalStatus } from './errors/auth-error.js';
 export { AuthErrorCode } from './errors/auth-error-code.js';
 export { AuthErrorFilter } from './errors/auth-error.filter.js';
 export { AuthErrorResponder } from './errors/auth-error-responder.js';
@@ -119,3 +120,13 @@ export { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
 export { jwkThumbprint } from './dpop/jwk-thumbprint.js';
 export type { DpopAlgorithm } from './dpop/dpop-algorithm.js';
 export type { DpopRequest } from './dpop/dpop-request-target.js';
+export { LoginThrottle } from './throttling/login-throttle.service.js';
+export { ThrottleLogin } from './throttling/throttle-login.decorator.js';
+export { ThrottleLoginInterceptor } from './throttling/throttle-login.interceptor.js';
+export {
+  LoginAttemptStore,
+  hasLoginAttemptStore,
+  type AttemptCount,
+  type LoginAttemptStoreSource,
+} from './throttling/login-attempt-store.interface.js';
+export { MemoryLoginAttemptStore } from './throttling/memory-login-attempt.store.js';

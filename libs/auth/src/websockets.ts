@@ -11,6 +11,7 @@ export {
   SocketAuthenticator,
   WS_CLOSE_TRY_AGAIN_LATER,
   WS_CLOSE_UNAUTHORIZED,
+  WS_CLOSE_IDLE,
   connectErrorOf,
   type ConnectError,
   type GraphqlWsConnectionLike,
@@ -21,3 +22,4 @@ export {
   type WsClientLike,
 } from './websockets/socket-authenticator.js';
 export type { SocketRefusal } from './errors/socket-refusal.js';
+export type { GraphqlWsAuthOptions } from './websockets/graphql-ws-auth-options.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Ip, Post, Req } from '@nestjs/common';
-import { DpopService, type DpopRequest, Public } from 'nest-jwt-extended';
+import { DpopService, type DpopRequest, Public, ThrottleLogin } from 'nest-jwt-extended';
 import { DemoValidationPipe } from '../http/validation.pipe.js';
 import { CredentialsLogin } from './credentials-login.service.js';
 import { LoginDto } from './login.dto.js';
@@ -16,6 +16,8 @@ export class UserLoginController {
   ) {}
 
   @Public()
+  // 429 too_many_attempts before the password is hashed: 5 failures per username, 100 per address, in 15 minutes.
+  @ThrottleLogin()
   @Post('login')
   @HttpCode(200)
   // Validation is bound to the body that needs it, not registered globally: Nest runs every global pipe on every

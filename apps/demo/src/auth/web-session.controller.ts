@@ -9,6 +9,7 @@ import {
   RefreshJwtGuard,
   RevocationService,
   SessionService,
+  ThrottleLogin,
   TokenLocation,
 } from 'nest-jwt-extended';
 import { DemoValidationPipe } from '../http/validation.pipe.js';
@@ -37,6 +38,8 @@ export class WebSessionController {
    * cookies, unless `remember: true`: then they last as long as their tokens (the refresh cookie, the refresh lifetime).
    */
   @Public()
+  // 429 too_many_attempts before the password is hashed: 5 failures per username, 100 per address, in 15 minutes.
+  @ThrottleLogin()
   @Post('login')
   @HttpCode(200)
   async login(

@@ -32,6 +32,14 @@ export function authOptionsFromEnv(config: ConfigService<DemoEnv, true>, users: 
     // Headers for API clients, then cookies for the browser page (GET /); cookie-borne tokens pass the CSRF check.
     tokenLocation: config.get('JWT_TOKEN_LOCATION', { infer: true }).split(',') as TokenLocation[],
     cookies: { secure: config.get('JWT_COOKIE_SECURE', { infer: true }) },
+    // A cookie-authenticated unsafe request from another site is refused (403 untrusted_origin) beside double submit.
+    csrf: { trustedOrigins: config.get('JWT_TRUSTED_ORIGINS', { infer: true })?.split(',') ?? [] },
+    // POST /login and /web/login (@ThrottleLogin()): counted in Redis with REDIS_URL, so every instance counts together.
+    loginThrottle: {
+      maxFailures: config.get('JWT_LOGIN_MAX_FAILURES', { infer: true }),
+      maxFailuresPerAddress: config.get('JWT_LOGIN_MAX_FAILURES_PER_ADDRESS', { infer: true }),
+      window: config.get('JWT_LOGIN_WINDOW_SECONDS', { infer: true }),
+    },
     // A browser that keeps using the page gets a new access cookie before the old one expires.
     implicitRefresh: { within: config.get('JWT_IMPLICIT_REFRESH_SECONDS', { infer: true }) },
     // Every access token carries the user's roles; the loader runs again on each refresh, so they stay current.

@@ -147,6 +147,34 @@ export class DemoEnv {
   /** Server nonces for DPoP proofs (`use_dpop_nonce`, `DPoP-Nonce`). */
   @IsBoolean()
   DPOP_NONCE: boolean = false;
+  /** `production` turns GraphQL introspection off. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** GraphQL's document limits (token, alias, depth and cost caps); `false` only to measure the library without them. */
+  @IsBoolean()
+  GRAPHQL_LIMITS: boolean = true;
+
+  /** Failed logins per username within JWT_LOGIN_WINDOW_SECONDS before 429 (loginThrottle.maxFailures). */
+  @IsInt()
+  @Min(1)
+  JWT_LOGIN_MAX_FAILURES: number = 5;
+
+  /** Login attempts per client address within the window, any username (loginThrottle.maxFailuresPerAddress). */
+  @IsInt()
+  @Min(1)
+  JWT_LOGIN_MAX_FAILURES_PER_ADDRESS: number = 100;
+
+  /** The login throttle's window and first lockout, in seconds (loginThrottle.window). */
+  @IsInt()
+  @Min(1)
+  JWT_LOGIN_WINDOW_SECONDS: number = 15 * 60;
+
+  /** Origins trusted for cookie-authenticated unsafe requests besides the demo's own (csrf.trustedOrigins), comma list. */
+  @IsOptional()
+  @IsString()
+  JWT_TRUSTED_ORIGINS?: string;
 
   /** `alice:secret,bob:pw`; replaces the default `test` / `test` user. */
   @IsOptional()
@@ -209,6 +237,8 @@ const OPTIONAL_VARIABLES = [
   'DEMO_TOTP_SECRET',
   'INTROSPECTION_CLIENTS',
   'DPOP_ORIGIN',
+  'NODE_ENV',
+  'JWT_TRUSTED_ORIGINS',
 ];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
@@ -220,7 +250,7 @@ export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
       .map((key) => [key, raw[key]]),
   );
   // Implicit conversion would read the string 'false' as true.
-  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE', 'DPOP_NONCE']) {
+  for (const flag of ['JWT_ROTATE_REFRESH_TOKENS', 'JWT_COOKIE_SECURE', 'DPOP_NONCE', 'GRAPHQL_LIMITS']) {
     const value = known[flag];
     if (typeof value === 'string') known[flag] = { true: true, false: false }[value] ?? value;
   }

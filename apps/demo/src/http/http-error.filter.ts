@@ -38,6 +38,10 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (exception.dpopNonce !== undefined)
         this.adapterHost.httpAdapter.setHeader(response, 'DPoP-Nonce', exception.dpopNonce);
     }
+    // ... and the Retry-After of a 429 (login throttle) or a 503 (Redis down).
+    if (exception instanceof AuthError && exception.retryAfter !== undefined) {
+      this.adapterHost.httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfter));
+    }
     // ... and answers refusals in the configured errorFormat (JWT_ERROR_FORMAT=flask: Flask-JWT-Extended's).
     const { status, body } =
       exception instanceof AuthError && this.refusals.customised

@@ -119,6 +119,28 @@ describe('guards and decorators outside HTTP', () => {
       expect((notFresh as Error).message).not.toContain(stale);
     });
 
+    it('decides once per operation: every alias of a refused field gets the same refusal, reported once', async () => {
+      const refused: string[] = [];
+      const moduleRef = await Test.createTestingModule({
+        imports: [AuthModule.forRoot({ secret: 's'.repeat(32), onEvent: (event) => refused.push(event.type) })],
+        providers: [JwtAuthGuard],
+      }).compile();
+      app = await moduleRef.init();
+      const guard = app.get(JwtAuthGuard);
+      const operation = { req: { headers: {} } };
+      const errors = new Set(
+        Array.from({ length: 6000 }, () => thrownBy(() => guard.canActivate(graphqlContext('me', operation)))),
+      );
+      expect(errors.size).toBe(1);
+      expect([...errors][0]).toBeInstanceOf(GraphQLAuthError);
+      expect(refused).toEqual(['refused']);
+      // The next operation (a new context, as Apollo and graphql-ws build per operation) is decided afresh.
+      const token = app.get(TokenService).createAccessToken('alice');
+      const next = { req: { headers: { authorization: `Bearer ${token}` } } };
+      expect(guard.canActivate(graphqlContext('me', next))).toBe(true);
+      expect(guard.canActivate(graphqlContext('maybe', operation))).toBe(true); // another demand: @OptionalAuth()
+    });
+
     it('lets an @OptionalAuth() resolver through without a token, as anonymous', async () => {
       const { guard } = await start();
       const context = graphqlContext('maybe', { req: { headers: {} } });

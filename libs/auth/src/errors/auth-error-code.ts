@@ -56,6 +56,16 @@ export const AuthErrorCode = {
   UseDpopNonce: 'use_dpop_nonce',
   /** The DPoP replay cache could not be reached in time; answered with 503, never with a guess. */
   DpopReplayUnavailable: 'dpop_replay_unavailable',
+  /**
+   * Too many failed logins for this username, or from this client address, within the window (`loginThrottle`):
+   * answered with 429 and `Retry-After`, before any password is hashed.
+   */
+  TooManyAttempts: 'too_many_attempts',
+  /**
+   * A cookie-borne token on an unsafe method came from another site: an `Origin` that is neither the request's own
+   * host nor one of `csrf.trustedOrigins`, or `Sec-Fetch-Site: cross-site` (403).
+   */
+  UntrustedOrigin: 'untrusted_origin',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

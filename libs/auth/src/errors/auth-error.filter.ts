@@ -45,14 +45,15 @@ export class AuthErrorFilter extends BaseExceptionFilter {
   }
 }
 
-/** The headers of a refusal: the challenge of a 401 (and a DPoP nonce to retry with), the `Retry-After` of a 503. */
+/**
+ * The headers of a refusal: the challenge of a 401 (and a DPoP nonce to retry with), the `Retry-After` of a 503 or a
+ * 429.
+ */
 export function setAuthErrorHeaders(response: unknown, error: AuthError): void {
-  const status = error.getStatus();
-  if (status === HttpStatus.UNAUTHORIZED) {
+  if (error.getStatus() === HttpStatus.UNAUTHORIZED) {
     setHeader(response, 'WWW-Authenticate', error.challenge);
     if (error.dpopNonce !== undefined) setHeader(response, 'DPoP-Nonce', error.dpopNonce);
-  } else if (status === HttpStatus.SERVICE_UNAVAILABLE && error.retryAfter !== undefined)
-    setHeader(response, 'Retry-After', String(error.retryAfter));
+  } else if (error.retryAfter !== undefined) setHeader(response, 'Retry-After', String(error.retryAfter));
 }
 
 /** Express' res.header and Fastify's reply.header share this signature; raw Node responses have setHeader. */

@@ -3,6 +3,17 @@ import { AuthErrorCode } from './auth-error-code.js';
 import { renderBearerChallenge, type BearerChallengeError, type StepUpChallenge } from './bearer-challenge.js';
 import { renderDpopChallenge, type DpopChallengeError } from './dpop-challenge.js';
 
+/** The statuses of a refusal: 401 (the token), 403 (a cross-site origin), 429 (too many logins), 503 (a store down). */
+export type RefusalStatus =
+  HttpStatus.UNAUTHORIZED | HttpStatus.FORBIDDEN | HttpStatus.TOO_MANY_REQUESTS | HttpStatus.SERVICE_UNAVAILABLE;
+
+const STATUS_TEXT: Record<RefusalStatus, string> = {
+  [HttpStatus.UNAUTHORIZED]: 'Unauthorized',
+  [HttpStatus.FORBIDDEN]: 'Forbidden',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'Too Many Requests',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
+};
+
 /** The JSON body of every refusal. */
 export interface AuthErrorBody {
   statusCode: number;
@@ -40,7 +51,7 @@ export interface RefusedTokenDetails {
 export class AuthError extends HttpException {
   /** The value for the `WWW-Authenticate` response header. */
   readonly challenge: string;
-  /** For a 503: seconds after which a retry may succeed, sent as `Retry-After`. */
+  /** For a 503 or a 429: seconds after which a retry may succeed, sent as `Retry-After`. */
   readonly retryAfter?: number;
   /** The refused token's claims, header and identity when it was genuine (see {@link RefusedTokenDetails}). */
   token?: RefusedTokenDetails;
@@ -53,11 +64,11 @@ export class AuthError extends HttpException {
     message: string,
     /** RFC 6750 / RFC 9470 `error` attribute of the challenge; omitted when no token was sent. */
     challengeError?: BearerChallengeError,
-    status: HttpStatus.UNAUTHORIZED | HttpStatus.SERVICE_UNAVAILABLE = HttpStatus.UNAUTHORIZED,
-    /** For a 503: whole seconds (at least 1) for `Retry-After`. */
+    status: RefusalStatus = HttpStatus.UNAUTHORIZED,
+    /** For a 503 or a 429: whole seconds (at least 1) for `Retry-After`. */
     retryAfter?: number,
   ) {
-    const error = status === HttpStatus.UNAUTHORIZED ? 'Unauthorized' : 'Service Unavailable';
+    const error = STATUS_TEXT[status];
     const body: AuthErrorBody = { statusCode: status, error, message, code };
     super(body, status);
     this.challenge = renderBearerChallenge(challengeError, message);
@@ -87,6 +98,17 @@ export class AuthError extends HttpException {
       message,
       undefined,
       HttpStatus.SERVICE_UNAVAILABLE,
+      retryAfter,
+    );
+  }
+
+  /** Too many login attempts (429, with `Retry-After` in whole seconds, at least 1). */
+  static tooManyAttempts(retryAfter: number): AuthError {
+    return new AuthError(
+      AuthErrorCode.TooManyAttempts,
+      'Too many failed login attempts; try again later',
+      undefined,
+      HttpStatus.TOO_MANY_REQUESTS,
       retryAfter,
     );
   }

@@ -5,8 +5,8 @@ import { AuthErrorCode } from './auth-error-code.js';
 /** The `extensions` of a GraphQL refusal: Apollo's code for clients in general, ours for clients of this library. */
 export interface GraphQLAuthErrorExtensions {
   /**
-   * `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh, or whose authentication is too old or too
-   * weak (`@RequireAuth()`); `SERVICE_UNAVAILABLE` for a 503.
+   * `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh, whose authentication is too old or too
+   * weak (`@RequireAuth()`), or a cross-site cookie request (403); `SERVICE_UNAVAILABLE` for a 503.
    */
   code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
   /** The library's {@link AuthErrorCode} (or your `verifyClaims` code), as in the `code` of an HTTP refusal. */
@@ -42,7 +42,9 @@ export class GraphQLAuthError extends IntrinsicException {
 
 function graphQLCodeOf(error: AuthError): GraphQLAuthErrorExtensions['code'] {
   if (error.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) return 'SERVICE_UNAVAILABLE';
-  return error.code === AuthErrorCode.FreshTokenRequired || error.code === AuthErrorCode.InsufficientUserAuthentication
+  return error.code === AuthErrorCode.FreshTokenRequired ||
+    error.code === AuthErrorCode.InsufficientUserAuthentication ||
+    error.getStatus() === HttpStatus.FORBIDDEN
     ? 'FORBIDDEN'
     : 'UNAUTHENTICATED';
 }

@@ -2,8 +2,9 @@
  * The kinds of security event: a session started (`login`), an access token refreshed (`refresh`), a refresh token
  * rotated (`rotation`), a consumed refresh token presented again (`refresh_token_reused`: theft is assumed and the
  * session is revoked), a token, session or user revoked, a request refused (`refused`, with its `code`), a session
- * stepped up after a re-authentication (`step_up`), and a token introspected (`introspection`, RFC 7662: with the
- * client's id and whether the token was `active`, never the token).
+ * stepped up after a re-authentication (`step_up`), a token introspected (`introspection`, RFC 7662: with the client's
+ * id and whether the token was `active`, never the token), a failed login (`login_failed`) and a login attempt refused
+ * by the throttle (`login_throttled`), both with the username and the client address.
  */
 export type SecurityEventType =
   | 'login'
@@ -15,7 +16,9 @@ export type SecurityEventType =
   | 'user_revoked'
   | 'refused'
   | 'step_up'
-  | 'introspection';
+  | 'introspection'
+  | 'login_failed'
+  | 'login_throttled';
 
 /**
  * One security event, for an audit log or an alert. It names who and which session, never a token, a secret or a
@@ -45,6 +48,12 @@ export interface SecurityEvent {
   readonly clientId?: string;
   /** For `introspection`: whether the token was active. */
   readonly active?: boolean;
+  /** For `login_failed` and `login_throttled`: the username tried (at most 256 characters), never the password. */
+  readonly username?: string;
+  /** For `login_failed` and `login_throttled`: the client address, as the app's request reports it. */
+  readonly address?: string;
+  /** For `login_throttled`: seconds until an attempt may pass again, as sent in `Retry-After`. */
+  readonly retryAfter?: number;
 }
 
 /** The `@nestjs/event-emitter` event name of each type: `auth.login`, `auth.refused`, ... */

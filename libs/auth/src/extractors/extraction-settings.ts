@@ -58,4 +58,8 @@ export interface CsrfSettings {
   readonly refreshCookieName: string;
   readonly accessCookiePath: string;
   readonly refreshCookiePath: string;
+  /** Whether a cookie-borne token on a checked method must come from the request's own or a trusted origin. */
+  readonly checkOrigin: boolean;
+  /** The serialized origins (`https://app.example.com`) trusted besides the request's own host. */
+  readonly trustedOrigins: ReadonlySet<string>;
 }

@@ -9,6 +9,7 @@ import { assertTokenSize } from '../tokens/token-size.js';
 import type { ExtractionSettings } from './extraction-settings.js';
 import type { ExtractedToken } from './extracted-token.js';
 import { HeaderTokenExtractor, type RequestWithHeaders } from './header-token.extractor.js';
+import { assertTrustedOrigin } from './origin-check.js';
 import type { TokenLocation } from '../request/token-location.js';
 
 /**
@@ -25,8 +26,8 @@ export interface ExtractableRequest extends RequestWithHeaders {
  * Finds the token of a request in the configured locations, in order (Flask-JWT-Extended's `JWT_TOKEN_LOCATION`). Only
  * "no token here" moves on to the next location: a malformed header, a bad value or a missing CSRF header stops the
  * search, so a request is never judged by a weaker location than the one it used. For a cookie-borne token on an
- * unsafe method it also reads the CSRF value the request sent, which {@link assertCsrf} compares with the token's
- * claim once the token is verified.
+ * unsafe method it refuses a request from another site (`csrf.checkOrigin`, 403 `untrusted_origin`) and reads the
+ * CSRF value the request sent, which {@link assertCsrf} compares with the token's claim once the token is verified.
  *
  * @example
  * ```ts
@@ -136,8 +137,10 @@ export class TokenExtractor {
     if (token === undefined || token === '') return undefined;
     assertTokenSize(token, this.settings.maxTokenLength);
     const csrf = this.settings.csrf;
-    if (!csrf.enabled || !csrf.methods.has((request.method ?? 'GET').toUpperCase()))
-      return { token, location: 'cookies' };
+    if (!csrf.methods.has((request.method ?? 'GET').toUpperCase())) return { token, location: 'cookies' };
+    // Before the CSRF value: a cross-site request is refused as such, whatever it carries.
+    if (csrf.checkOrigin) assertTrustedOrigin(request.headers, csrf.trustedOrigins);
+    if (!csrf.enabled) return { token, location: 'cookies' };
     const value = this.csrfValue(request, refresh);
     if (value === undefined) throw new AuthError(AuthErrorCode.CsrfTokenMissing, 'Missing CSRF token');
     return { token, location: 'cookies', csrf: value };

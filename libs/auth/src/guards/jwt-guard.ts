@@ -16,6 +16,7 @@ import type { TokenDemand } from '../verification/token-demand.js';
 import { extractionType, VerificationPipeline } from '../verification/verification-pipeline.js';
 import { contextRequestOf } from '../context/context-request.js';
 import { refusalOutsideHttp } from '../context/context-refusal.js';
+import { OperationDecisions } from '../context/operation-decisions.js';
 
 // @nestjs/common keeps this key in its constants file, which its exports map does not expose.
 const GUARDS_METADATA = '__guards__';
@@ -78,6 +79,10 @@ export abstract class JwtGuard implements CanActivate {
   // Bound: one entry per route handler (and per controller sharing an inherited one), fixed once the app has started.
   private readonly decisions = new Map<object, RouteDecision>();
   private readonly inheritedDecisions = new WeakMap<object, Map<object, RouteDecision>>();
+  // Routes that demand the same share one demand object, so a GraphQL operation decides it once for all its fields.
+  // Bound: one per distinct (optional, locations) among the routes.
+  private readonly demands = new Map<string, TokenDemand>();
+  private readonly operations = new OperationDecisions();
   // The hooks a subclass overrides, bound once for the pipeline (a request allocates nothing for them); left out where
   // not overridden, so the pipeline calls the extractor itself and the common request makes no extra call.
   private readonly find?: TokenDemand['find'];
@@ -113,10 +118,18 @@ export abstract class JwtGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.decide(context);
     if (route.standsAside) return true;
+    // Every field and alias of a GraphQL operation asks: decided once per operation.
+    if (context.getType<string>() === 'graphql') {
+      return this.operations.decide(context.getArgByIndex(2), route.demand, () => this.activate(context, route.demand));
+    }
+    return this.activate(context, route.demand);
+  }
+
+  private activate(context: ExecutionContext, demand: TokenDemand): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     let verified: VerifiedToken | undefined | Promise<VerifiedToken | undefined>;
     try {
-      verified = this.pipeline.verify(request, route.demand);
+      verified = this.pipeline.verify(request, demand);
     } catch (error) {
       throw this.refuse(error as AuthError, context);
     }
@@ -234,20 +247,21 @@ export abstract class JwtGuard implements CanActivate {
         handler,
         controller,
       ]);
-      decision = {
+      const optional = this.isOptional(context);
+      const locations = this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
+        handler,
         controller,
-        standsAside: this.standsAside(context),
-        demand: {
-          policy: stepUp === undefined ? this.policy : { ...this.policy, stepUp },
-          optional: this.isOptional(context),
-          locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
-            handler,
-            controller,
-          ]),
-          find: this.find,
-          missingMessage: this.missingMessage,
-        },
-      };
+      ]);
+      // Routes that demand alike share one demand (a GraphQL operation is decided once per demand); a step-up
+      // requirement makes a demand of its own.
+      const key = stepUp === undefined ? `${optional}|${locations?.join(',') ?? '*'}` : undefined;
+      let demand = key === undefined ? undefined : this.demands.get(key);
+      if (demand === undefined) {
+        const policy = stepUp === undefined ? this.policy : { ...this.policy, stepUp };
+        demand = { policy, optional, locations, find: this.find, missingMessage: this.missingMessage };
+        if (key !== undefined) this.demands.set(key, demand);
+      }
+      decision = { controller, standsAside: this.standsAside(context), demand };
       byHandler.set(handler, decision);
     }
     this.decisions.set(handler, decision);

@@ -10,6 +10,7 @@ import type { ClaimsVerifier, LoadUser, LoadUserOn } from '../verification/verif
 import type { TokenRequest } from '../request/token-request.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
+import type { LoginThrottleOptions } from './login-throttle-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
 import type { IntrospectionClient } from '../introspection/introspection-settings.js';
 import type { DpopOptions } from './dpop-options.interface.js';
@@ -19,6 +20,7 @@ import type { DpopOptions } from './dpop-options.interface.js';
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 export type { TokenClaimOptions } from './token-claim-options.interface.js';
 export type { DpopOptions } from './dpop-options.interface.js';
+export type { LoginThrottleOptions } from './login-throttle-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -315,4 +317,14 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * DPoP (RFC 9449, [DPoP](../../docs/dpop.md)): tokens bound to a key the client proves on every request. Default off.
    */
   dpop?: boolean | DpopOptions;
+  /**
+   * Limits of `@ThrottleLogin()` and `LoginThrottle`: failed logins per username and per client address, and how
+   * lockouts grow. Default 5 per username and 100 per address in 15 minutes.
+   *
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ secret, loginThrottle: { maxFailures: 10, window: '30m' } });
+   * ```
+   */
+  loginThrottle?: LoginThrottleOptions;
 }

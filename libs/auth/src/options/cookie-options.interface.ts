@@ -70,4 +70,22 @@ export interface CsrfOptions {
   accessCookiePath?: string;
   /** Default `/`. */
   refreshCookiePath?: string;
+  /**
+   * Refuses a cookie-borne token on a checked method (`methods`) when the request comes from another site: an `Origin`
+   * that is neither the request's own `Host` nor one of `trustedOrigins`, or, without `Origin`, `Sec-Fetch-Site:
+   * cross-site` (403 `untrusted_origin`). Defence in depth beside double submit (OWASP); a request carrying neither
+   * header (a non-browser client) passes on to the CSRF check, and tokens from a header are never affected. Holds
+   * even with `enabled: false`. Default true.
+   */
+  checkOrigin?: boolean;
+  /**
+   * Origins (`https://app.example.com`, scheme, host and port, no path) allowed besides the request's own host: a front
+   * end on another host that sends cookies with `credentials: 'include'`. Default none.
+   *
+   * @example
+   * ```ts
+   * csrf: { trustedOrigins: ['https://app.example.com'] }
+   * ```
+   */
+  trustedOrigins?: readonly string[];
 }

@@ -45,6 +45,8 @@ const CSRF_KEYS: readonly (keyof CsrfOptions)[] = [
   'refreshCookieName',
   'accessCookiePath',
   'refreshCookiePath',
+  'checkOrigin',
+  'trustedOrigins',
 ];
 
 /**
@@ -155,7 +157,31 @@ function csrfSettingsOf(options: CsrfOptions, cookies: CookieSettings, hostPrefi
       prefix + cookieNameOf(options.refreshCookieName ?? 'csrf_refresh_token', 'csrf.refreshCookieName'),
     accessCookiePath,
     refreshCookiePath,
+    checkOrigin: booleanOption(options.checkOrigin ?? true, 'csrf.checkOrigin', { echo: false }),
+    trustedOrigins: trustedOriginsOf(options.trustedOrigins),
   };
+}
+
+/** Each a serialized origin (`https://app.example.com`, no path, no trailing slash), as browsers send in `Origin`. */
+function trustedOriginsOf(value: unknown): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  const option = 'csrf.trustedOrigins';
+  if (!Array.isArray(value)) throw new InvalidAuthOptionError(option, 'must be a list of origins');
+  for (const origin of value as unknown[]) {
+    let serialized: string | undefined;
+    try {
+      serialized = typeof origin === 'string' ? new URL(origin).origin : undefined;
+    } catch {
+      serialized = undefined;
+    }
+    if (serialized !== origin || serialized === 'null') {
+      throw new InvalidAuthOptionError(
+        option,
+        `must hold origins such as "https://app.example.com" (scheme, host, port; no path) (got ${JSON.stringify(origin)})`,
+      );
+    }
+  }
+  return new Set(value as string[]);
 }
 
 function implicitRefreshWithinOf(

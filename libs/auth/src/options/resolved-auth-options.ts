@@ -10,6 +10,7 @@ import type { EventSettings } from '../events/event-settings.js';
 import type { GuardSettings } from '../guards/guard-settings.js';
 import type { IntrospectionSettings } from '../introspection/introspection-settings.js';
 import type { DpopSettings } from '../dpop/dpop-settings.js';
+import type { ThrottleSettings } from '../throttling/throttle-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './resolve-browser-options.js';
@@ -19,6 +20,7 @@ import { resolveIntrospectionOptions } from './resolve-introspection-options.js'
 import { resolveKeyOptions } from './resolve-key-options.js';
 import { resolveRevocationOptions } from './resolve-revocation-options.js';
 import { resolveSessionOptions } from './resolve-session-options.js';
+import { resolveThrottleOptions } from './resolve-throttle-options.js';
 import { resolveTokenOptions } from './resolve-token-options.js';
 
 /**
@@ -36,7 +38,8 @@ export interface ResolvedAuthOptions
     EventSettings,
     GuardSettings,
     IntrospectionSettings,
-    DpopSettings {
+    DpopSettings,
+    ThrottleSettings {
   /** The signing algorithm, and the one the signing key verifies with. */
   readonly algorithm: JwtAlgorithm;
   /** Undefined here: the module provides the default store. */
@@ -77,5 +80,17 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const introspection = resolveIntrospectionOptions(options);
   // DPoP off; with `dpop: true`, proofs of ES256, Ed25519, EdDSA, PS256 or RS256, at most 60 s old, in memory.
   const dpop = resolveDpopOptions(options, browser.headerScheme);
-  return { ...keys, ...tokens, ...sessions, ...revocation, ...browser, ...hooks, ...introspection, ...dpop };
+  // 5 failed logins per username and 100 per address in 15 minutes; lockouts doubling up to 24 hours.
+  const throttle = resolveThrottleOptions(options);
+  return {
+    ...keys,
+    ...tokens,
+    ...sessions,
+    ...revocation,
+    ...browser,
+    ...hooks,
+    ...introspection,
+    ...dpop,
+    ...throttle,
+  };
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { calculateThumbprint, generateKeyPair, generateProof } from 'dpop';
@@ -10,6 +10,7 @@ import {
   type SocketIoServerLike,
   type SocketIoSocketLike,
   SocketAuthenticator,
+  WS_CLOSE_IDLE,
   WS_CLOSE_UNAUTHORIZED,
 } from './socket-authenticator.js';
 
@@ -125,20 +126,52 @@ describe('SocketAuthenticator', () => {
   });
 
   describe('graphql-ws', () => {
-    it('watches a connection with a good token, and lets one without a good token through to the guards', async () => {
+    it('watches a connection with a good token, and closes one without a good token at once (4401)', async () => {
       const { sockets, tokens, revocations } = await start();
       const token = tokens.createAccessToken('alice');
       const socket = new FakeWsClient();
-      await sockets.watchGraphqlWs({ connectionParams: { token }, extra: { socket } });
+      expect(await sockets.watchGraphqlWs({ connectionParams: { token }, extra: { socket } })).toBe(true);
       expect(sockets.openConnections).toBe(1);
       await revocations.revokeToken(tokens.verifyToken(token));
       expect(socket.closed).toEqual({ code: 4401, reason: 'token_revoked' });
 
-      const anonymous = new FakeWsClient();
-      await sockets.watchGraphqlWs({ connectionParams: { token: 'bad' }, extra: { socket: anonymous } });
-      await sockets.watchGraphqlWs({ extra: { socket: anonymous } });
-      expect(anonymous.closed).toBeUndefined();
+      const bad = new FakeWsClient();
+      expect(await sockets.watchGraphqlWs({ connectionParams: { token: 'bad' }, extra: { socket: bad } })).toBe(false);
+      expect(bad.closed).toEqual({ code: WS_CLOSE_UNAUTHORIZED, reason: 'invalid_token' });
+      const missing = new FakeWsClient();
+      expect(await sockets.watchGraphqlWs({ extra: { socket: missing } })).toBe(false);
+      expect(missing.closed).toEqual({ code: WS_CLOSE_UNAUTHORIZED, reason: 'authorization_required' });
       expect(sockets.openConnections).toBe(0);
+    });
+
+    it('lets an anonymous connection in when optional, and closes it (4408) once idle, never while it runs one', async () => {
+      const { sockets } = await start();
+      jest.useFakeTimers();
+      try {
+        const options = { optional: true, anonymousIdleMs: 1000 };
+        const idle = new FakeWsClient();
+        expect(await sockets.watchGraphqlWs({ extra: { socket: idle } }, options)).toBe(true);
+        const subscriptions: Record<string, unknown> = { '1': {} };
+        const busy = new FakeWsClient();
+        expect(await sockets.watchGraphqlWs({ extra: { socket: busy }, subscriptions }, options)).toBe(true);
+        jest.advanceTimersByTime(999);
+        expect([idle.closed, busy.closed]).toEqual([undefined, undefined]);
+        jest.advanceTimersByTime(1);
+        expect(idle.closed).toEqual({ code: WS_CLOSE_IDLE, reason: 'idle_timeout' });
+        jest.advanceTimersByTime(5000);
+        expect(busy.closed).toBeUndefined();
+        delete subscriptions['1'];
+        jest.advanceTimersByTime(1000);
+        expect(busy.closed).toEqual({ code: WS_CLOSE_IDLE, reason: 'idle_timeout' });
+        // A bad token is refused even where anonymous connections are welcome.
+        const bad = new FakeWsClient();
+        expect(
+          await sockets.watchGraphqlWs({ connectionParams: { token: 'bad' }, extra: { socket: bad } }, options),
+        ).toBe(false);
+        expect(bad.closed?.code).toBe(WS_CLOSE_UNAUTHORIZED);
+      } finally {
+        jest.useRealTimers();
+      }
     });
   });
 

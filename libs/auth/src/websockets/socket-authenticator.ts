@@ -13,6 +13,8 @@ import type { VerifiedToken } from '../tokens/jwt-claims.interface.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import type { TokenDemand } from '../verification/token-demand.js';
 import { VerificationPipeline } from '../verification/verification-pipeline.js';
+import { AnonymousConnections } from './anonymous-connections.js';
+import type { GraphqlWsAuthOptions } from './graphql-ws-auth-options.js';
 import { type ClosingCode, SocketConnections } from './socket-connections.js';
 
 /** How sockets are authenticated at their handshake. */
@@ -60,6 +62,8 @@ export interface UpgradeRequestLike {
 /** graphql-ws' server context as `onConnect` receives it, with the `ws` socket under `extra` (its `ws` adapter). */
 export interface GraphqlWsConnectionLike {
   connectionParams?: Readonly<Record<string, unknown>>;
+  /** The operations running on the connection, by id (graphql-ws keeps it). */
+  subscriptions?: Readonly<Record<string, unknown>>;
   extra: { socket: WsClientLike; request?: UpgradeRequestLike };
 }
 
@@ -70,6 +74,10 @@ export type ConnectError = Error & { data: SocketRefusal };
 export const WS_CLOSE_UNAUTHORIZED = 4401;
 /** The close code of a refusal because the revocation state or the key set cannot be read (RFC 6455 "try again later"). */
 export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+/** The close code of an anonymous graphql-ws connection that stayed idle too long (graphql-ws' own timeout code). */
+export const WS_CLOSE_IDLE = 4408;
+/** How long an anonymous graphql-ws connection may run no operation, by default. */
+const DEFAULT_ANONYMOUS_IDLE_MS = 10_000;
 
 const ACCESS: TokenPolicy = { type: 'access' };
 
@@ -102,6 +110,8 @@ const ACCESS: TokenPolicy = { type: 'access' };
 export class SocketAuthenticator implements OnModuleDestroy {
   private readonly connections: SocketConnections;
   private readonly stopListening: () => void;
+  // One tracker per idle limit in use (an app passes one or two): bounded by the distinct limits it configures.
+  private readonly anonymous = new Map<number, AnonymousConnections>();
 
   constructor(
     private readonly extractor: HeaderTokenExtractor,
@@ -164,30 +174,35 @@ export class SocketAuthenticator implements OnModuleDestroy {
 
   /**
    * For graphql-ws' `onConnect`: verifies the connection's `connectionParams` (`{ token }` or
-   * `{ Authorization: 'Bearer …' }`, read as the guards read them in a subscription) and, when the token is good,
-   * closes the connection (4401, the library's code as reason) when that token expires or is revoked. A connection
-   * without a good token is let through: the guards refuse each of its operations with a GraphQL error (its
-   * `extensions.authCode`), as over HTTP, and a `@Public()` subscription still works.
+   * `{ Authorization: 'Bearer …' }`, read as the guards read them in a subscription) before `connection_ack`. A
+   * missing or bad token closes the connection at once with 4401 (1013 when the revocation state cannot be read), the
+   * library's code as reason, and answers `false`; a good one is watched, and the connection closed (4401) when that
+   * token expires or is revoked. With `{ optional: true }` a connection without a token is let in as anonymous (for
+   * `@Public()` operations), and closed (4408) when, checked every `anonymousIdleMs`, it runs no operation.
    *
    * @example
    * ```ts
    * subscriptions: { 'graphql-ws': { onConnect: (context) => sockets.watchGraphqlWs(context) } }
    * ```
    */
-  async watchGraphqlWs(connection: GraphqlWsConnectionLike): Promise<void> {
+  async watchGraphqlWs(connection: GraphqlWsConnectionLike, options: GraphqlWsAuthOptions = {}): Promise<boolean> {
     const client = connection.extra.socket;
     const request = graphqlWsRequest(connection, this.extractor);
-    try {
-      const verified = await this.verifyRequest(request, { optional: true });
-      if (verified !== undefined) this.watch(client, verified, (code) => client.close(WS_CLOSE_UNAUTHORIZED, code));
-    } catch {
-      // Refused operation by operation, by the guards.
+    let verified: VerifiedToken | undefined;
+    const accepted = await this.acceptWs(client, async () => {
+      verified = await this.verifyRequest(request, { optional: options.optional, policy: options.policy });
+      return verified;
+    });
+    if (accepted && verified === undefined) {
+      this.anonymousTracker(options).admit(connection, client);
     }
+    return accepted;
   }
 
   onModuleDestroy(): void {
     this.stopListening();
     this.connections.clear();
+    for (const tracker of this.anonymous.values()) tracker.clear();
   }
 
   /** Verifies the handshake's token and records it for the socket; `undefined` for an anonymous optional one. */
@@ -213,6 +228,16 @@ export class SocketAuthenticator implements OnModuleDestroy {
       missingMessage: () => 'Missing authorization token',
     };
     return this.pipeline.verify(request, demand);
+  }
+
+  private anonymousTracker(options: GraphqlWsAuthOptions): AnonymousConnections {
+    const idleMs = options.anonymousIdleMs ?? DEFAULT_ANONYMOUS_IDLE_MS;
+    if (!Number.isInteger(idleMs) || idleMs < 1) {
+      throw new TypeError('SocketAuthenticator: anonymousIdleMs must be a whole number of milliseconds >= 1');
+    }
+    let tracker = this.anonymous.get(idleMs);
+    if (tracker === undefined) this.anonymous.set(idleMs, (tracker = new AnonymousConnections(idleMs, WS_CLOSE_IDLE)));
+    return tracker;
   }
 
   private watch(socket: object, verified: VerifiedToken, close: (code: ClosingCode) => void): void {

@@ -17,6 +17,8 @@ import { pairs, parseEntry, parseRevocation, recentArgs, type RecentArgs } from 
 import { RedisSessionRecords } from './redis-session-records.js';
 import { encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
 import { withTimeout } from '../with-timeout.js';
+import type { LoginAttemptStore, LoginAttemptStoreSource } from '../../throttling/login-attempt-store.interface.js';
+import { RedisLoginAttemptStore } from '../../throttling/redis/redis-login-attempt.store.js';
 import { epochSeconds } from '../../util/epoch-seconds.js';
 
 export type { RedisRevocationStoreConnection, RedisSentinelOptions } from './redis-revocation.connection.js';
@@ -54,8 +56,9 @@ export type RedisRevocationStoreOptions = RedisRevocationStoreConnection & {
  * // Sentinel: new RedisRevocationStore({ sentinel: { sentinels: [{ host: '10.0.0.2', port: 26379 }], name: 'main' } })
  * ```
  */
-export class RedisRevocationStore implements RevocationStore {
+export class RedisRevocationStore implements RevocationStore, LoginAttemptStoreSource {
   private readonly keys: RevocationKeys;
+  private readonly keyPrefix: string;
   private readonly timeoutMs: number;
   private readonly connection: RedisConnection;
   private readonly sessions: RedisSessionRecords;
@@ -68,7 +71,8 @@ export class RedisRevocationStore implements RevocationStore {
     if (options.url !== undefined && typeof options.url !== 'string') {
       throw new TypeError('RedisRevocationStore: url must be a string');
     }
-    this.keys = new RevocationKeys(options.keyPrefix ?? 'nest-jwt-extended:');
+    this.keyPrefix = options.keyPrefix ?? 'nest-jwt-extended:';
+    this.keys = new RevocationKeys(this.keyPrefix);
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
     this.connection = new RedisConnection(options, this.timeoutMs, this.keys.channel);
     this.sessions = new RedisSessionRecords(this.keys, (command, what) => this.run(command, what));
@@ -214,6 +218,18 @@ export class RedisRevocationStore implements RevocationStore {
 
   async close(): Promise<void> {
     await this.connection.close();
+  }
+
+  /**
+   * Login attempts (`LoginThrottle`) on this store's connection and key prefix (`<prefix>login:`), each command bound
+   * by `commandTimeoutMs`: `AuthModule` counts them here when this is its revocation store.
+   */
+  loginAttemptStore(): LoginAttemptStore {
+    return new RedisLoginAttemptStore({
+      commands: () => this.connection.commands(),
+      run: (command, what) => this.run(command, what),
+      keyPrefix: `${this.keyPrefix}login`,
+    });
   }
 
   /**
