@@ -11,12 +11,14 @@ export {
   JWT_REFRESH_STRATEGY,
   OPTIONAL_AUTH_KEY,
   REQUIRE_AUTH_KEY,
+  REQUIRE_SCOPES_KEY,
 } from './auth.constants.js';
 export type {
   AuthModuleOptions,
   CookieOptions,
   CsrfOptions,
   DpopOptions,
+  ExternalTokenOptions,
   HmacAlgorithm,
   RemoteJwksOptions,
   TokenClaimOptions,
@@ -119,3 +121,9 @@ export { MemoryDpopReplayStore } from './dpop/memory-dpop-replay.store.js';
 export { jwkThumbprint } from './dpop/jwk-thumbprint.js';
 export type { DpopAlgorithm } from './dpop/dpop-algorithm.js';
 export type { DpopRequest } from './dpop/dpop-request-target.js';
+export { DEFAULT_CONFIGURATION, configurationToken } from './configurations/configuration-name.js';
+export { configurationOf } from './configurations/token-configuration.js';
+export { CurrentConfig } from './configurations/current-config.decorator.js';
+export { InjectRequestVerifier, InjectSessionService, InjectTokenService } from './configurations/inject-configured.js';
+export { RequireScopes } from './decorators/require-scopes.decorator.js';
+export { scopesOf } from './tokens/token-scopes.js';

@@ -56,6 +56,11 @@ export const AuthErrorCode = {
   UseDpopNonce: 'use_dpop_nonce',
   /** The DPoP replay cache could not be reached in time; answered with 503, never with a guess. */
   DpopReplayUnavailable: 'dpop_replay_unavailable',
+  /**
+   * 403: the token is valid but its scopes (`scope` or `scp`) lack one that the route names in `@RequireScopes()`
+   * (RFC 6750 section 3.1); the `WWW-Authenticate` challenge names the scopes needed.
+   */
+  InsufficientScope: 'insufficient_scope',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, HttpException, HttpStatus, Optional } from '
 import { BaseExceptionFilter } from '@nestjs/core';
 import { AuthError } from './auth-error.js';
 import { AuthErrorResponder } from './auth-error-responder.js';
+import { responderOf } from './configuration-responder.js';
 import { GraphQLAuthError } from './graphql-auth-error.js';
 import { emitSocketRefusal } from './socket-refusal.js';
 
@@ -38,8 +39,10 @@ export class AuthErrorFilter extends BaseExceptionFilter {
       throw error;
     }
     setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
-    if (this.responder?.customised !== true) return super.catch(error, host);
-    const { status, body } = this.responder.respond(error);
+    // A named configuration's refusal is answered in that configuration's errorFormat.
+    const responder = responderOf(error) ?? this.responder;
+    if (responder?.customised !== true) return super.catch(error, host);
+    const { status, body } = responder.respond(error);
     // Nest answers an HttpException with its response object as the body (a string is wrapped in { message }).
     super.catch(new HttpException(body as Record<string, unknown>, status), host);
   }
@@ -51,7 +54,9 @@ export function setAuthErrorHeaders(response: unknown, error: AuthError): void {
   if (status === HttpStatus.UNAUTHORIZED) {
     setHeader(response, 'WWW-Authenticate', error.challenge);
     if (error.dpopNonce !== undefined) setHeader(response, 'DPoP-Nonce', error.dpopNonce);
-  } else if (status === HttpStatus.SERVICE_UNAVAILABLE && error.retryAfter !== undefined)
+    // RFC 6750 section 3: a 403 insufficient_scope carries its challenge too.
+  } else if (status === HttpStatus.FORBIDDEN) setHeader(response, 'WWW-Authenticate', error.challenge);
+  else if (status === HttpStatus.SERVICE_UNAVAILABLE && error.retryAfter !== undefined)
     setHeader(response, 'Retry-After', String(error.retryAfter));
 }
 

@@ -22,6 +22,12 @@ export interface RefusedTokenDetails {
   readonly identity?: string;
 }
 
+const ERROR_NAMES = {
+  [HttpStatus.UNAUTHORIZED]: 'Unauthorized',
+  [HttpStatus.FORBIDDEN]: 'Forbidden',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
+} as const;
+
 /**
  * The one error type of the library: a 401 with a stable `code` and the RFC 6750 challenge to send in
  * `WWW-Authenticate`. Guards throw it; `TokenService.verifyToken` throws it too, so code that verifies
@@ -53,11 +59,11 @@ export class AuthError extends HttpException {
     message: string,
     /** RFC 6750 / RFC 9470 `error` attribute of the challenge; omitted when no token was sent. */
     challengeError?: BearerChallengeError,
-    status: HttpStatus.UNAUTHORIZED | HttpStatus.SERVICE_UNAVAILABLE = HttpStatus.UNAUTHORIZED,
+    status: HttpStatus.UNAUTHORIZED | HttpStatus.FORBIDDEN | HttpStatus.SERVICE_UNAVAILABLE = HttpStatus.UNAUTHORIZED,
     /** For a 503: whole seconds (at least 1) for `Retry-After`. */
     retryAfter?: number,
   ) {
-    const error = status === HttpStatus.UNAUTHORIZED ? 'Unauthorized' : 'Service Unavailable';
+    const error = ERROR_NAMES[status];
     const body: AuthErrorBody = { statusCode: status, error, message, code };
     super(body, status);
     this.challenge = renderBearerChallenge(challengeError, message);
@@ -112,6 +118,17 @@ export class AuthError extends HttpException {
       message,
       stepUp,
     );
+    return error;
+  }
+
+  /**
+   * RFC 6750 section 3.1: the token is genuine but lacks a scope the route needs: 403 `insufficient_scope`, with the
+   * challenge naming the scopes (`Bearer error="insufficient_scope", error_description="...", scope="reports:read"`).
+   */
+  static insufficientScope(scopes: readonly string[]): AuthError {
+    const message = `Token lacks the scope ${scopes.join(' ')}`;
+    const error = new AuthError(AuthErrorCode.InsufficientScope, message, 'insufficient_scope', HttpStatus.FORBIDDEN);
+    (error as { challenge: string }).challenge = renderBearerChallenge('insufficient_scope', message, { scopes });
     return error;
   }
 

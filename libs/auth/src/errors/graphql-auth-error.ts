@@ -6,7 +6,7 @@ import { AuthErrorCode } from './auth-error-code.js';
 export interface GraphQLAuthErrorExtensions {
   /**
    * `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh, or whose authentication is too old or too
-   * weak (`@RequireAuth()`); `SERVICE_UNAVAILABLE` for a 503.
+   * weak (`@RequireAuth()`), or whose scopes fall short (`@RequireScopes()`); `SERVICE_UNAVAILABLE` for a 503.
    */
   code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
   /** The library's {@link AuthErrorCode} (or your `verifyClaims` code), as in the `code` of an HTTP refusal. */
@@ -42,6 +42,7 @@ export class GraphQLAuthError extends IntrinsicException {
 
 function graphQLCodeOf(error: AuthError): GraphQLAuthErrorExtensions['code'] {
   if (error.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) return 'SERVICE_UNAVAILABLE';
+  if (error.getStatus() === HttpStatus.FORBIDDEN) return 'FORBIDDEN';
   return error.code === AuthErrorCode.FreshTokenRequired || error.code === AuthErrorCode.InsufficientUserAuthentication
     ? 'FORBIDDEN'
     : 'UNAUTHENTICATED';

@@ -1,6 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRE_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
+import {
+  IS_PUBLIC_KEY,
+  OPTIONAL_AUTH_KEY,
+  REQUIRE_AUTH_KEY,
+  REQUIRE_SCOPES_KEY,
+  TOKEN_LOCATION_KEY,
+} from '../auth.constants.js';
 import { type AuthError, toAuthError } from '../errors/auth-error.js';
 import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
 import type { ExtractedToken } from '../extractors/extracted-token.js';
@@ -234,11 +240,19 @@ export abstract class JwtGuard implements CanActivate {
         handler,
         controller,
       ]);
+      // @RequireScopes() likewise: read once, carried in the policy only where a route has it.
+      const scopes = this.reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRE_SCOPES_KEY, [
+        handler,
+        controller,
+      ]);
       decision = {
         controller,
         standsAside: this.standsAside(context),
         demand: {
-          policy: stepUp === undefined ? this.policy : { ...this.policy, stepUp },
+          policy:
+            stepUp === undefined && scopes === undefined
+              ? this.policy
+              : { ...this.policy, ...(stepUp && { stepUp }), ...(scopes && { scopes }) },
           optional: this.isOptional(context),
           locations: this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
             handler,

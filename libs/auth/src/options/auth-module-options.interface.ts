@@ -11,6 +11,7 @@ import type { TokenRequest } from '../request/token-request.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
+import type { ExternalTokenOptions } from './external-token-options.interface.js';
 import type { IntrospectionClient } from '../introspection/introspection-settings.js';
 import type { DpopOptions } from './dpop-options.interface.js';
 
@@ -19,6 +20,7 @@ import type { DpopOptions } from './dpop-options.interface.js';
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 export type { TokenClaimOptions } from './token-claim-options.interface.js';
 export type { DpopOptions } from './dpop-options.interface.js';
+export type { ExternalTokenOptions } from './external-token-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -108,8 +110,11 @@ export interface AuthModuleOptions extends TokenClaimOptions {
   refreshTokenExpiresIn?: TokenLifetime;
   /** The request header that carries the token. Default `Authorization`. */
   headerName?: string;
-  /** The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`. */
-  headerScheme?: string;
+  /**
+   * The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`.
+   * A list (`['Bearer', 'JWT']`, as simplejwt's `AUTH_HEADER_TYPES`) accepts each; the first is the canonical one.
+   */
+  headerScheme?: string | readonly string[];
   /** Tokens longer than this many characters are refused before any decoding, wherever they come from. Default 8192. */
   maxTokenLength?: number;
   /**
@@ -315,4 +320,9 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * DPoP (RFC 9449, [DPoP](../../docs/dpop.md)): tokens bound to a key the client proves on every request. Default off.
    */
   dpop?: boolean | DpopOptions;
+  /**
+   * Verify-only, for an identity provider's access tokens (RFC 9068): no `type`, `jti` or `fresh` claim required, `typ`
+   * `at+jwt` or `JWT`; needs keys, `issuer` and `audience`; refuses signing options. See docs/named-configurations.md.
+   */
+  external?: boolean | ExternalTokenOptions;
 }

@@ -52,6 +52,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   implicitRefresh: true,
   introspection: true,
   dpop: true,
+  external: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */
