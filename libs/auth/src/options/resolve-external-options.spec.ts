@@ -51,3 +51,11 @@ describe('the external option', () => {
     );
   });
 });
+
+describe('the name of a configuration among the options', () => {
+  it('is refused with where it belongs (a factory cannot name its own configuration)', () => {
+    expect(() => resolveAuthOptions({ secret: 's'.repeat(32), name: 'admin' } as AuthModuleOptions)).toThrow(
+      'option "name" goes beside the options, not among them',
+    );
+  });
+});
