@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, ModulesContainer } from '@nestjs/core';
 import { markAuthModulePresent } from '../auth-module-presence.js';
+import { AUTH_TESTING_OPTIONS } from '../auth.internal-constants.js';
 import { AuthErrorResponder } from '../errors/auth-error-responder.js';
 import { AuthCookies } from '../cookies/auth-cookies.service.js';
 import { HeaderTokenExtractor } from '../extractors/header-token.extractor.js';
@@ -54,7 +55,8 @@ const moduleClasses = new Map<string, Type<unknown>>();
  * application under names of their own (`configurationToken('partner', TokenService)`), so nothing collides with the
  * unnamed configuration's. The module is global: guards and `Inject...` decorators reach it from any module. Left out:
  * the app-wide exception filter (the unnamed configuration's answers every refusal, in the `errorFormat` of the
- * configuration that refused) and the passport strategies (passport has one registry per process; use the guards).
+ * configuration that refused) and the passport strategies (passport has one registry per process; use the guards);
+ * AuthTestingModule's rewrite of keys and store applies to the unnamed configuration only (its clock to all).
  * Internal: `AuthModule.forRoot` calls it when given a `name`.
  */
 export function namedConfiguration(
@@ -76,7 +78,15 @@ export function namedConfiguration(
     module: moduleClassOf(name),
     global: true,
     imports: definition.imports ?? [],
-    providers: [...own, ...(definition.providers ?? []), { provide: CONFIGURATION_NAME, useValue: name }, ...offered],
+    providers: [
+      ...own,
+      ...(definition.providers ?? []),
+      { provide: CONFIGURATION_NAME, useValue: name },
+      // AuthTestingModule rewrites the unnamed configuration's keys and store (a random HS256 secret): a named one keeps
+      // its own, since an external one cannot take a secret, and AuthTesting mints for the unnamed one only.
+      { provide: AUTH_TESTING_OPTIONS, useValue: undefined },
+      ...offered,
+    ],
     exports: offered.map((provider) => provider.provide),
   };
 }

@@ -7,6 +7,8 @@ import { SessionService } from '../sessions/session.service.js';
 import { TokenService } from '../tokens/token.service.js';
 import { configurationToken } from './configuration-name.js';
 import { InjectSessionService, InjectTokenService } from './inject-configured.js';
+import { AuthTestingModule } from '../testing/auth-testing.module.js';
+import { TokenVerifier } from '../tokens/token-verifier.js';
 
 const secret = 's'.repeat(32);
 const adminSecret = 'a'.repeat(32);
@@ -116,6 +118,25 @@ describe('named configurations at start-up', () => {
       const compiling = Test.createTestingModule({ imports: [AuthModule.forRoot(options)] }).compile();
       await expect(compiling).rejects.toThrow(`option "${option}" is required by an external configuration`);
     }
+  });
+
+  it("starts beside AuthTestingModule, whose rewrite of keys is the unnamed configuration's only", async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRoot({ secret, isGlobal: true }),
+        AuthModule.forRoot({
+          name: 'partner',
+          external: true,
+          jwks: { uri: 'https://idp.example/jwks.json', algorithms: ['RS256'] },
+          issuer: 'https://idp.example/',
+          audience: 'api',
+        }),
+        AuthTestingModule.forRoot(),
+      ],
+    }).compile();
+    app = await moduleRef.init();
+    const partner = app.get<TokenVerifier>(configurationToken('partner', TokenVerifier));
+    expect(() => partner.keys.find({ alg: 'HS256' })).toThrow('The token algorithm is not allowed');
   });
 
   it('refuses a name that cannot be one, and "default"', () => {
