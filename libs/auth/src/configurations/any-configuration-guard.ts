@@ -1,6 +1,6 @@
 import { type ExecutionContext, Inject, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthError } from '../errors/auth-error.js';
+import { type AuthError, toAuthError } from '../errors/auth-error.js';
 import { TokenExtractor } from '../extractors/token-extractor.js';
 import type { JwtGuard } from '../guards/jwt-guard.js';
 import { ImplicitRefresh } from '../sessions/implicit-refresh.js';
@@ -75,7 +75,8 @@ export function anyConfigurationGuard(base: GuardClass, names: readonly string[]
 
     private next(context: ExecutionContext, index: number, first: unknown): boolean | Promise<boolean> {
       if (index + 1 < this.members.length) return this.attempt(context, index + 1, first);
-      throw this.refuse(first as AuthError, context);
+      // Any failure as the AuthError a client gets (a 401, never a 500), as the single-configuration guard answers.
+      throw this.refuse(toAuthError(first), context);
     }
 
     private standsAsideOn(context: ExecutionContext): boolean {
