@@ -23,7 +23,8 @@ const LAYERS = [
   ['revocation', 'extractors', 'cookies', 'dpop'],
   // The one request pipeline (extract, verify, CSRF, revocation, verifyClaims, attach) every transport calls.
   ['verification'],
-  ['context', 'guards', 'decorators', 'sessions', 'strategies', 'introspection'],
+  // configurations/: named configurations (AuthModule.forRoot({ name })), their guards, decorators and module.
+  ['context', 'guards', 'decorators', 'sessions', 'strategies', 'introspection', 'configurations'],
   // Above the features: each declares the settings it reads, and options/ composes them and resolves the user's input.
   ['options', 'auth.module-definition'],
   // openapi/ and routes/ (entry points of their own, over optional peers) read the guards' metadata and mount routes;

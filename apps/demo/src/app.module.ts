@@ -22,6 +22,7 @@ import { WebPageController } from './web/web-page.controller.js';
 import { StepUpController } from './auth/step-up.controller.js';
 import { SecondFactor } from './auth/second-factor.service.js';
 import { AccountController } from './examples/account.controller.js';
+import { partnerModules } from './partner/partner.module.js';
 
 @Module({
   imports: [
@@ -41,6 +42,9 @@ import { AccountController } from './examples/account.controller.js';
       inject: [UserStore],
       useFactory: authRoutesOptions,
     }),
+    // GET /partner/whoami, /partner/reports and /any/whoami, when PARTNER_JWKS_URL, PARTNER_ISSUER and PARTNER_AUDIENCE
+    // are set (validateDemoEnv wants all three or none).
+    ...partnerModules(),
   ],
   controllers: [
     UserLoginController,

@@ -11,5 +11,7 @@ export const IS_PUBLIC_KEY = 'nest-jwt-extended:public';
 export const OPTIONAL_AUTH_KEY = 'nest-jwt-extended:optional';
 /** Metadata key written by `@TokenLocation()`. */
 export const TOKEN_LOCATION_KEY = 'nest-jwt-extended:token-location';
+/** Metadata key written by `@RequireScopes()`: the scopes the route's token must grant. */
+export const REQUIRE_SCOPES_KEY = 'nest-jwt-extended:require-scopes';
 /** Metadata key written by `@RequireAuth()`: the route's step-up requirement. */
 export const REQUIRE_AUTH_KEY = 'nest-jwt-extended:require-auth';

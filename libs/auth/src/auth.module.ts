@@ -1,10 +1,16 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, ModulesContainer } from '@nestjs/core';
 import { markAuthModulePresent } from './auth-module-presence.js';
 import { AUTH_TESTING_OPTIONS, RESOLVED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { AuthClock, nowOf } from './util/auth-clock.js';
 import type { AuthModuleOptions } from './options/auth-module-options.interface.js';
-import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
+import {
+  AUTH_MODULE_OPTIONS,
+  type AuthModuleAsyncOptions,
+  type AuthModuleForRootOptions,
+  ConfigurableAuthModule,
+} from './auth.module-definition.js';
+import { namedConfiguration } from './configurations/named-configuration.module.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { AuthErrorResponder } from './errors/auth-error-responder.js';
 import { SecurityEvents } from './events/security-events.js';
@@ -168,6 +174,21 @@ import { ThrottleLoginInterceptor } from './throttling/throttle-login.intercepto
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {
+  /**
+   * The unnamed configuration, or with `name` a named one beside it (its own keys, issuer, lifetimes, store and error
+   * format; see docs/named-configurations.md).
+   */
+  static override forRoot(options: AuthModuleForRootOptions): DynamicModule {
+    const definition = super.forRoot(options);
+    return options?.name === undefined ? definition : namedConfiguration(definition, options.name, ownProviders());
+  }
+
+  /** {@link forRoot} with options from a factory; `name` goes beside `useFactory`, not in what it returns. */
+  static override forRootAsync(options: AuthModuleAsyncOptions): DynamicModule {
+    const definition = super.forRootAsync(options);
+    return options?.name === undefined ? definition : namedConfiguration(definition, options.name, ownProviders());
+  }
+
   constructor(modules: ModulesContainer) {
     super();
     // One configuration per application: the guards, the decorators and the passport strategies share it, and a
@@ -177,9 +198,15 @@ export class AuthModule extends ConfigurableAuthModule {
       throw new Error(
         `nest-jwt-extended: AuthModule is configured ${configured} times in this application. Configure it once ` +
           '(AuthModule.forRoot or forRootAsync, with isGlobal: true to reach every module) and import that module ' +
-          'where it is needed.',
+          'where it is needed; a second configuration beside it takes a name (AuthModule.forRoot({ name, ... })).',
       );
     }
     markAuthModulePresent();
   }
+}
+
+// The providers above, as @Module recorded them (under 'providers': @nestjs/common keeps the key in its constants file,
+// which its exports map does not expose): a named configuration gets the same ones, in a module of its own.
+function ownProviders(): Provider[] {
+  return Reflect.getMetadata('providers', AuthModule) as Provider[];
 }

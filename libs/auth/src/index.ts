@@ -11,15 +11,19 @@ export {
   JWT_REFRESH_STRATEGY,
   OPTIONAL_AUTH_KEY,
   REQUIRE_AUTH_KEY,
+  REQUIRE_SCOPES_KEY,
 } from './auth.constants.js';
 export type {
   AuthModuleOptions,
   CookieOptions,
   CsrfOptions,
   DpopOptions,
+  ExternalTokenOptions,
+  FeatureOptions,
   HmacAlgorithm,
   LoginThrottleOptions,
   RemoteJwksOptions,
+  SessionOptions,
   TokenClaimOptions,
   VerificationKeyOptions,
 } from './options/auth-module-options.interface.js';
@@ -130,3 +134,9 @@ export {
   type LoginAttemptStoreSource,
 } from './throttling/login-attempt-store.interface.js';
 export { MemoryLoginAttemptStore } from './throttling/memory-login-attempt.store.js';
+export { DEFAULT_CONFIGURATION, configurationToken } from './configurations/configuration-name.js';
+export { configurationOf } from './configurations/token-configuration.js';
+export { CurrentConfig } from './configurations/current-config.decorator.js';
+export { InjectRequestVerifier, InjectSessionService, InjectTokenService } from './configurations/inject-configured.js';
+export { RequireScopes } from './decorators/require-scopes.decorator.js';
+export { scopesOf } from './tokens/token-scopes.js';

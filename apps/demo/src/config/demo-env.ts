@@ -200,7 +200,30 @@ export class DemoEnv {
     message: 'INTROSPECTION_CLIENTS must be a comma list of id:secret',
   })
   INTROSPECTION_CLIENTS?: string;
+
+  /**
+   * With PARTNER_ISSUER and PARTNER_AUDIENCE: the JWKS of a partner's identity provider, whose access tokens the
+   * verify-only configuration `partner` accepts (RS256, ES256) on /partner/* and /any/whoami. Unset: no partner.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'PARTNER_JWKS_URL must be an http:// or https:// URL' })
+  PARTNER_JWKS_URL?: string;
+
+  /** The `iss` of the partner's tokens, compared exactly. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PARTNER_ISSUER?: string;
+
+  /** The `aud` the partner's tokens must name. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PARTNER_AUDIENCE?: string;
 }
+
+/** The three variables of the partner configuration: all of them, or none. */
+export const PARTNER_VARIABLES = ['PARTNER_JWKS_URL', 'PARTNER_ISSUER', 'PARTNER_AUDIENCE'] as const;
 
 /** `STEP_UP_MAX_AGE_SECONDS` when unset. */
 export const DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
@@ -239,6 +262,7 @@ const OPTIONAL_VARIABLES = [
   'DPOP_ORIGIN',
   'NODE_ENV',
   'JWT_TRUSTED_ORIGINS',
+  ...PARTNER_VARIABLES,
 ];
 
 /** Turns `process.env` into a {@link DemoEnv}, or stops the app with every bad variable named. */
@@ -259,6 +283,11 @@ export function validateDemoEnv(raw: Record<string, unknown>): DemoEnv {
   if (errors.length > 0) {
     const details = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`);
     throw new Error(`Invalid environment: ${details.join('; ')}`);
+  }
+  const partner = PARTNER_VARIABLES.filter((name) => env[name] !== undefined);
+  if (partner.length > 0 && partner.length < PARTNER_VARIABLES.length) {
+    const missing = PARTNER_VARIABLES.filter((name) => env[name] === undefined);
+    throw new Error(`Invalid environment: ${missing.join(', ')} must be set with ${partner.join(', ')}`);
   }
   return env;
 }

@@ -33,7 +33,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception instanceof AuthError ? new GraphQLAuthError(exception) : exception;
     const response = host.switchToHttp().getResponse();
     // A catch-all filter runs instead of the library's AuthErrorFilter, so it sends the challenge itself.
-    if (exception instanceof AuthError && exception.getStatus() === 401) {
+    // (a 403 insufficient_scope carries one too, RFC 6750 section 3.1).
+    if (exception instanceof AuthError && (exception.getStatus() === 401 || exception.getStatus() === 403)) {
       this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', exception.challenge);
       if (exception.dpopNonce !== undefined)
         this.adapterHost.httpAdapter.setHeader(response, 'DPoP-Nonce', exception.dpopNonce);

@@ -66,6 +66,11 @@ export const AuthErrorCode = {
    * host nor one of `csrf.trustedOrigins`, or `Sec-Fetch-Site: cross-site` (403).
    */
   UntrustedOrigin: 'untrusted_origin',
+  /**
+   * 403: the token is valid but its scopes (`scope` or `scp`) lack one that the route names in `@RequireScopes()`
+   * (RFC 6750 section 3.1); the `WWW-Authenticate` challenge names the scopes needed.
+   */
+  InsufficientScope: 'insufficient_scope',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

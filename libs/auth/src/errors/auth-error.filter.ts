@@ -1,7 +1,9 @@
 import { type ArgumentsHost, Catch, HttpException, HttpStatus, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { AuthErrorCode } from './auth-error-code.js';
 import { AuthError } from './auth-error.js';
 import { AuthErrorResponder } from './auth-error-responder.js';
+import { responderOf } from './configuration-responder.js';
 import { GraphQLAuthError } from './graphql-auth-error.js';
 import { emitSocketRefusal } from './socket-refusal.js';
 
@@ -38,22 +40,26 @@ export class AuthErrorFilter extends BaseExceptionFilter {
       throw error;
     }
     setAuthErrorHeaders(host.switchToHttp().getResponse(), error);
-    if (this.responder?.customised !== true) return super.catch(error, host);
-    const { status, body } = this.responder.respond(error);
+    // A named configuration's refusal is answered in that configuration's errorFormat.
+    const responder = responderOf(error) ?? this.responder;
+    if (responder?.customised !== true) return super.catch(error, host);
+    const { status, body } = responder.respond(error);
     // Nest answers an HttpException with its response object as the body (a string is wrapped in { message }).
     super.catch(new HttpException(body as Record<string, unknown>, status), host);
   }
 }
 
 /**
- * The headers of a refusal: the challenge of a 401 (and a DPoP nonce to retry with), the `Retry-After` of a 503 or a
- * 429.
+ * The headers of a refusal: the challenge of a 401 (and a DPoP nonce to retry with) or of a 403 `insufficient_scope`,
+ * the `Retry-After` of a 503 or a 429.
  */
 export function setAuthErrorHeaders(response: unknown, error: AuthError): void {
   if (error.getStatus() === HttpStatus.UNAUTHORIZED) {
     setHeader(response, 'WWW-Authenticate', error.challenge);
     if (error.dpopNonce !== undefined) setHeader(response, 'DPoP-Nonce', error.dpopNonce);
-  } else if (error.retryAfter !== undefined) setHeader(response, 'Retry-After', String(error.retryAfter));
+    // RFC 6750 section 3: a 403 insufficient_scope carries its challenge too (an untrusted origin's 403 does not).
+  } else if (error.code === AuthErrorCode.InsufficientScope) setHeader(response, 'WWW-Authenticate', error.challenge);
+  else if (error.retryAfter !== undefined) setHeader(response, 'Retry-After', String(error.retryAfter));
 }
 
 /** Express' res.header and Fastify's reply.header share this signature; raw Node responses have setHeader. */

@@ -3,7 +3,10 @@ import { AuthErrorCode } from './auth-error-code.js';
 import { renderBearerChallenge, type BearerChallengeError, type StepUpChallenge } from './bearer-challenge.js';
 import { renderDpopChallenge, type DpopChallengeError } from './dpop-challenge.js';
 
-/** The statuses of a refusal: 401 (the token), 403 (a cross-site origin), 429 (too many logins), 503 (a store down). */
+/**
+ * The statuses of a refusal: 401 (the token), 403 (a cross-site origin, insufficient scope), 429 (too many logins),
+ * 503 (a store down).
+ */
 export type RefusalStatus =
   HttpStatus.UNAUTHORIZED | HttpStatus.FORBIDDEN | HttpStatus.TOO_MANY_REQUESTS | HttpStatus.SERVICE_UNAVAILABLE;
 
@@ -134,6 +137,17 @@ export class AuthError extends HttpException {
       message,
       stepUp,
     );
+    return error;
+  }
+
+  /**
+   * RFC 6750 section 3.1: the token is genuine but lacks a scope the route needs: 403 `insufficient_scope`, with the
+   * challenge naming the scopes (`Bearer error="insufficient_scope", error_description="...", scope="reports:read"`).
+   */
+  static insufficientScope(scopes: readonly string[]): AuthError {
+    const message = `Token lacks the scope ${scopes.join(' ')}`;
+    const error = new AuthError(AuthErrorCode.InsufficientScope, message, 'insufficient_scope', HttpStatus.FORBIDDEN);
+    (error as { challenge: string }).challenge = renderBearerChallenge('insufficient_scope', message, { scopes });
     return error;
   }
 

@@ -6,7 +6,8 @@ import { AuthErrorCode } from './auth-error-code.js';
 export interface GraphQLAuthErrorExtensions {
   /**
    * `UNAUTHENTICATED`; `FORBIDDEN` for a token that is valid but not fresh, whose authentication is too old or too
-   * weak (`@RequireAuth()`), or a cross-site cookie request (403); `SERVICE_UNAVAILABLE` for a 503.
+   * weak (`@RequireAuth()`), whose scopes fall short (`@RequireScopes()`), or a cross-site cookie request (403);
+   * `SERVICE_UNAVAILABLE` for a 503.
    */
   code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
   /** The library's {@link AuthErrorCode} (or your `verifyClaims` code), as in the `code` of an HTTP refusal. */
@@ -42,9 +43,8 @@ export class GraphQLAuthError extends IntrinsicException {
 
 function graphQLCodeOf(error: AuthError): GraphQLAuthErrorExtensions['code'] {
   if (error.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) return 'SERVICE_UNAVAILABLE';
-  return error.code === AuthErrorCode.FreshTokenRequired ||
-    error.code === AuthErrorCode.InsufficientUserAuthentication ||
-    error.getStatus() === HttpStatus.FORBIDDEN
+  if (error.getStatus() === HttpStatus.FORBIDDEN) return 'FORBIDDEN';
+  return error.code === AuthErrorCode.FreshTokenRequired || error.code === AuthErrorCode.InsufficientUserAuthentication
     ? 'FORBIDDEN'
     : 'UNAUTHENTICATED';
 }

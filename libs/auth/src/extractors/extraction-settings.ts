@@ -12,6 +12,8 @@ export interface ExtractionSettings {
   readonly headerName: string;
   /** The scheme before the token, matched case-insensitively; `''` when the header is the bare token. */
   readonly headerScheme: string;
+  /** More schemes accepted after `headerScheme`, lower-cased (simplejwt's `AUTH_HEADER_TYPES`); usually none. */
+  readonly otherHeaderSchemes?: readonly string[];
   /** Where tokens are looked for, in order, on routes without `@TokenLocation()`. */
   readonly tokenLocation: readonly TokenLocation[];
   /** Cookie names, paths and attributes. */

@@ -205,3 +205,34 @@ describe('HeaderTokenExtractor', () => {
     });
   });
 });
+
+describe('HeaderTokenExtractor with several schemes (headerScheme: [...])', () => {
+  it('takes each listed scheme, in any case, and refuses any other as before', () => {
+    const extractor = makeExtractor({ headerScheme: ['Bearer', 'JWT'] });
+    for (const value of [`Bearer ${TOKEN}`, `JWT ${TOKEN}`, `jwt ${TOKEN}`, `  JWT   ${TOKEN} `]) {
+      expect(extractor.extract(request({ authorization: value }))).toBe(TOKEN);
+    }
+    const refused = expectRefused(
+      () => extractor.extract(request({ authorization: `Token ${TOKEN}` })),
+      AuthErrorCode.InvalidAuthorizationHeader,
+    );
+    expect(refused.message).toBe(
+      "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'",
+    );
+    // The first scheme is the canonical one: a handshake's token is carried under it.
+    expect(extractor.headersCarrying(TOKEN)).toEqual({ authorization: `Bearer ${TOKEN}` });
+  });
+
+  it('keeps a single scheme to that scheme', () => {
+    expectRefused(
+      () => makeExtractor().extract(request({ authorization: `JWT ${TOKEN}` })),
+      AuthErrorCode.InvalidAuthorizationHeader,
+    );
+  });
+
+  it('refuses a list that is empty, repeats a scheme, or mixes "" in', () => {
+    for (const headerScheme of [[], ['Bearer', 'bearer'], ['Bearer', ''], ['Bearer', 'two words']]) {
+      expect(() => makeExtractor({ headerScheme })).toThrow('option "headerScheme"');
+    }
+  });
+});

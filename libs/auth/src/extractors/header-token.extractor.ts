@@ -26,6 +26,8 @@ export interface RequestWithHeaders {
 export class HeaderTokenExtractor {
   private readonly header: string;
   private readonly scheme: string;
+  // Schemes accepted besides `scheme` (headerScheme: ['Bearer', 'JWT']): looked at only off the canonical fast path.
+  private readonly otherSchemes: readonly string[];
   private readonly expected: string;
   /** `Bearer ` as configured: what nearly every request starts with. */
   private readonly canonicalPrefix: string;
@@ -43,6 +45,7 @@ export class HeaderTokenExtractor {
   ) {
     this.header = settings.headerName.toLowerCase();
     this.scheme = settings.headerScheme.toLowerCase();
+    this.otherSchemes = settings.otherHeaderSchemes ?? [];
     this.canonicalPrefix = settings.headerScheme ? `${settings.headerScheme} ` : '';
     this.cache = cache ?? new VerifiedTokenCache(0, undefined, this.canonicalPrefix);
     this.framedCache = this.cache.frame === this.canonicalPrefix;
@@ -128,7 +131,8 @@ export class HeaderTokenExtractor {
     const trimmed = value.trimStart();
     const space = trimmed.search(WHITESPACE);
     const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
-    if (scheme.toLowerCase() !== this.scheme) {
+    const lower = scheme.toLowerCase();
+    if (lower !== this.scheme && !this.otherSchemes.includes(lower)) {
       if (otherSchemes === 'ignore') return undefined;
       // No Bearer credentials were sent at all, so the challenge carries no error (RFC 6750 section 3).
       throw new AuthError(AuthErrorCode.InvalidAuthorizationHeader, this.otherSchemeMessage);

@@ -1,6 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRE_AUTH_KEY, TOKEN_LOCATION_KEY } from '../auth.constants.js';
+import {
+  IS_PUBLIC_KEY,
+  OPTIONAL_AUTH_KEY,
+  REQUIRE_AUTH_KEY,
+  REQUIRE_SCOPES_KEY,
+  TOKEN_LOCATION_KEY,
+} from '../auth.constants.js';
 import { type AuthError, toAuthError } from '../errors/auth-error.js';
 import { setAuthErrorHeaders } from '../errors/auth-error.filter.js';
 import type { ExtractedToken } from '../extractors/extracted-token.js';
@@ -247,17 +253,23 @@ export abstract class JwtGuard implements CanActivate {
         handler,
         controller,
       ]);
+      // @RequireScopes() likewise: read once, carried in the policy only where a route has it.
+      const scopes = this.reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRE_SCOPES_KEY, [
+        handler,
+        controller,
+      ]);
       const optional = this.isOptional(context);
       const locations = this.reflector.getAllAndOverride<readonly TokenLocation[] | undefined>(TOKEN_LOCATION_KEY, [
         handler,
         controller,
       ]);
-      // Routes that demand alike share one demand (a GraphQL operation is decided once per demand); a step-up
-      // requirement makes a demand of its own.
-      const key = stepUp === undefined ? `${optional}|${locations?.join(',') ?? '*'}` : undefined;
+      // Routes that demand alike share one demand (a GraphQL operation is decided once per demand); a step-up or
+      // scope requirement makes a demand of its own.
+      const plain = stepUp === undefined && scopes === undefined;
+      const key = plain ? `${optional}|${locations?.join(',') ?? '*'}` : undefined;
       let demand = key === undefined ? undefined : this.demands.get(key);
       if (demand === undefined) {
-        const policy = stepUp === undefined ? this.policy : { ...this.policy, stepUp };
+        const policy = plain ? this.policy : { ...this.policy, ...(stepUp && { stepUp }), ...(scopes && { scopes }) };
         demand = { policy, optional, locations, find: this.find, missingMessage: this.missingMessage };
         if (key !== undefined) this.demands.set(key, demand);
       }

@@ -1,26 +1,25 @@
 import type { JwtAlgorithm } from '../jws/jws-algorithm.js';
 import type { KeyInput } from '../keys/key-input.js';
-import type { RevocationStore } from '../revocation/revocation-store.interface.js';
-import type { JwtClaims, JwtHeader } from '../tokens/jwt-claims.interface.js';
 import type { TokenLifetime } from '../tokens/token-lifetime.js';
 import type { ClaimsLoader, HeadersLoader } from '../tokens/token-loaders.js';
 import type { AuthErrorFormat } from '../errors/auth-error-format.js';
 import type { SecurityEvent } from '../events/security-event.interface.js';
 import type { ClaimsVerifier, LoadUser, LoadUserOn } from '../verification/verification-settings.js';
-import type { TokenRequest } from '../request/token-request.js';
 import type { TokenLocation } from '../request/token-location.js';
 import type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
-import type { LoginThrottleOptions } from './login-throttle-options.interface.js';
 import type { TokenClaimOptions } from './token-claim-options.interface.js';
-import type { IntrospectionClient } from '../introspection/introspection-settings.js';
-import type { DpopOptions } from './dpop-options.interface.js';
+import type { FeatureOptions } from './feature-options.interface.js';
+import type { SessionOptions } from './session-options.interface.js';
 
-// The nested `cookies` and `csrf` options and the claim options, in files of their own: re-exported, so that this
+// The nested `cookies` and `csrf` options, the claim options and the optional features' options, in files of their own: re-exported, so that this
 // file stays the one the options are imported from.
 export type { CookieOptions, CsrfOptions } from './cookie-options.interface.js';
 export type { TokenClaimOptions } from './token-claim-options.interface.js';
 export type { DpopOptions } from './dpop-options.interface.js';
 export type { LoginThrottleOptions } from './login-throttle-options.interface.js';
+export type { ExternalTokenOptions } from './external-token-options.interface.js';
+export type { FeatureOptions } from './feature-options.interface.js';
+export type { SessionOptions } from './session-options.interface.js';
 
 /** The HMAC algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
@@ -83,7 +82,7 @@ export interface RemoteJwksOptions {
  * });
  * ```
  */
-export interface AuthModuleOptions extends TokenClaimOptions {
+export interface AuthModuleOptions extends TokenClaimOptions, SessionOptions, FeatureOptions {
   /**
    * Signing algorithm, and the one the signing key verifies with. Default `HS256`. HS256/384/512 take `secret`;
    * RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (Ed25519) take `privateKey` and/or `publicKey`.
@@ -110,8 +109,11 @@ export interface AuthModuleOptions extends TokenClaimOptions {
   refreshTokenExpiresIn?: TokenLifetime;
   /** The request header that carries the token. Default `Authorization`. */
   headerName?: string;
-  /** The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`. */
-  headerScheme?: string;
+  /**
+   * The scheme before the token, matched case-insensitively; `''` means the header is the bare token. Default `Bearer`.
+   * A list (`['Bearer', 'JWT']`, as simplejwt's `AUTH_HEADER_TYPES`) accepts each; the first is the canonical one.
+   */
+  headerScheme?: string | readonly string[];
   /** Tokens longer than this many characters are refused before any decoding, wherever they come from. Default 8192. */
   maxTokenLength?: number;
   /**
@@ -120,44 +122,6 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * Default 10000 (tokens over 2 KiB are never cached).
    */
   verifiedTokenCacheSize?: number;
-  /** Where revocations and rotation state live. Default: a `MemoryRevocationStore` (one process only). */
-  revocationStore?: RevocationStore;
-  /**
-   * Longest wait, in milliseconds, for the revocation store: a guarded request waits at most this long for a lost
-   * feed to come back before answering 503 `revocation_unavailable`. Default 1000.
-   */
-  revocationTimeoutMs?: number;
-  /** Serve requests from the last known revocations while the store is unreachable, instead of refusing. Default false. */
-  revocationFailOpen?: boolean;
-  /**
-   * How long, after its revocation feed drops, an instance keeps answering guarded requests from the revocations it
-   * last held (seconds, or a duration string such as `'30s'`); past it, 503 `revocation_unavailable` at once (or the
-   * last view still, with `revocationFailOpen`). A complete reload resets the clock. `0`: no stale answers, a guarded
-   * request waits up to `revocationTimeoutMs` for the feed instead. At most 3600. Default 30.
-   */
-  revocationMaxStaleness?: number | string;
-  /**
-   * Your own check, after the built-in ones (Flask-JWT-Extended's `token_in_blocklist_loader`). `request` is the
-   * request the token came with, on every transport; `undefined` where a token is judged outside a request.
-   *
-   * @example
-   * ```ts
-   * isTokenRevoked: (claims, _header, request) => denied.has(claims.jti) || blockedIps.has(request?.ip ?? ''),
-   * ```
-   */
-  isTokenRevoked?: (claims: JwtClaims, header: JwtHeader, request?: TokenRequest) => boolean | Promise<boolean>;
-  /** Each refresh also returns a new refresh token and consumes the one presented. Default false. */
-  rotateRefreshTokens?: boolean;
-  /** With rotation: how long the immediately previous refresh token may still be presented (seconds or '30s'). Default 0. */
-  refreshTokenGracePeriod?: number | string;
-  /** Absolute session lifetime, counted from login: rotation never extends a session past it. Default: the refresh token lifetime. */
-  sessionMaxAge?: TokenLifetime;
-  /**
-   * `SessionService.refresh` copies the refresh token's own claims (those set through `additionalClaims` at login,
-   * such as `roles`) into the tokens it mints, so they survive a refresh. `false` mints refreshed tokens with the
-   * library's claims only. Default true.
-   */
-  carryClaimsOnRefresh?: boolean;
   /**
    * Claims added to every token minted, at login, refresh and rotation alike (Flask-JWT-Extended's
    * `additional_claims_loader`); sync or async. Per-call `additionalClaims` win over these; on refresh they win over
@@ -303,28 +267,4 @@ export interface AuthModuleOptions extends TokenClaimOptions {
    * ```
    */
   implicitRefresh?: boolean | { within?: TokenLifetime };
-  /**
-   * RFC 7662 token introspection (`IntrospectionController`, `IntrospectionService`): the clients allowed to ask, by
-   * HTTP Basic. Without it every introspection request is refused with 401 `invalid_client`.
-   *
-   * @example
-   * ```ts
-   * introspection: { clients: [{ id: 'gateway', secret: process.env.GATEWAY_SECRET! }] },
-   * ```
-   */
-  introspection?: { clients: readonly IntrospectionClient[] };
-  /**
-   * DPoP (RFC 9449, [DPoP](../../docs/dpop.md)): tokens bound to a key the client proves on every request. Default off.
-   */
-  dpop?: boolean | DpopOptions;
-  /**
-   * Limits of `@ThrottleLogin()` and `LoginThrottle`: failed logins per username and per client address, and how
-   * lockouts grow. Default 5 per username and 100 per address in 15 minutes.
-   *
-   * @example
-   * ```ts
-   * AuthModule.forRoot({ secret, loginThrottle: { maxFailures: 10, window: '30m' } });
-   * ```
-   */
-  loginThrottle?: LoginThrottleOptions;
 }

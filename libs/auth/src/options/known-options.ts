@@ -53,6 +53,7 @@ const KNOWN: Record<keyof AuthModuleOptions, true> = {
   introspection: true,
   dpop: true,
   loginThrottle: true,
+  external: true,
 };
 
 /** The option names of {@link AuthModuleOptions}. */
@@ -65,6 +66,13 @@ export const KNOWN_OPTIONS: readonly string[] = Object.keys(KNOWN);
 export function assertKnownOptions(options: object): void {
   for (const key of Object.keys(options)) {
     if (Object.hasOwn(KNOWN, key)) continue;
+    // The configuration's name must be known before a factory runs: it names the configuration's providers.
+    if (key === 'name') {
+      throw new InvalidAuthOptionError(
+        key,
+        'goes beside the options, not among them: AuthModule.forRoot({ name, ... }) or forRootAsync({ name, useFactory })',
+      );
+    }
     const closest = closestName(key, KNOWN_OPTIONS);
     throw new InvalidAuthOptionError(
       key,

@@ -56,10 +56,7 @@ const CSRF_KEYS: readonly (keyof CsrfOptions)[] = [
  */
 export function resolveBrowserOptions(options: AuthModuleOptions, accessTokenTtl: number | false): BrowserSettings {
   const headerName = httpHeaderName(options.headerName ?? 'Authorization', 'headerName');
-  const headerScheme = options.headerScheme ?? 'Bearer';
-  if (typeof headerScheme !== 'string' || /\s/.test(headerScheme)) {
-    throw new InvalidAuthOptionError('headerScheme', 'must be a single word such as "Bearer", or "" for a bare token');
-  }
+  const [headerScheme, ...otherHeaderSchemes] = headerSchemesOf(options.headerScheme ?? 'Bearer');
   const tokenLocation = locationsOf(options.tokenLocation);
   const cookies = cookieSettingsOf(nestedOptions('cookies', options.cookies, COOKIE_KEYS));
   const csrfOptions = nestedOptions('csrf', options.csrf, CSRF_KEYS);
@@ -68,7 +65,9 @@ export function resolveBrowserOptions(options: AuthModuleOptions, accessTokenTtl
   const json = nestedOptions('json', options.json, ['accessKey', 'refreshKey']);
   return {
     headerName,
-    headerScheme,
+    headerScheme: headerScheme!,
+    // Left out with one scheme: the extractor then has nothing more to look at.
+    ...(otherHeaderSchemes.length > 0 && { otherHeaderSchemes: otherHeaderSchemes.map((s) => s.toLowerCase()) }),
     tokenLocation,
     cookies,
     csrf,
@@ -239,4 +238,27 @@ function cookieDomainOf(value: unknown): string {
     throw new InvalidAuthOptionError('cookies.domain', 'must be a host name such as "example.com"');
   }
   return value;
+}
+
+/**
+ * One scheme (`'Bearer'`), or several accepted in turn (`['Bearer', 'JWT']`, the first being the one tokens are sent
+ * with in handshakes and named in messages): single words, none repeated; `''` (a bare token) only alone.
+ */
+function headerSchemesOf(value: unknown): string[] {
+  const schemes = typeof value === 'string' ? [value] : value;
+  const word = (scheme: unknown) => typeof scheme === 'string' && !/\s/.test(scheme);
+  if (!Array.isArray(schemes) || schemes.length === 0 || !schemes.every(word)) {
+    throw new InvalidAuthOptionError(
+      'headerScheme',
+      'must be a single word such as "Bearer" (or a list of them, such as ["Bearer", "JWT"]), or "" for a bare token',
+    );
+  }
+  const list = schemes as string[];
+  if (list.length > 1 && list.includes('')) {
+    throw new InvalidAuthOptionError('headerScheme', 'cannot list "" (a bare token) beside other schemes');
+  }
+  const lower = list.map((scheme) => scheme.toLowerCase());
+  const repeated = lower.find((scheme, index) => lower.indexOf(scheme) !== index);
+  if (repeated !== undefined) throw new InvalidAuthOptionError('headerScheme', `lists "${repeated}" more than once`);
+  return list;
 }

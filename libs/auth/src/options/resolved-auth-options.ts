@@ -15,6 +15,7 @@ import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { assertKnownOptions } from './known-options.js';
 import { resolveBrowserOptions } from './resolve-browser-options.js';
 import { resolveDpopOptions } from './resolve-dpop-options.js';
+import { resolveExternalOptions } from './resolve-external-options.js';
 import { resolveHookOptions } from './resolve-hook-options.js';
 import { resolveIntrospectionOptions } from './resolve-introspection-options.js';
 import { resolveKeyOptions } from './resolve-key-options.js';
@@ -56,6 +57,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throw new InvalidAuthOptionError('options', 'must be an object');
   }
   assertKnownOptions(options);
+  // Not external (the app's own tokens). First: an external configuration given a signing key is told so, by name.
+  const external = resolveExternalOptions(options);
   // algorithm HS256; secret, or privateKey and/or publicKey; kid; verificationKeys; jwks (cached 10 min).
   const keys = resolveKeyOptions(options);
   // identityClaim sub; access tokens 15 min, refresh tokens 30 days; leeway 0; no issuer, no audience (a token with
@@ -92,5 +95,6 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     ...introspection,
     ...dpop,
     ...throttle,
+    ...(external !== undefined && { external }),
   };
 }

@@ -3,7 +3,8 @@ import { AuthErrorCode } from '../errors/auth-error-code.js';
 import { epochSeconds } from '../util/epoch-seconds.js';
 import type { AnyTokenType, JwtClaims, JwtHeader, VerifiedToken } from './jwt-claims.interface.js';
 import { isFresh, type TokenPolicy } from './token-policy.js';
-import type { TokenSettings } from './token-settings.js';
+import type { ExternalTokenSettings, TokenSettings } from './token-settings.js';
+import { assertScopes } from './token-scopes.js';
 import { hasControlCharacters } from './control-characters.js';
 
 // The checks a claim set must pass once its signature holds, as plain functions (jose's validateClaimsSet is apart
@@ -19,6 +20,8 @@ export interface ClaimRules extends Pick<TokenSettings, 'leeway' | 'tokenTypes' 
   readonly acceptUnexpectedAudience?: boolean;
   /** `false`: the identity claim may be any JSON value but null, a boolean or `''`. Default true. */
   readonly verifySub?: boolean;
+  /** An identity provider's access tokens: see {@link TokenSettings.external}. */
+  readonly external?: ExternalTokenSettings;
 }
 
 const MAX_JTI_LENGTH = 256;
@@ -42,6 +45,7 @@ export function claimRulesOf(settings: TokenSettings): ClaimRules {
     audiences: acceptedAudiences === undefined ? undefined : new Set(acceptedAudiences),
     acceptUnexpectedAudience: settings.acceptUnexpectedAudience,
     verifySub: settings.verifySub,
+    external: settings.external,
   };
 }
 
@@ -71,12 +75,17 @@ export function validateClaimsSet(
   if (claims.iat > now + rules.leeway) {
     throw AuthError.invalid(AuthErrorCode.TokenNotYetValid, 'Token is not yet valid (iat is in the future)');
   }
+  // An identity provider's token need not carry jti, type or fresh (RFC 9068 makes jti its only optional one of the
+  // three; the others are ours): each exception is looked at only where one of our tokens would be refused anyway.
   if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > MAX_JTI_LENGTH) {
-    throw invalidToken('Token has no valid jti claim');
+    if (!(claims.jti === undefined && rules.external !== undefined)) throw invalidToken('Token has no valid jti claim');
   }
-  if (claims.type === undefined) throw invalidToken('Token has no type claim');
-  if (!rules.tokenTypes.has(claims.type as string)) throw invalidToken('Token type is not known');
-  if (typeof claims.fresh !== 'boolean') assertTimeClaim(claims.fresh, 'fresh');
+  if (claims.type === undefined) {
+    if (rules.external === undefined) throw invalidToken('Token has no type claim');
+  } else if (!rules.tokenTypes.has(claims.type as string)) throw invalidToken('Token type is not known');
+  if (typeof claims.fresh !== 'boolean' && !(claims.fresh === undefined && rules.external !== undefined))
+    assertTimeClaim(claims.fresh, 'fresh');
+  if (rules.external !== undefined) assertHeaderType(header.typ, rules.external);
   const identity = identityOf(claims, rules);
   if (
     claims.sid !== undefined &&
@@ -158,6 +167,22 @@ export function assertPolicy(claims: JwtClaims, policy: Partial<TokenPolicy>, no
       'insufficient_user_authentication',
     ).about({ claims });
   }
+  // Undefined on every route without @RequireScopes().
+  if (policy.scopes !== undefined) assertScopes(claims, policy.scopes);
+}
+
+/**
+ * RFC 9068 section 4: an access token's `typ` is `at+jwt` (or `application/at+jwt`); identity providers that predate
+ * it send `JWT`. Compared without case, as RFC 7515 section 4.1.9 asks. Anything else (an ID token typed `id_token`,
+ * a `dpop+jwt` proof, a logout token) is refused.
+ */
+function assertHeaderType(typ: unknown, external: ExternalTokenSettings): void {
+  if (typ === undefined) {
+    if (external.requireHeaderType) throw invalidToken('Token has no typ header');
+    return;
+  }
+  const type = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined;
+  if (type === undefined || !external.headerTypes.has(type)) throw invalidToken('Token typ header is not accepted');
 }
 
 // A missing aud is refused when one is configured (RFC 7519 section 4.1.3); a token must name one we accept.
@@ -171,7 +196,9 @@ function hasAcceptedAudience(aud: unknown, audiences: ReadonlySet<string>): bool
   );
 }
 
-function acceptsType(accepted: AnyTokenType | readonly AnyTokenType[], type: AnyTokenType): boolean {
+function acceptsType(accepted: AnyTokenType | readonly AnyTokenType[], type: AnyTokenType | undefined): boolean {
+  // Untyped: an identity provider's access token (only an `external` configuration lets one through validation).
+  if (type === undefined) return accepted === 'access' || (typeof accepted !== 'string' && accepted.includes('access'));
   return typeof accepted !== 'string' && accepted.includes(type);
 }
 

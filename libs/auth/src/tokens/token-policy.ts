@@ -16,6 +16,11 @@ export interface TokenPolicy {
    * verification pipeline after revocation, never by the verifier alone.
    */
   readonly stepUp?: StepUpRequirement;
+  /**
+   * A route's `@RequireScopes()`: every scope the token's `scope` / `scp` must grant, else 403 `insufficient_scope`.
+   * Undefined on every route without it.
+   */
+  readonly scopes?: readonly string[];
 }
 
 /** `fresh === true`, or a fresh-until epoch second that has not passed. */

@@ -3,6 +3,21 @@ import type { SigningKey, VerificationKey } from '../keys/verification-key.inter
 import type { ClaimsLoader, HeadersLoader } from './token-loaders.js';
 
 /**
+ * The resolved `external` option: tokens minted by an identity provider (RFC 9068 access tokens), verified only.
+ *
+ * @example
+ * ```ts
+ * const external: ExternalTokenSettings = { headerTypes: new Set(['at+jwt', 'jwt']), requireHeaderType: false };
+ * ```
+ */
+export interface ExternalTokenSettings {
+  /** The accepted header `typ` values, lower-cased, without an `application/` prefix. */
+  readonly headerTypes: ReadonlySet<string>;
+  /** Refuse a token without `typ`. */
+  readonly requireHeaderType: boolean;
+}
+
+/**
  * The resolved settings that signing and verifying read (`TokenService`, `TokenVerifier` and its cache of verified
  * tokens): keys built, lifetimes in seconds, defaults filled in. Declared here, beside the code that reads them, so
  * that `tokens/` depends on no more than it uses and `options/` (which composes every feature's settings) depends on
@@ -49,6 +64,11 @@ export interface TokenSettings {
   readonly claimsLoader?: ClaimsLoader;
   /** The `additionalHeaders` option. */
   readonly headersLoader?: HeadersLoader;
+  /**
+   * Set for a configuration that verifies an identity provider's access tokens: no `type`, `jti` or `fresh` claim is
+   * required (an untyped token is an access token), and the header `typ` must be one of `headerTypes`.
+   */
+  readonly external?: ExternalTokenSettings;
   /** The `identityOf` option. */
   readonly identityOf?: (user: unknown) => string;
 }
