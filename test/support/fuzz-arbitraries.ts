@@ -60,6 +60,7 @@ export const LIBRARY_CODES = [
   'dpop_replay_unavailable',
   'too_many_attempts',
   'untrusted_origin',
+  'insufficient_scope',
 ] as const;
 
 /**
