@@ -29,6 +29,8 @@ const LIBRARY_IMPORTS = [
   'ms',
   'passport',
   'passport-jwt',
+  // A required peer (as it is @nestjs/common's): the login throttle's interceptor returns an Observable.
+  'rxjs',
 ];
 
 interface Outcome {
