@@ -14,6 +14,7 @@ import {
   type SessionRecord,
 } from '../revocation-store.interface.js';
 import { pairs, parseEntry, parseRevocation, recentArgs, type RecentArgs } from './redis-revocation.replies.js';
+import { RedisRotations } from './redis-rotations.js';
 import { RedisSessionRecords } from './redis-session-records.js';
 import { encodeId, RevocationKeys, SHARDS, shardOf } from './revocation-shards.js';
 import { withTimeout } from '../with-timeout.js';
@@ -62,6 +63,7 @@ export class RedisRevocationStore implements RevocationStore, LoginAttemptStoreS
   private readonly timeoutMs: number;
   private readonly connection: RedisConnection;
   private readonly sessions: RedisSessionRecords;
+  private readonly rotations: RedisRotations;
 
   constructor(options: RedisRevocationStoreOptions) {
     const given = [options?.url, options?.client, options?.cluster, options?.sentinel].filter((v) => v !== undefined);
@@ -76,6 +78,7 @@ export class RedisRevocationStore implements RevocationStore, LoginAttemptStoreS
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
     this.connection = new RedisConnection(options, this.timeoutMs, this.keys.channel);
     this.sessions = new RedisSessionRecords(this.keys, (command, what) => this.run(command, what));
+    this.rotations = new RedisRotations(this.keys, (command, what) => this.run(command, what));
   }
 
   async revoke(revocation: Revocation, recentFor: number): Promise<Revocation> {
@@ -170,50 +173,11 @@ export class RedisRevocationStore implements RevocationStore, LoginAttemptStoreS
   }
 
   async rotateRefreshToken(request: RotationRequest): Promise<RotationOutcome> {
-    const redis = await this.connection.commands();
-    const now = Math.floor(request.now / 1000);
-    const message = JSON.stringify({
-      kind: 'session',
-      id: request.sessionId,
-      expiresAt: request.sessionExpiresAt,
-      revokedAt: now,
-    } satisfies Revocation);
-    const recent = recentArgs(request.now, now, request.recentFor);
-    return this.run(
-      redis.njeRotate(
-        this.keys.rotation(request.sessionId),
-        this.keys.revokedSession(request.sessionId),
-        this.keys.recent(shardOf(request.sessionId)),
-        request.presentedJti,
-        request.nextJti,
-        request.now,
-        request.graceMs,
-        request.sessionExpiresAt,
-        now,
-        this.keys.channel,
-        encodeId(request.sessionId),
-        recent.cutoffMs,
-        recent.keepUntil,
-        message,
-      ),
-      'rotate',
-    );
+    return this.rotations.rotate(await this.connection.commands(), request);
   }
 
   async replaceRefreshToken(request: RefreshTokenReplacement): Promise<'replaced' | 'revoked'> {
-    const redis = await this.connection.commands();
-    return this.run(
-      redis.njeReplaceRefresh(
-        this.keys.rotation(request.sessionId),
-        this.keys.revokedSession(request.sessionId),
-        request.nextJti,
-        request.now,
-        request.sessionExpiresAt,
-        Math.floor(request.now / 1000),
-        encodeId(request.sessionId),
-      ),
-      'replace refresh token',
-    );
+    return this.rotations.replace(await this.connection.commands(), request);
   }
 
   async close(): Promise<void> {
