@@ -82,3 +82,21 @@ export function nestedOptions<T extends object>(name: string, value: T | undefin
   assertKnownNestedOptions(name, value, known);
   return value;
 }
+
+/**
+ * A pluggable part given as an option (a store): an object with every method of its interface, else start-up stops
+ * naming the option, the interface and the methods it lacks.
+ */
+export function implementing<T>(value: unknown, option: string, name: string, methods: readonly string[]): T {
+  const missing =
+    typeof value !== 'object' || value === null
+      ? methods
+      : methods.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function');
+  if (missing.length > 0) {
+    throw new InvalidAuthOptionError(
+      option,
+      `must implement ${name} (${methods.join(', ')}); missing: ${missing.join(', ')}`,
+    );
+  }
+  return value as T;
+}

@@ -6,7 +6,7 @@ import { DEFAULT_REPLAY_CACHE_SIZE } from '../dpop/memory-dpop-replay.store.js';
 import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import type { DpopOptions } from './dpop-options.interface.js';
-import { booleanOption, nestedOptions, positiveLifetime, wholeNumber } from './option-checks.js';
+import { booleanOption, implementing, nestedOptions, positiveLifetime, wholeNumber } from './option-checks.js';
 
 const KNOWN: readonly (keyof DpopOptions)[] = [
   'required',
@@ -103,7 +103,5 @@ function nonceOf(value: unknown): DpopConfig['nonce'] {
 }
 
 function storeOf(store: unknown): NonNullable<DpopConfig['replayStore']> {
-  if (typeof store !== 'object' || store === null || typeof (store as { useOnce?: unknown }).useOnce !== 'function')
-    throw new InvalidAuthOptionError('dpop.replayStore', 'must implement DpopReplayStore (useOnce)');
-  return store as NonNullable<DpopConfig['replayStore']>;
+  return implementing(store, 'dpop.replayStore', 'DpopReplayStore', ['useOnce']);
 }

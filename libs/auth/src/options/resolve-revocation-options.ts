@@ -3,7 +3,7 @@ import { InvalidAuthOptionError } from '../errors/invalid-auth-option.error.js';
 import type { RevocationSettings } from '../revocation/revocation-settings.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
-import { booleanOption, wholeNumber } from './option-checks.js';
+import { booleanOption, implementing, wholeNumber } from './option-checks.js';
 
 /** The settings resolved here: the store and the `isTokenRevoked` hook, time limits, and how far back to look. */
 export interface RevocationOptionSettings extends RevocationSettings {
@@ -71,18 +71,9 @@ export function resolveRevocationOptions(
 }
 
 function storeOf(store: RevocationStore | undefined): RevocationStore | undefined {
-  if (store === undefined) return undefined;
-  const missing =
-    typeof store !== 'object' || store === null
-      ? STORE_METHODS
-      : STORE_METHODS.filter((method) => typeof store[method] !== 'function');
-  if (missing.length > 0) {
-    throw new InvalidAuthOptionError(
-      'revocationStore',
-      `must implement RevocationStore (${STORE_METHODS.join(', ')}); missing: ${missing.join(', ')}`,
-    );
-  }
-  return store;
+  return store === undefined
+    ? undefined
+    : implementing<RevocationStore>(store, 'revocationStore', 'RevocationStore', STORE_METHODS);
 }
 
 /** `revocationMaxStaleness` in milliseconds: seconds (fractions allowed) or a duration string with a unit. */

@@ -3,7 +3,7 @@ import type { LoginAttemptStore } from '../throttling/login-attempt-store.interf
 import type { LoginThrottleSettings } from '../throttling/throttle-settings.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import type { LoginThrottleOptions } from './login-throttle-options.interface.js';
-import { nestedOptions, nonEmptyString, positiveLifetime, wholeNumber } from './option-checks.js';
+import { implementing, nestedOptions, nonEmptyString, positiveLifetime, wholeNumber } from './option-checks.js';
 
 const KEYS: readonly (keyof LoginThrottleOptions)[] = [
   'maxFailures',
@@ -36,15 +36,5 @@ export function resolveThrottleOptions(options: AuthModuleOptions): { loginThrot
 }
 
 function storeOf(store: LoginAttemptStore): LoginAttemptStore {
-  const missing =
-    typeof store !== 'object' || store === null
-      ? STORE_METHODS
-      : STORE_METHODS.filter((method) => typeof store[method] !== 'function');
-  if (missing.length > 0) {
-    throw new InvalidAuthOptionError(
-      'loginThrottle.store',
-      `must implement LoginAttemptStore (${STORE_METHODS.join(', ')}); missing: ${missing.join(', ')}`,
-    );
-  }
-  return store;
+  return implementing<LoginAttemptStore>(store, 'loginThrottle.store', 'LoginAttemptStore', STORE_METHODS);
 }
