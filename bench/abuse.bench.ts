@@ -13,50 +13,23 @@
  * ABUSE_ADAPTER (express), ABUSE_REQUESTS (2000 per batch; the 6,000-alias ones send a tenth), ABUSE_OUT (a Markdown
  * file), REDIS_URL (counters in Redis instead of memory).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sparePort } from './bench-app-process.js';
+import { type BenchApp, startBenchApp } from './bench-app-process.js';
 import { commandLine, machine, REPO_ROOT, versions, writeOutput } from './bench-report.js';
 
 const ADAPTER = process.env.ABUSE_ADAPTER ?? 'express';
 const REQUESTS = Number(process.env.ABUSE_REQUESTS ?? 2000);
-const SECRET = 'abuse-bench-secret-that-is-long-enough-0123456789';
-const DEMO = join(REPO_ROOT, 'dist/apps/demo/main.js');
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
-interface Demo {
-  url: string;
-  child: ChildProcess;
-}
+type Demo = BenchApp;
 
-async function startDemo(env: Record<string, string>): Promise<Demo> {
-  const port = await sparePort();
-  const child = spawn(process.execPath, [DEMO], {
-    env: { ...process.env, NO_COLOR: '1', JWT_SECRET_KEY: SECRET, PORT: String(port), HTTP_ADAPTER: ADAPTER, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo exited with ${code}:\n${output}`));
-    });
-  });
-  // Keep reading: a full pipe would block the demo on its next log line.
-  return { url: `http://127.0.0.1:${port}`, child };
-}
+const DEMO = join(REPO_ROOT, 'dist/apps/demo/main.js');
+
+// The demo itself (the bench app has no GraphQL), started and awaited as every bench starts its app.
+const startDemo = (env: Record<string, string>): Promise<Demo> =>
+  startBenchApp({ env: { HTTP_ADAPTER: ADAPTER, ...env }, startTimeoutMs: 60_000, main: DEMO });
 
 /** CPU seconds the process has used so far, user and system. */
 function cpuSeconds(pid: number): number {

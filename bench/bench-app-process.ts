@@ -62,6 +62,8 @@ export interface StartOptions {
   nodeFlags?: readonly string[];
   /** How long start-up may take (valgrind is slow). */
   startTimeoutMs?: number;
+  /** The app's entry point: the bench app by default; the demo's own for a bench of routes only the demo serves. */
+  main?: string;
 }
 
 export async function sparePort(): Promise<number> {
@@ -78,9 +80,10 @@ export async function startBenchApp({
   wrapper = [],
   nodeFlags = [],
   startTimeoutMs = 20_000,
+  main = MAIN,
 }: StartOptions): Promise<BenchApp> {
   const port = await sparePort();
-  const [command, ...args] = [...wrapper, process.execPath, ...nodeFlags, MAIN];
+  const [command, ...args] = [...wrapper, process.execPath, ...nodeFlags, main];
   const child = spawn(command, args, {
     // A day-long access token: one login serves a whole run, however long a loaded machine makes it under valgrind.
     env: {
@@ -95,7 +98,11 @@ export async function startBenchApp({
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bench app did not start:\n${output}`)), startTimeoutMs);
+    const timer = setTimeout(() => {
+      // Given up on: the process goes too, or it would outlive the run.
+      child.kill('SIGKILL');
+      reject(new Error(`bench app did not start:\n${output}`));
+    }, startTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Listening on')) {
